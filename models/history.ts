@@ -1,0 +1,77 @@
+// The operation history that clients and brokers record while a run goes on: the only input of the
+// checkers in properties/ (with the final states below). Modelled on Jepsen's queue histories: an
+// operation is invoked, then completes ok (it happened), fail (it definitely did not) or info (the
+// outcome is unknown: neither counted lost nor assumed delivered).
+import type { Micros, NodeId } from '../sim/env.js';
+
+/** Values are unique per run: producer index × VALUE_STRIDE + the producer's own counter. */
+export type Value = number;
+export const VALUE_STRIDE = 10_000_000;
+
+export function valueLabel(value: Value): string {
+  return `p${Math.floor(value / VALUE_STRIDE)}:${value % VALUE_STRIDE}`;
+}
+
+export interface PolledRecord {
+  readonly partition: number;
+  readonly offset: number;
+  readonly value: Value;
+}
+
+export type HistoryOp =
+  /** A producer handed a value to its send path. */
+  | { readonly kind: 'send-invoke'; readonly t: Micros; readonly process: NodeId; readonly value: Value; readonly partition: number }
+  /** The send was acknowledged at this offset (acks=0: offset -1, nothing is known of it). */
+  | { readonly kind: 'send-ok'; readonly t: Micros; readonly process: NodeId; readonly value: Value; readonly partition: number; readonly offset: number }
+  /** The send definitely did not happen (e.g. NOT_ENOUGH_REPLICAS before append, NOT_LEADER). */
+  | { readonly kind: 'send-fail'; readonly t: Micros; readonly process: NodeId; readonly value: Value; readonly partition: number; readonly error: string }
+  /** The outcome is unknown (timeout, NOT_ENOUGH_REPLICAS_AFTER_APPEND, delivery timeout with requests in flight). */
+  | { readonly kind: 'send-info'; readonly t: Micros; readonly process: NodeId; readonly value: Value; readonly partition: number; readonly error: string }
+  /** One poll's records, in the order the consumer received them. */
+  | { readonly kind: 'poll'; readonly t: Micros; readonly process: NodeId; readonly records: readonly PolledRecord[] }
+  /** The consumer's assignment changed (after a rebalance, or a restart). */
+  | { readonly kind: 'assign'; readonly t: Micros; readonly process: NodeId; readonly group: string; readonly generation: number; readonly partitions: readonly number[] }
+  /** Offset commit: offsets are the next offsets to read, per partition. */
+  | { readonly kind: 'commit-ok' | 'commit-fail'; readonly t: Micros; readonly process: NodeId; readonly group: string; readonly generation: number; readonly offsets: readonly { readonly partition: number; readonly offset: number }[] }
+  /** The application finished processing a record. */
+  | { readonly kind: 'process'; readonly t: Micros; readonly process: NodeId; readonly partition: number; readonly offset: number; readonly value: Value }
+  /** A leader's high watermark passed these records (observed on the leader; replica-level fact). */
+  | { readonly kind: 'hw-advance'; readonly t: Micros; readonly process: NodeId; readonly partition: number; readonly leaderEpoch: number; readonly records: readonly { readonly offset: number; readonly value: Value }[] }
+  /** A process (client or broker) crashed or lost power: what it was doing is cut short. */
+  | { readonly kind: 'crash'; readonly t: Micros; readonly process: NodeId; readonly power: boolean };
+
+export type HistoryKind = HistoryOp['kind'];
+
+/** Where actors append operations. Owned by the run, passed to actors by their factories. */
+export interface HistoryRecorder {
+  record(op: HistoryOp): void;
+}
+
+/** One replica's state at the end of a run, read from the broker that hosts it. */
+export interface ReplicaState {
+  readonly node: NodeId;
+  readonly partition: number;
+  /** Is the broker up at the end (a down broker's replica is read from its disk). */
+  readonly up: boolean;
+  readonly isLeader: boolean;
+  readonly leaderEpoch: number;
+  readonly logStartOffset: number;
+  readonly logEndOffset: number;
+  readonly highWatermark: number;
+  /** The log: offset i holds records[i - logStartOffset]. */
+  readonly records: readonly { readonly offset: number; readonly epoch: number; readonly value: Value }[];
+}
+
+/** A partition's state at the end as the controller records it. */
+export interface PartitionState {
+  readonly partition: number;
+  readonly leader: NodeId | null;
+  readonly leaderEpoch: number;
+  readonly isr: readonly NodeId[];
+  readonly replicas: readonly NodeId[];
+}
+
+export interface FinalState {
+  readonly partitions: readonly PartitionState[];
+  readonly replicas: readonly ReplicaState[];
+}
