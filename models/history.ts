@@ -21,11 +21,11 @@ export interface PolledRecord {
 export type HistoryOp =
   /** A producer handed a value to its send path. */
   | { readonly kind: 'send-invoke'; readonly t: Micros; readonly process: NodeId; readonly value: Value; readonly partition: number }
-  /** The send was acknowledged at this offset (acks=0: offset -1, nothing is known of it). */
+  /** The send was acknowledged at this offset. (acks=0 sends get no answer: they complete as send-info.) */
   | { readonly kind: 'send-ok'; readonly t: Micros; readonly process: NodeId; readonly value: Value; readonly partition: number; readonly offset: number }
   /** The send definitely did not happen (e.g. NOT_ENOUGH_REPLICAS before append, NOT_LEADER). */
   | { readonly kind: 'send-fail'; readonly t: Micros; readonly process: NodeId; readonly value: Value; readonly partition: number; readonly error: string }
-  /** The outcome is unknown (timeout, NOT_ENOUGH_REPLICAS_AFTER_APPEND, delivery timeout with requests in flight). */
+  /** The outcome is unknown (timeout, NOT_ENOUGH_REPLICAS_AFTER_APPEND, delivery timeout with requests in flight, acks=0). */
   | { readonly kind: 'send-info'; readonly t: Micros; readonly process: NodeId; readonly value: Value; readonly partition: number; readonly error: string }
   /** One poll's records, in the order the consumer received them. */
   | { readonly kind: 'poll'; readonly t: Micros; readonly process: NodeId; readonly records: readonly PolledRecord[] }
