@@ -70,7 +70,7 @@ export interface Env {
   setTimer(delay: Micros, fn: () => void): TimerId;
   cancelTimer(id: TimerId): void;
   /** Sends a message over the simulated network; `bytes` is its size on the wire (for the NIC). */
-  send(to: NodeId, msg: Message, bytes?: number): void;
+  send<M extends Message>(to: NodeId, msg: M, bytes?: number): void;
   /** This node's disk. */
   readonly disk: Disk;
   /** This node's random stream (forked from the root by node name, fresh per incarnation). */
@@ -81,7 +81,7 @@ export interface Env {
    * Asserts an invariant of the model. A failure ends the run as a ksim bug (exit code 3).
    * Split compound conditions into several calls so the message says which part failed.
    */
-  assert(condition: boolean, message: string): asserts condition;
+  assert(condition: boolean, message: string): void;
 }
 
 /** A running process on a node. Built by a factory, so a restart builds a fresh one from its disk. */

@@ -1,0 +1,158 @@
+// A broker b1…bN: registers with the controller and heartbeats to it, keeps the newest metadata it
+// has heard, hosts its partitions' replicas, answers clients, and checkpoints high watermarks.
+// Built fresh on every (re)start: all it knows then is what its disk kept.
+import type { Actor, Env, Message, NodeId } from '../sim/env.js';
+import type { BrokerConfig, ClusterLayout } from './config.js';
+import { BROKER_HEARTBEAT_INTERVAL_US, HEADER_BYTES } from './config.js';
+import type { HistoryRecorder, ReplicaState } from './history.js';
+import type { BrokerInbound, HeartbeatResponse, PartitionMeta, RegisterResponse } from './messages.js';
+import { PartitionReplica } from './partition.js';
+import type { BrokerContext } from './replica.js';
+
+const HW_CHECKPOINT_FILE = 'hw-checkpoint';
+const REGISTER_RETRY_US = 1_000_000;
+
+interface HwCheckpointEntry {
+  readonly partition: number;
+  readonly hw: number;
+}
+
+export class Broker implements Actor {
+  private readonly replicas = new Map<number, PartitionReplica>();
+  private readonly metas = new Map<number, PartitionMeta>();
+  private brokerEpoch = -1;
+  private registered = false;
+  private metadataVersion = 0;
+  private readonly ctx: BrokerContext;
+
+  constructor(
+    private readonly env: Env,
+    private readonly layout: ClusterLayout,
+    private readonly config: BrokerConfig,
+    history: HistoryRecorder,
+    private readonly incarnation: number,
+  ) {
+    this.ctx = {
+      env, id: env.node, controller: layout.controller, config, history,
+      brokerEpoch: () => this.brokerEpoch,
+      meta: (partition) => this.metas.get(partition),
+    };
+    const checkpoint = new Map<number, number>();
+    for (const entry of env.disk.read(HW_CHECKPOINT_FILE) as readonly HwCheckpointEntry[]) checkpoint.set(entry.partition, entry.hw);
+    layout.replicas.forEach((replicas, partition) => {
+      if (!replicas.includes(env.node)) return;
+      const replica = new PartitionReplica(this.ctx, partition);
+      replica.core.recover(checkpoint.get(partition) ?? 0);
+      this.replicas.set(partition, replica);
+    });
+  }
+
+  start(): void {
+    this.register();
+    this.env.setTimer(this.config.hwCheckpointIntervalUs, () => this.checkpointHighWatermarks());
+    this.env.setTimer(this.config.replicaLagTimeMaxUs / 2, () => this.shrinkCheck());
+  }
+
+  receive(from: NodeId, msg: Message): void {
+    const m = msg as BrokerInbound;
+    switch (m.type) {
+      case 'register-ok': return this.onRegistered(m);
+      case 'heartbeat-ok': return this.onHeartbeatResponse(m);
+      // Before registering, a restarted broker ignores pushes: the registration answer carries the
+      // state after the controller fenced its previous incarnation.
+      case 'metadata-update': return this.registered ? this.applyMetadata(m.version, m.partitions) : undefined;
+      case 'alter-partition-resp': return this.replicas.get(m.partition)?.onAlterPartitionResponse(m);
+      case 'fetch': return this.replica(m.partition)?.onFetch(from, m);
+      case 'fetch-resp': return this.replicas.get(m.partition)?.onFetchResponse(m);
+      case 'epoch-query': return this.replica(m.partition)?.onEpochQuery(from, m);
+      case 'epoch-query-resp': return this.replicas.get(m.partition)?.onEpochQueryResponse(m);
+      case 'produce': return this.onProduce(from, m);
+      case 'consumer-fetch': return this.onConsumerFetch(from, m);
+      case 'metadata': return this.env.send(from, { type: 'metadata-resp', id: m.id, partitions: [...this.metas.values()] }, HEADER_BYTES + 96 * this.metas.size);
+    }
+  }
+
+  /** Final state of this broker's replicas (the run reads it after the settle phase). */
+  replicaStates(): ReplicaState[] {
+    return [...this.replicas.values()].map((replica) => replica.state(true));
+  }
+
+  private replica(partition: number): PartitionReplica | undefined {
+    return this.replicas.get(partition);
+  }
+
+  private onProduce(from: NodeId, m: Extract<BrokerInbound, { type: 'produce' }>): void {
+    const replica = this.replicas.get(m.partition);
+    if (replica === undefined) {
+      return this.env.send(from, { type: 'produce-resp', id: m.id, partition: m.partition, error: 'NOT_LEADER_OR_FOLLOWER', baseOffset: -1 }, HEADER_BYTES);
+    }
+    replica.onProduce(from, m);
+  }
+
+  private onConsumerFetch(from: NodeId, m: Extract<BrokerInbound, { type: 'consumer-fetch' }>): void {
+    const replica = this.replicas.get(m.partition);
+    if (replica === undefined) {
+      return this.env.send(from, { type: 'consumer-fetch-resp', id: m.id, partition: m.partition, error: 'NOT_LEADER_OR_FOLLOWER', records: [], highWatermark: -1 }, HEADER_BYTES);
+    }
+    replica.onConsumerFetch(from, m);
+  }
+
+  // ---------------------------------------------------------------- controller session
+
+  private register(): void {
+    if (this.registered) return;
+    this.env.send(this.layout.controller, { type: 'register', broker: this.env.node, incarnation: this.incarnation }, HEADER_BYTES);
+    this.env.setTimer(REGISTER_RETRY_US, () => this.register());
+  }
+
+  private onRegistered(m: RegisterResponse): void {
+    if (this.registered && m.brokerEpoch === this.brokerEpoch) return;
+    const first = !this.registered;
+    this.registered = true;
+    this.brokerEpoch = m.brokerEpoch;
+    this.env.trace('registered', { brokerEpoch: m.brokerEpoch });
+    this.applyMetadata(m.version, m.partitions);
+    if (first) this.heartbeat();
+  }
+
+  private heartbeat(): void {
+    if (this.registered) {
+      this.env.send(this.layout.controller, { type: 'heartbeat', broker: this.env.node, brokerEpoch: this.brokerEpoch, version: this.metadataVersion }, HEADER_BYTES);
+    }
+    this.env.setTimer(BROKER_HEARTBEAT_INTERVAL_US, () => this.heartbeat());
+  }
+
+  private onHeartbeatResponse(m: HeartbeatResponse): void {
+    if (m.reregister) {
+      this.registered = false;
+      this.register();
+      return;
+    }
+    if (m.partitions !== null) this.applyMetadata(m.version, m.partitions);
+  }
+
+  /** Keeps, per partition, only metadata with a newer partition epoch: brokers converge on the newest. */
+  private applyMetadata(version: number, partitions: readonly PartitionMeta[]): void {
+    this.metadataVersion = Math.max(this.metadataVersion, version);
+    for (const meta of partitions) {
+      const known = this.metas.get(meta.partition);
+      if (known !== undefined && meta.partitionEpoch <= known.partitionEpoch) continue;
+      this.metas.set(meta.partition, meta);
+      this.replicas.get(meta.partition)?.applyMeta(meta);
+    }
+  }
+
+  // ---------------------------------------------------------------- periodic work
+
+  private checkpointHighWatermarks(): void {
+    const entries: HwCheckpointEntry[] = [];
+    for (const [partition, replica] of this.replicas) entries.push({ partition, hw: replica.core.highWatermark });
+    this.env.disk.replace(HW_CHECKPOINT_FILE, entries, 16 + 16 * entries.length);
+    this.env.setTimer(this.config.hwCheckpointIntervalUs, () => this.checkpointHighWatermarks());
+  }
+
+  private shrinkCheck(): void {
+    for (const replica of this.replicas.values()) replica.shrinkCheck();
+    this.env.setTimer(this.config.replicaLagTimeMaxUs / 2, () => this.shrinkCheck());
+  }
+}

@@ -1,0 +1,76 @@
+// The model's settings, already in simulator units (integer microseconds). scenario/ maps the
+// user's Kafka-named keys to these; models/ never parses user input.
+import type { NodeId } from '../sim/env.js';
+
+export type Acks = 'all' | '1' | '0';
+export type TruncationProtocol = 'high-watermark' | 'leader-epoch';
+export type CommitStrategy = 'auto' | 'before-process' | 'after-process';
+
+export interface BrokerConfig {
+  readonly minInsyncReplicas: number;
+  readonly uncleanLeaderElectionEnable: boolean;
+  readonly replicaLagTimeMaxUs: number;
+  readonly replicaFetchWaitMaxUs: number;
+  readonly hwCheckpointIntervalUs: number;
+  /** fsync the log after this many appended records; null: never. */
+  readonly flushMessages: number | null;
+  /** fsync the log when its oldest unflushed record is this old; null: never. */
+  readonly flushUs: number | null;
+  readonly brokerSessionTimeoutUs: number;
+  readonly eligibleLeaderReplicasEnable: boolean;
+  readonly truncation: TruncationProtocol;
+}
+
+export interface TopicConfig {
+  readonly partitions: number;
+  readonly replicationFactor: number;
+}
+
+export interface ClusterLayout {
+  readonly brokers: readonly NodeId[];
+  readonly controller: NodeId;
+  /** replicas[p] = the brokers hosting partition p, preferred leader first. */
+  readonly replicas: readonly (readonly NodeId[])[];
+}
+
+export interface ProducerConfig {
+  /** 1-based index: values are index × VALUE_STRIDE + counter. */
+  readonly index: number;
+  readonly acks: Acks;
+  readonly enableIdempotence: boolean;
+  readonly retries: number;
+  readonly maxInFlight: number;
+  readonly requestTimeoutUs: number;
+  readonly deliveryTimeoutUs: number;
+  readonly lingerUs: number;
+  readonly batchSize: number;
+  readonly retryBackoffUs: number;
+  readonly messagesPerSec: number;
+  /** Stop producing new values at this simulated time (the load phase ends before settle). */
+  readonly stopAtUs: number;
+}
+
+export interface ConsumerConfig {
+  readonly group: string;
+  readonly commit: CommitStrategy;
+  readonly autoCommitIntervalUs: number;
+  readonly sessionTimeoutUs: number;
+  readonly heartbeatIntervalUs: number;
+  readonly maxPollIntervalUs: number;
+  readonly processingUs: number;
+  readonly fetchWaitMaxUs: number;
+  readonly maxPollRecords: number;
+}
+
+/** Bytes of one record on the wire and on disk: the NIC and the disk see sizes, not contents. */
+export const RECORD_BYTES = 100;
+/** Fixed overhead of a request or response. */
+export const HEADER_BYTES = 64;
+/** Inter-broker and controller requests time out after this (Kafka's socket timeouts, shortened). */
+export const BROKER_REQUEST_TIMEOUT_US = 5_000_000;
+/** How often brokers heartbeat to the controller (KRaft broker.heartbeat.interval.ms). */
+export const BROKER_HEARTBEAT_INTERVAL_US = 2_000_000;
+/** replica.fetch.backoff.ms */
+export const REPLICA_FETCH_BACKOFF_US = 1_000_000;
+/** Most records in one fetch response (a stand-in for replica.fetch.max.bytes). */
+export const MAX_FETCH_RECORDS = 500;

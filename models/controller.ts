@@ -1,0 +1,258 @@
+// The controller c1 (KRaft-style, one node): broker registration and heartbeats, fencing after
+// broker.session.timeout.ms, leader elections (ISR, then ELR, then unclean), ISR changes requested
+// by leaders (AlterPartition, validated by partition epoch, leader epoch and broker epochs), and
+// producer ids. Every change is persisted (atomic replace) before anyone hears of it.
+import type { Actor, Env, Message, NodeId } from '../sim/env.js';
+import type { BrokerConfig, ClusterLayout } from './config.js';
+import { HEADER_BYTES } from './config.js';
+import type {
+  AlterPartition, BrokerHeartbeat, ControllerInbound, ErrorCode, InitProducerId, PartitionMeta, RegisterBroker,
+} from './messages.js';
+import type { PartitionState } from './history.js';
+
+const SNAPSHOT_FILE = 'metadata';
+const SESSION_CHECK_INTERVAL_US = 250_000;
+
+interface BrokerRegistration {
+  brokerEpoch: number;
+  incarnation: number;
+  /** Registered and heartbeating: may lead and join ISRs. */
+  unfenced: boolean;
+  lastHeartbeatUs: number;
+}
+
+interface Snapshot {
+  readonly version: number;
+  readonly nextBrokerEpoch: number;
+  readonly nextProducerId: number;
+  readonly partitions: readonly PartitionMeta[];
+}
+
+type ElectionHow = 'clean' | 'elr' | 'unclean' | 'none';
+
+export class Controller implements Actor {
+  private partitions: PartitionMeta[];
+  private version = 0;
+  private nextBrokerEpoch = 1;
+  private nextProducerId = 1;
+  private readonly brokers = new Map<NodeId, BrokerRegistration>();
+
+  constructor(private readonly env: Env, private readonly layout: ClusterLayout, private readonly config: BrokerConfig) {
+    this.partitions = layout.replicas.map((replicas, partition) => ({
+      partition, leader: null, leaderEpoch: 0, partitionEpoch: 0, isr: replicas, elr: [], replicas, lastKnownLeader: null,
+    }));
+    const saved = env.disk.read(SNAPSHOT_FILE)[0] as Snapshot | undefined;
+    if (saved !== undefined) {
+      this.partitions = [...saved.partitions];
+      this.version = saved.version;
+      this.nextBrokerEpoch = saved.nextBrokerEpoch;
+      this.nextProducerId = saved.nextProducerId;
+    }
+  }
+
+  start(): void {
+    this.env.setTimer(SESSION_CHECK_INTERVAL_US, () => this.checkSessions());
+  }
+
+  receive(from: NodeId, msg: Message): void {
+    const m = msg as ControllerInbound;
+    switch (m.type) {
+      case 'register': return this.onRegister(from, m);
+      case 'heartbeat': return this.onHeartbeat(from, m);
+      case 'alter-partition': return this.onAlterPartition(from, m);
+      case 'init-producer-id': return this.onInitProducerId(from, m);
+      case 'metadata': return this.send(from, { type: 'metadata-resp', id: m.id, partitions: this.partitions });
+    }
+  }
+
+  /** The controller's record of each partition, for the final state. */
+  partitionStates(): PartitionState[] {
+    return this.partitions.map((p) => ({ partition: p.partition, leader: p.leader, leaderEpoch: p.leaderEpoch, isr: p.isr, replicas: p.replicas }));
+  }
+
+  private onRegister(from: NodeId, m: RegisterBroker): void {
+    const existing = this.brokers.get(from);
+    if (existing !== undefined && existing.incarnation === m.incarnation) {
+      // A retried registration of the same process: answer again.
+      return this.send(from, { type: 'register-ok', brokerEpoch: existing.brokerEpoch, version: this.version, partitions: this.partitions });
+    }
+    // Every restart here follows a crash or power loss: an unclean shutdown. The old incarnation is
+    // fenced (leaderships move, KAFKA-18106) and the broker leaves every ELR (KIP-966).
+    if (existing !== undefined && existing.unfenced) this.fence(from, 'reregistered');
+    const registration: BrokerRegistration = { brokerEpoch: this.nextBrokerEpoch++, incarnation: m.incarnation, unfenced: false, lastHeartbeatUs: this.env.now() };
+    this.brokers.set(from, registration);
+    this.removeFromElr(from);
+    this.commit(() => this.send(from, { type: 'register-ok', brokerEpoch: registration.brokerEpoch, version: this.version, partitions: this.partitions }));
+  }
+
+  private onHeartbeat(from: NodeId, m: BrokerHeartbeat): void {
+    const registration = this.brokers.get(from);
+    if (registration === undefined || registration.brokerEpoch !== m.brokerEpoch) {
+      return this.send(from, { type: 'heartbeat-ok', fenced: true, reregister: true, version: this.version, partitions: null });
+    }
+    registration.lastHeartbeatUs = this.env.now();
+    if (!registration.unfenced) {
+      registration.unfenced = true;
+      this.env.trace('unfenced', { broker: from, brokerEpoch: registration.brokerEpoch });
+      this.electOffline();
+    }
+    const partitions = m.version < this.version ? this.partitions : null;
+    this.send(from, { type: 'heartbeat-ok', fenced: false, reregister: false, version: this.version, partitions });
+  }
+
+  private checkSessions(): void {
+    const now = this.env.now();
+    for (const [broker, registration] of this.brokers) {
+      if (registration.unfenced && now - registration.lastHeartbeatUs > this.config.brokerSessionTimeoutUs) {
+        this.fence(broker, 'session-timeout');
+      }
+    }
+    this.env.setTimer(SESSION_CHECK_INTERVAL_US, () => this.checkSessions());
+  }
+
+  /** Fences a broker: it leaves every ISR it can leave and every leadership it holds moves. */
+  private fence(broker: NodeId, reason: string): void {
+    const registration = this.brokers.get(broker);
+    if (registration !== undefined) registration.unfenced = false;
+    this.env.trace('fenced', { broker, reason });
+    let changed = false;
+    for (const meta of this.partitions) {
+      if (!meta.isr.includes(broker) && meta.leader !== broker) continue;
+      const next = this.withoutFromIsr(meta, broker);
+      this.set(next.leader === broker ? this.elect(next) : next);
+      changed = true;
+    }
+    if (changed) this.commit();
+  }
+
+  /** Removes a broker from a partition's ISR as fencing does; the last member stays unless ELR is on. */
+  private withoutFromIsr(meta: PartitionMeta, broker: NodeId): PartitionMeta {
+    if (!meta.isr.includes(broker)) return meta;
+    const isr = meta.isr.filter((b) => b !== broker);
+    if (this.config.eligibleLeaderReplicasEnable) {
+      return { ...meta, isr, elr: this.elrAfterShrink(meta, isr) };
+    }
+    // Without ELR, KRaft keeps the last ISR member so that a clean election can still pick it.
+    return isr.length === 0 ? meta : { ...meta, isr };
+  }
+
+  /** KIP-966: members removed while the ISR is below min ISR stay eligible; at or above it, no ELR. */
+  private elrAfterShrink(meta: PartitionMeta, isr: readonly NodeId[]): readonly NodeId[] {
+    if (isr.length >= this.config.minInsyncReplicas) return [];
+    const removed = meta.isr.filter((b) => !isr.includes(b));
+    return [...meta.elr.filter((b) => !isr.includes(b)), ...removed.filter((b) => !meta.elr.includes(b))];
+  }
+
+  private removeFromElr(broker: NodeId): void {
+    for (const meta of this.partitions) {
+      if (meta.elr.includes(broker)) this.set({ ...meta, elr: meta.elr.filter((b) => b !== broker) });
+    }
+  }
+
+  private isUnfenced(broker: NodeId): boolean {
+    return this.brokers.get(broker)?.unfenced === true;
+  }
+
+  /** Chooses a leader for a partition whose leader is gone: ISR, then ELR, then unclean. */
+  private elect(meta: PartitionMeta): PartitionMeta {
+    const { leader, how } = this.chooseLeader(meta);
+    const previous = meta.leader ?? meta.lastKnownLeader;
+    let next: PartitionMeta = {
+      ...meta,
+      leader,
+      leaderEpoch: meta.leader === leader ? meta.leaderEpoch : meta.leaderEpoch + 1,
+      lastKnownLeader: leader ?? previous,
+    };
+    if (how === 'elr' && leader !== null) next = { ...next, isr: [leader], elr: next.elr.filter((b) => b !== leader) };
+    if (how === 'unclean' && leader !== null) next = { ...next, isr: [leader], elr: [] };
+    if (meta.leader !== leader) {
+      this.env.trace('election', { partition: meta.partition, leader, epoch: next.leaderEpoch, how, isr: next.isr as string[] });
+    }
+    return next;
+  }
+
+  private chooseLeader(meta: PartitionMeta): { leader: NodeId | null; how: ElectionHow } {
+    // Preferred order: the assignment's order, so the first replica leads when it can.
+    const inOrder = (set: readonly NodeId[]) => meta.replicas.filter((b) => set.includes(b) && this.isUnfenced(b));
+    const fromIsr = inOrder(meta.isr)[0];
+    if (fromIsr !== undefined) return { leader: fromIsr, how: 'clean' };
+    const fromElr = inOrder(meta.elr)[0];
+    if (this.config.eligibleLeaderReplicasEnable && fromElr !== undefined) return { leader: fromElr, how: 'elr' };
+    if (this.config.uncleanLeaderElectionEnable) {
+      if (this.config.eligibleLeaderReplicasEnable) {
+        const last = meta.lastKnownLeader;
+        if (last !== null && this.isUnfenced(last)) return { leader: last, how: 'unclean' };
+      }
+      const any = inOrder(meta.replicas)[0];
+      if (any !== undefined) return { leader: any, how: 'unclean' };
+    }
+    return { leader: null, how: 'none' };
+  }
+
+  /** After a broker is unfenced: partitions without a leader may now have a candidate. */
+  private electOffline(): void {
+    let changed = false;
+    for (const meta of this.partitions) {
+      if (meta.leader !== null) continue;
+      const next = this.elect(meta);
+      if (next.leader !== null) { this.set(next); changed = true; }
+    }
+    if (changed) this.commit();
+  }
+
+  private onAlterPartition(from: NodeId, m: AlterPartition): void {
+    const meta = this.partitions[m.partition];
+    if (meta === undefined) return this.env.assert(false, `AlterPartition for unknown partition ${m.partition}`);
+    const error = this.validateAlter(from, m, meta);
+    if (error !== null) {
+      this.send(from, { type: 'alter-partition-resp', partition: m.partition, error, meta });
+      return;
+    }
+    const isr = m.isr;
+    const elr = this.config.eligibleLeaderReplicasEnable ? this.elrAfterShrink(meta, isr) : [];
+    this.set({ ...meta, isr, elr });
+    this.env.trace('isr-change', { partition: m.partition, isr: isr as string[], by: from });
+    this.commit(() => this.send(from, { type: 'alter-partition-resp', partition: m.partition, error: null, meta: this.partitions[m.partition]! }));
+  }
+
+  private validateAlter(from: NodeId, m: AlterPartition, meta: PartitionMeta): ErrorCode | null {
+    const registration = this.brokers.get(from);
+    if (registration === undefined || registration.brokerEpoch !== m.brokerEpoch) return 'STALE_BROKER_EPOCH';
+    if (meta.leader !== from || m.leaderEpoch !== meta.leaderEpoch) return 'FENCED_LEADER_EPOCH';
+    if (m.partitionEpoch !== meta.partitionEpoch) return 'INVALID_UPDATE_VERSION';
+    if (!m.isr.includes(from)) return 'INVALID_UPDATE_VERSION';
+    for (let i = 0; i < m.isr.length; i++) {
+      const member = m.isr[i]!;
+      if (meta.isr.includes(member)) continue;
+      // KIP-841: a fenced replica cannot join; KIP-903: nor one whose fetches came from an older incarnation.
+      const memberRegistration = this.brokers.get(member);
+      if (memberRegistration === undefined || !memberRegistration.unfenced) return 'INELIGIBLE_REPLICA';
+      if (memberRegistration.brokerEpoch !== m.isrBrokerEpochs[i]) return 'INELIGIBLE_REPLICA';
+    }
+    return null;
+  }
+
+  private onInitProducerId(from: NodeId, m: InitProducerId): void {
+    const producerId = this.nextProducerId++;
+    this.commit(() => this.send(from, { type: 'init-producer-id-resp', id: m.id, producerId, producerEpoch: 0 }));
+  }
+
+  private set(meta: PartitionMeta): void {
+    this.partitions[meta.partition] = { ...meta, partitionEpoch: meta.partitionEpoch + 1 };
+  }
+
+  /** Persists the new state, then tells every broker (and runs `then`): never announce the unsaved. */
+  private commit(then?: () => void): void {
+    this.version++;
+    const snapshot: Snapshot = { version: this.version, nextBrokerEpoch: this.nextBrokerEpoch, nextProducerId: this.nextProducerId, partitions: this.partitions };
+    this.env.disk.replace(SNAPSHOT_FILE, [snapshot], 256 + 128 * this.partitions.length, () => {
+      const update = { type: 'metadata-update', version: snapshot.version, partitions: snapshot.partitions } as const;
+      for (const broker of this.layout.brokers) this.send(broker, update);
+      then?.();
+    });
+  }
+
+  private send<M extends Message>(to: NodeId, msg: M): void {
+    this.env.send(to, msg, HEADER_BYTES + 96 * this.partitions.length);
+  }
+}

@@ -1,0 +1,136 @@
+// The follower role of a partition replica (KAFKA.md "Truncation on becoming follower"): first
+// truncate — to the local high watermark before Kafka 0.11, or by asking the leader for the end of
+// our latest epoch and walking back to the largest common prefix (KIP-101, KIP-279) — then fetch
+// in a loop, appending what the leader returns and learning its high watermark.
+import type { Env, Message, NodeId } from '../sim/env.js';
+import { BROKER_REQUEST_TIMEOUT_US, HEADER_BYTES, REPLICA_FETCH_BACKOFF_US } from './config.js';
+import type { EpochQueryResponse, FetchResponse } from './messages.js';
+import type { ReplicaCore } from './replica.js';
+
+export class FollowerRole {
+  private requestId = 0;
+  private timer = -1;
+  private stopped = false;
+
+  constructor(private readonly core: ReplicaCore, private readonly leader: NodeId) {}
+
+  private get env(): Env {
+    return this.core.env;
+  }
+
+  private get epochMode(): boolean {
+    return this.core.ctx.config.truncation === 'leader-epoch';
+  }
+
+  /** Called once any disk writes of the previous role have landed. */
+  start(): void {
+    if (!this.epochMode) {
+      // Before KIP-101: the follower trusts its own (possibly stale) high watermark.
+      this.core.truncateOnDisk(this.core.highWatermark, () => this.fetch());
+      return;
+    }
+    this.askEpochEnd(this.core.log.lastEpoch());
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.env.cancelTimer(this.timer);
+  }
+
+  /** Sends a request and arms the timeout that retries the whole step if no answer comes. */
+  private request<M extends Message>(msg: M, retry: () => void, waitUs = 0): number {
+    const id = ++this.requestId;
+    this.env.send(this.leader, msg, HEADER_BYTES);
+    this.env.cancelTimer(this.timer);
+    this.timer = this.env.setTimer(waitUs + BROKER_REQUEST_TIMEOUT_US, () => {
+      if (!this.stopped && this.requestId === id) retry();
+    });
+    return id;
+  }
+
+  private backoff(then: () => void): void {
+    this.env.cancelTimer(this.timer);
+    const id = ++this.requestId;
+    this.timer = this.env.setTimer(REPLICA_FETCH_BACKOFF_US, () => {
+      if (!this.stopped && this.requestId === id) then();
+    });
+  }
+
+  // ---------------------------------------------------------------- epoch walk (KIP-101, KIP-279)
+
+  private askEpochEnd(epoch: number): void {
+    if (this.core.log.logEndOffset === 0 || epoch < 0) return this.fetch();
+    const core = this.core;
+    this.request({
+      type: 'epoch-query', partition: core.partition, currentLeaderEpoch: core.leaderEpoch,
+      leaderEpoch: epoch, session: this.requestId + 1,
+    }, () => this.askEpochEnd(epoch));
+  }
+
+  onEpochQueryResponse(resp: EpochQueryResponse): void {
+    if (this.stopped || resp.session !== this.requestId) return;
+    this.env.cancelTimer(this.timer);
+    if (resp.error !== null) return this.backoff(() => this.askEpochEnd(this.core.log.lastEpoch()));
+    const log = this.core.log;
+    if (resp.epoch < 0) return this.truncateThenFetch(0);
+    const mine = log.endOffsetFor(resp.epoch);
+    if (mine.epoch === resp.epoch) return this.truncateThenFetch(Math.min(resp.endOffset, mine.endOffset));
+    if (mine.epoch < 0) return this.truncateThenFetch(0);
+    // The leader named an epoch we never had: ask about our largest epoch below it (KIP-279).
+    this.askEpochEnd(mine.epoch);
+  }
+
+  private truncateThenFetch(offset: number): void {
+    this.core.truncateOnDisk(offset, () => {
+      if (!this.stopped) this.fetch();
+    });
+  }
+
+  // ---------------------------------------------------------------- fetch loop
+
+  private fetch(): void {
+    if (this.stopped) return;
+    const core = this.core;
+    const config = core.ctx.config;
+    this.request({
+      type: 'fetch', partition: core.partition, replica: core.ctx.id, brokerEpoch: core.ctx.brokerEpoch(),
+      fetchOffset: core.log.logEndOffset, lastFetchedEpoch: core.log.lastEpoch(),
+      // Before KIP-320 fetches carried no epoch: -1 tells the leader to skip the check.
+      currentLeaderEpoch: this.epochMode ? core.leaderEpoch : -1,
+      maxWaitUs: config.replicaFetchWaitMaxUs, session: this.requestId + 1,
+    }, () => this.fetch(), config.replicaFetchWaitMaxUs);
+  }
+
+  onFetchResponse(resp: FetchResponse): void {
+    if (this.stopped || resp.session !== this.requestId) return;
+    this.env.cancelTimer(this.timer);
+    if (resp.error === 'OFFSET_OUT_OF_RANGE') return this.onOutOfRange(resp.leaderLogEnd);
+    if (resp.error !== null) return this.backoff(() => this.fetch());
+    const core = this.core;
+    const records = resp.records;
+    const first = records[0];
+    if (first === undefined) {
+      this.learnHighWatermark(resp.highWatermark);
+      return this.fetch();
+    }
+    if (first.offset !== core.log.logEndOffset) return this.fetch();
+    const epochsBefore = core.log.epochs.length;
+    core.appendToDisk(records, true, () => {
+      if (this.stopped) return;
+      if (core.log.epochs.length !== epochsBefore) core.persistEpochs();
+      this.learnHighWatermark(resp.highWatermark);
+      this.fetch();
+    });
+  }
+
+  /** The follower's HW is the leader's, cut to its own log end. */
+  private learnHighWatermark(leaderHw: number): void {
+    this.core.setHighWatermark(Math.min(leaderHw, this.core.log.logEndOffset));
+  }
+
+  /** Our log runs past the leader's: before epochs, cut to its end; with epochs, walk again. */
+  private onOutOfRange(leaderLogEnd: number): void {
+    if (!this.epochMode) return this.truncateThenFetch(leaderLogEnd);
+    this.askEpochEnd(this.core.log.lastEpoch());
+  }
+}

@@ -1,0 +1,345 @@
+// The leader role of a partition replica (KAFKA.md "The write path"): appends produce requests,
+// keeps acks=all requests in a purgatory until the high watermark passes them, serves follower
+// fetches (long poll), tracks each follower's log end and last caught-up time, advances the high
+// watermark over the ISR, and asks the controller to shrink or expand the ISR.
+import type { Env, NodeId } from '../sim/env.js';
+import { BROKER_REQUEST_TIMEOUT_US, HEADER_BYTES, MAX_FETCH_RECORDS, RECORD_BYTES } from './config.js';
+import type {
+  AlterPartitionResponse, ConsumerFetch, EpochQuery, ErrorCode, FetchRequest, PartitionMeta, ProduceRequest,
+} from './messages.js';
+import type { LogRecord } from './records.js';
+import type { ReplicaCore } from './replica.js';
+
+interface FollowerState {
+  logEndOffset: number;
+  lastCaughtUpUs: number;
+  lastFetchUs: number;
+  /** The leader's log end at this follower's previous fetch (Kafka's lastFetchLeaderLogEndOffset). */
+  leaderEndAtLastFetch: number;
+  brokerEpoch: number;
+}
+
+interface ProduceWaiter {
+  readonly from: NodeId;
+  readonly id: number;
+  readonly baseOffset: number;
+  readonly requiredOffset: number;
+  timer: number;
+  done: boolean;
+}
+
+interface ParkedFetch {
+  readonly respond: () => void;
+  readonly consumer: boolean;
+  timer: number;
+  done: boolean;
+}
+
+export class LeaderRole {
+  isr: NodeId[];
+  partitionEpoch: number;
+  private pendingIsr: NodeId[] | null = null;
+  private alterTimer = -1;
+  private readonly followers = new Map<NodeId, FollowerState>();
+  private purgatory: ProduceWaiter[] = [];
+  private parked: ParkedFetch[] = [];
+  private nextOffset: number;
+
+  constructor(private readonly core: ReplicaCore, meta: PartitionMeta) {
+    const now = core.env.now();
+    this.isr = [...meta.isr];
+    this.partitionEpoch = meta.partitionEpoch;
+    this.nextOffset = core.log.logEndOffset;
+    for (const replica of meta.replicas) {
+      if (replica === core.ctx.id) continue;
+      // Kafka starts every follower as caught up "now", so a new leader does not shrink at once.
+      this.followers.set(replica, { logEndOffset: -1, lastCaughtUpUs: now, lastFetchUs: now, leaderEndAtLastFetch: 0, brokerEpoch: -1 });
+    }
+    core.env.assert(this.isr.includes(core.ctx.id), `p${core.partition}: leader ${core.ctx.id} not in its ISR ${this.isr.join(',')}`);
+  }
+
+  private get env(): Env {
+    return this.core.env;
+  }
+
+  // ---------------------------------------------------------------- produce
+
+  onProduce(from: NodeId, req: ProduceRequest): void {
+    const config = this.core.ctx.config;
+    if (req.acks === 'all' && this.isr.length < config.minInsyncReplicas) {
+      return this.respondProduce(from, req.id, 'NOT_ENOUGH_REPLICAS', -1);
+    }
+    const count = req.records.length;
+    if (req.producerId >= 0) {
+      const check = this.core.producers.check(req.producerId, req.producerEpoch, req.baseSequence, count);
+      if (check.kind === 'error') return this.respondProduce(from, req.id, check.error, -1);
+      if (check.kind === 'duplicate') return this.afterAppend(from, req, check.baseOffset);
+    }
+    const baseOffset = this.nextOffset;
+    this.nextOffset += count;
+    const epoch = this.core.leaderEpoch;
+    const lastSequence = req.producerId >= 0 ? req.baseSequence + count - 1 : -1;
+    const records: LogRecord[] = req.records.map((r, i) => ({
+      offset: baseOffset + i, epoch, value: r.value, producerId: req.producerId, producerEpoch: req.producerEpoch,
+      sequence: req.producerId >= 0 ? req.baseSequence + i : -1, batchLastSequence: lastSequence,
+    }));
+    // The producer state moves when the leader accepts a batch (under Kafka's log lock), not when
+    // the disk has it: a pipelined next batch is checked against this one.
+    this.core.producers.observe(records);
+    const session = this.core.session;
+    this.core.appendToDisk(records, false, () => {
+      if (this.core.session !== session) {
+        // Leadership moved while the write was under way: the records are in the log, but whether
+        // they survive is for the truncation protocol to decide. Outcome unknown to the client.
+        return this.respondProduce(from, req.id, 'NOT_LEADER_OR_FOLLOWER', -1);
+      }
+      this.wakeParked(false);
+      this.afterAppend(from, req, baseOffset);
+      this.maybeAdvanceHighWatermark();
+    });
+  }
+
+  private afterAppend(from: NodeId, req: ProduceRequest, baseOffset: number): void {
+    if (req.acks === '0') return;
+    if (req.acks === '1') return this.respondProduce(from, req.id, null, baseOffset);
+    const waiter: ProduceWaiter = { from, id: req.id, baseOffset, requiredOffset: baseOffset + req.records.length, timer: -1, done: false };
+    if (this.core.highWatermark >= waiter.requiredOffset) return this.completeWaiter(waiter);
+    waiter.timer = this.env.setTimer(req.timeoutUs, () => {
+      if (waiter.done) return;
+      waiter.done = true;
+      this.respondProduce(from, req.id, 'REQUEST_TIMED_OUT', -1);
+    });
+    this.purgatory.push(waiter);
+  }
+
+  private completeWaiter(waiter: ProduceWaiter): void {
+    waiter.done = true;
+    if (waiter.timer >= 0) this.env.cancelTimer(waiter.timer);
+    // The HW passed the batch, but if the ISR shrank below min ISR meanwhile Kafka says so.
+    const enough = this.isr.length >= this.core.ctx.config.minInsyncReplicas;
+    this.respondProduce(waiter.from, waiter.id, enough ? null : 'NOT_ENOUGH_REPLICAS_AFTER_APPEND', enough ? waiter.baseOffset : -1);
+  }
+
+  private respondProduce(to: NodeId, id: number, error: ErrorCode | null, baseOffset: number): void {
+    this.env.send(to, { type: 'produce-resp', id, partition: this.core.partition, error, baseOffset }, HEADER_BYTES);
+  }
+
+  // ---------------------------------------------------------------- replication
+
+  onFetch(from: NodeId, req: FetchRequest): void {
+    const error = this.epochError(req.currentLeaderEpoch);
+    if (error !== null) return this.respondFetch(from, req, error, []);
+    const follower = this.followers.get(from);
+    if (follower === undefined) return this.respondFetch(from, req, 'NOT_LEADER_OR_FOLLOWER', []);
+    const leo = this.core.log.logEndOffset;
+    if (req.fetchOffset > leo) return this.respondFetch(from, req, 'OFFSET_OUT_OF_RANGE', []);
+    this.updateFollower(follower, req, leo);
+    this.maybeExpandIsr(from, follower);
+    this.maybeAdvanceHighWatermark();
+    if (req.fetchOffset < leo || req.maxWaitUs <= 0) return this.respondFetch(from, req, null, this.recordsFrom(req.fetchOffset, leo));
+    this.park(false, req.maxWaitUs, () => this.respondFetch(from, req, null, this.recordsFrom(req.fetchOffset, this.core.log.logEndOffset)));
+  }
+
+  /** KIP-320: requests carry the sender's leader epoch; -1 (the old protocol) skips the check. */
+  private epochError(epoch: number): ErrorCode | null {
+    if (epoch < 0) return null;
+    if (epoch < this.core.leaderEpoch) return 'FENCED_LEADER_EPOCH';
+    if (epoch > this.core.leaderEpoch) return 'UNKNOWN_LEADER_EPOCH';
+    return null;
+  }
+
+  private updateFollower(follower: FollowerState, req: FetchRequest, leo: number): void {
+    const now = this.env.now();
+    // Caught up now if it asked for the log end; or caught up as of its previous fetch if it asked
+    // for at least what the leader had then (Kafka's Replica.updateFetchState).
+    if (req.fetchOffset >= leo) follower.lastCaughtUpUs = now;
+    else if (req.fetchOffset >= follower.leaderEndAtLastFetch) follower.lastCaughtUpUs = Math.max(follower.lastCaughtUpUs, follower.lastFetchUs);
+    follower.logEndOffset = req.fetchOffset;
+    follower.lastFetchUs = now;
+    follower.leaderEndAtLastFetch = leo;
+    follower.brokerEpoch = req.brokerEpoch;
+  }
+
+  private recordsFrom(offset: number, end: number): readonly LogRecord[] {
+    if (offset >= end) return [];
+    return this.core.log.records.slice(offset, Math.min(end, offset + MAX_FETCH_RECORDS));
+  }
+
+  private respondFetch(to: NodeId, req: FetchRequest, error: ErrorCode | null, records: readonly LogRecord[]): void {
+    const core = this.core;
+    this.env.send(to, {
+      type: 'fetch-resp', partition: core.partition, session: req.session, error, records,
+      highWatermark: core.highWatermark, leaderLogEnd: core.log.logEndOffset,
+    }, HEADER_BYTES + records.length * RECORD_BYTES);
+  }
+
+  onEpochQuery(from: NodeId, req: EpochQuery): void {
+    const error = this.epochError(req.currentLeaderEpoch);
+    const answer = error === null ? this.core.log.endOffsetFor(req.leaderEpoch) : { epoch: -1, endOffset: -1 };
+    this.env.send(from, { type: 'epoch-query-resp', partition: this.core.partition, session: req.session, error, ...answer }, HEADER_BYTES);
+  }
+
+  onConsumerFetch(from: NodeId, req: ConsumerFetch): void {
+    const error = this.epochError(req.currentLeaderEpoch);
+    if (error !== null) return this.respondConsumer(from, req, error);
+    if (req.offset > this.core.log.logEndOffset) return this.respondConsumer(from, req, 'OFFSET_OUT_OF_RANGE');
+    if (req.offset < this.core.highWatermark || req.maxWaitUs <= 0) return this.respondConsumer(from, req, null);
+    this.park(true, req.maxWaitUs, () => this.respondConsumer(from, req, null));
+  }
+
+  private respondConsumer(to: NodeId, req: ConsumerFetch, error: ErrorCode | null): void {
+    const core = this.core;
+    const hw = core.highWatermark;
+    const records = error === null && req.offset < hw ? core.log.records.slice(req.offset, Math.min(hw, req.offset + req.maxRecords)) : [];
+    this.env.send(to, { type: 'consumer-fetch-resp', id: req.id, partition: core.partition, error, records, highWatermark: hw }, HEADER_BYTES + records.length * RECORD_BYTES);
+  }
+
+  /** Long poll: follower fetches wait for new records, consumer fetches for the HW to move. */
+  private park(consumer: boolean, waitUs: number, respond: () => void): void {
+    const parked: ParkedFetch = { respond, consumer, timer: -1, done: false };
+    parked.timer = this.env.setTimer(waitUs, () => {
+      if (parked.done) return;
+      parked.done = true;
+      respond();
+    });
+    this.parked.push(parked);
+  }
+
+  private wakeParked(consumer: boolean): void {
+    if (this.parked.length === 0) return;
+    const keep: ParkedFetch[] = [];
+    for (const parked of this.parked) {
+      if (parked.done) continue;
+      if (parked.consumer !== consumer) { keep.push(parked); continue; }
+      parked.done = true;
+      this.env.cancelTimer(parked.timer);
+      parked.respond();
+    }
+    this.parked = keep;
+  }
+
+  // ---------------------------------------------------------------- high watermark
+
+  /** HW = the smallest log end over the (maximal) ISR; strict min ISR (with ELR) holds it below min ISR. */
+  maybeAdvanceHighWatermark(): void {
+    const core = this.core;
+    const config = core.ctx.config;
+    if (config.eligibleLeaderReplicasEnable && this.isr.length < config.minInsyncReplicas) return;
+    let hw = core.log.logEndOffset;
+    for (const member of this.maximalIsr()) {
+      if (member === core.ctx.id) continue;
+      const follower = this.followers.get(member);
+      if (follower === undefined || follower.logEndOffset < 0) return;
+      hw = Math.min(hw, follower.logEndOffset);
+    }
+    if (hw <= core.highWatermark) return;
+    const previous = core.highWatermark;
+    core.setHighWatermark(hw);
+    this.recordCommitted(previous, hw);
+    this.completePurgatory();
+    this.wakeParked(true);
+  }
+
+  /** While an ISR change is in flight the HW counts both the old and the proposed members (KIP-497). */
+  private maximalIsr(): readonly NodeId[] {
+    if (this.pendingIsr === null) return this.isr;
+    return [...this.isr, ...this.pendingIsr.filter((b) => !this.isr.includes(b))];
+  }
+
+  private recordCommitted(from: number, to: number): void {
+    const records = this.core.log.records;
+    const committed: { offset: number; value: number }[] = [];
+    for (let offset = from; offset < to; offset++) committed.push({ offset, value: records[offset]!.value });
+    this.core.ctx.history.record({
+      kind: 'hw-advance', t: this.env.now(), process: this.core.ctx.id, partition: this.core.partition,
+      leaderEpoch: this.core.leaderEpoch, records: committed,
+    });
+  }
+
+  private completePurgatory(): void {
+    const hw = this.core.highWatermark;
+    let i = 0;
+    for (; i < this.purgatory.length; i++) {
+      const waiter = this.purgatory[i]!;
+      if (waiter.done) continue;
+      if (waiter.requiredOffset > hw) break;
+      this.completeWaiter(waiter);
+    }
+    if (i > 0) this.purgatory = this.purgatory.slice(i);
+  }
+
+  // ---------------------------------------------------------------- ISR
+
+  /** Periodic (every replica.lag.time.max.ms / 2): drop followers that have not caught up for too long. */
+  maybeShrinkIsr(): void {
+    if (this.pendingIsr !== null) return;
+    const now = this.env.now();
+    const lagMax = this.core.ctx.config.replicaLagTimeMaxUs;
+    const keep = this.isr.filter((member) => {
+      if (member === this.core.ctx.id) return true;
+      const follower = this.followers.get(member);
+      return follower !== undefined && now - follower.lastCaughtUpUs <= lagMax;
+    });
+    if (keep.length < this.isr.length) this.proposeIsr(keep);
+  }
+
+  private maybeExpandIsr(member: NodeId, follower: FollowerState): void {
+    if (this.pendingIsr !== null || this.isr.includes(member)) return;
+    const core = this.core;
+    if (follower.logEndOffset < core.highWatermark) return;
+    // KAFKA-7128: with epochs, a follower must also reach the start of the leader's current epoch.
+    if (core.ctx.config.truncation === 'leader-epoch' && follower.logEndOffset < core.log.startOffsetOf(core.leaderEpoch)) return;
+    this.proposeIsr([...this.isr, member]);
+  }
+
+  private proposeIsr(isr: NodeId[]): void {
+    const core = this.core;
+    this.pendingIsr = isr;
+    const isrBrokerEpochs = isr.map((member) => member === core.ctx.id ? core.ctx.brokerEpoch() : this.followers.get(member)?.brokerEpoch ?? -1);
+    this.env.send(core.ctx.controller, {
+      type: 'alter-partition', broker: core.ctx.id, brokerEpoch: core.ctx.brokerEpoch(), partition: core.partition,
+      leaderEpoch: core.leaderEpoch, partitionEpoch: this.partitionEpoch, isr, isrBrokerEpochs,
+    }, HEADER_BYTES + 8 * isr.length);
+    const session = core.session;
+    this.alterTimer = this.env.setTimer(BROKER_REQUEST_TIMEOUT_US, () => {
+      if (core.session === session) this.pendingIsr = null;
+    });
+  }
+
+  onAlterPartitionResponse(resp: AlterPartitionResponse): void {
+    if (this.pendingIsr === null) return;
+    this.pendingIsr = null;
+    this.env.cancelTimer(this.alterTimer);
+    if (resp.error === null) this.applyMeta(resp.meta);
+    // On an error the controller's newer metadata is on its way; the next check proposes again.
+  }
+
+  /** Metadata for the same leader epoch: the ISR the controller recorded (ours, or after a fence). */
+  applyMeta(meta: PartitionMeta): void {
+    if (meta.partitionEpoch <= this.partitionEpoch || meta.leaderEpoch !== this.core.leaderEpoch) return;
+    this.partitionEpoch = meta.partitionEpoch;
+    const changed = meta.isr.length !== this.isr.length || meta.isr.some((b) => !this.isr.includes(b));
+    this.isr = [...meta.isr];
+    if (changed) this.env.trace('isr', { partition: this.core.partition, isr: this.isr, partitionEpoch: this.partitionEpoch });
+    this.env.assert(this.isr.includes(this.core.ctx.id), `p${this.core.partition}: leader ${this.core.ctx.id} dropped from its own ISR`);
+    this.maybeAdvanceHighWatermark();
+  }
+
+  /** Leadership ends: every waiting request learns it, nothing waits forever. */
+  stop(): void {
+    for (const waiter of this.purgatory) {
+      if (waiter.done) continue;
+      waiter.done = true;
+      this.env.cancelTimer(waiter.timer);
+      this.respondProduce(waiter.from, waiter.id, 'NOT_LEADER_OR_FOLLOWER', -1);
+    }
+    this.purgatory = [];
+    for (const parked of this.parked) {
+      if (parked.done) continue;
+      parked.done = true;
+      this.env.cancelTimer(parked.timer);
+    }
+    this.parked = [];
+    this.env.cancelTimer(this.alterTimer);
+  }
+}

@@ -1,0 +1,90 @@
+// One replica's log in memory, with its leader-epoch cache. It mirrors what the broker's disk page
+// cache holds: the broker applies a change here only when the disk operation behind it completed.
+import type { Env } from '../sim/env.js';
+import type { LogRecord } from './records.js';
+
+export interface EpochEntry {
+  readonly epoch: number;
+  readonly startOffset: number;
+}
+
+export class ReplicaLog {
+  /** records[i] has offset i (no retention: the log starts at 0). */
+  readonly records: LogRecord[] = [];
+  /** Leader-epoch cache: ascending epochs, non-decreasing start offsets. */
+  readonly epochs: EpochEntry[] = [];
+
+  constructor(private readonly env: Env, readonly partition: number) {}
+
+  get logEndOffset(): number {
+    return this.records.length;
+  }
+
+  lastEpoch(): number {
+    const last = this.epochs[this.epochs.length - 1];
+    return last === undefined ? -1 : last.epoch;
+  }
+
+  /** Appends records that must start at the log end, keeping the epoch cache in step. */
+  append(records: readonly LogRecord[]): void {
+    for (const record of records) {
+      this.env.assert(record.offset === this.records.length, `p${this.partition}: append offset ${record.offset} is not the log end ${this.records.length}`);
+      this.assignEpoch(record.epoch, record.offset);
+      this.records.push(record);
+    }
+  }
+
+  /** Records that `epoch` starts at `startOffset`, as a leader does on election and a follower on fetch. */
+  assignEpoch(epoch: number, startOffset: number): void {
+    const last = this.epochs[this.epochs.length - 1];
+    if (last !== undefined && last.epoch === epoch) return;
+    this.env.assert(last === undefined || epoch > last.epoch, `p${this.partition}: epoch ${epoch} after ${last?.epoch} goes backwards`);
+    this.env.assert(last === undefined || startOffset >= last.startOffset, `p${this.partition}: epoch ${epoch} starts before the previous epoch`);
+    this.epochs.push({ epoch, startOffset });
+  }
+
+  /** Cuts the log to `offset` records and drops epoch entries that start at or after it. */
+  truncateTo(offset: number): void {
+    this.env.assert(offset >= 0, `p${this.partition}: truncate to negative offset ${offset}`);
+    if (offset >= this.records.length) return;
+    this.records.length = offset;
+    // As Kafka's truncateFromEnd: an entry starting at or after the new end describes no record.
+    while (this.epochs.length > 0 && this.epochs[this.epochs.length - 1]!.startOffset >= offset) this.epochs.pop();
+  }
+
+  /**
+   * OffsetsForLeaderEpoch, as the leader answers it (KIP-101/279): the largest epoch ≤ `epoch` in
+   * this cache and its end offset (the next epoch's start, or the log end for the latest epoch).
+   */
+  endOffsetFor(epoch: number): { epoch: number; endOffset: number } {
+    let index = -1;
+    for (let i = this.epochs.length - 1; i >= 0; i--) {
+      if (this.epochs[i]!.epoch <= epoch) { index = i; break; }
+    }
+    if (index < 0) return { epoch: -1, endOffset: -1 };
+    const next = this.epochs[index + 1];
+    return { epoch: this.epochs[index]!.epoch, endOffset: next === undefined ? this.logEndOffset : next.startOffset };
+  }
+
+  startOffsetOf(epoch: number): number {
+    for (const entry of this.epochs) if (entry.epoch === epoch) return entry.startOffset;
+    return -1;
+  }
+
+  /** Rebuilds the epoch cache from the records' epochs plus checkpointed entries for empty epochs. */
+  rebuildEpochs(checkpoint: readonly EpochEntry[]): void {
+    this.epochs.length = 0;
+    let previous = -1;
+    for (const record of this.records) {
+      if (record.epoch !== previous) {
+        if (record.epoch > previous) this.epochs.push({ epoch: record.epoch, startOffset: record.offset });
+        previous = record.epoch;
+      }
+    }
+    // An epoch a leader began but wrote nothing in still counts for the walk.
+    const leo = this.logEndOffset;
+    for (const entry of checkpoint) {
+      if (entry.epoch > this.lastEpoch() && entry.startOffset === leo) this.epochs.push(entry);
+    }
+  }
+}

@@ -1,0 +1,161 @@
+// Every message the model's nodes exchange. Names follow Kafka's RPCs; errors use Kafka's codes.
+import type { NodeId } from '../sim/env.js';
+import type { Acks } from './config.js';
+import type { LogRecord, ProducedRecord } from './records.js';
+
+/** A partition's state as the controller records it. */
+export interface PartitionMeta {
+  readonly partition: number;
+  readonly leader: NodeId | null;
+  readonly leaderEpoch: number;
+  /** Bumped on every change of leader, ISR or ELR. */
+  readonly partitionEpoch: number;
+  readonly isr: readonly NodeId[];
+  /** Eligible leader replicas (KIP-966); empty unless eligible.leader.replicas.enable. */
+  readonly elr: readonly NodeId[];
+  readonly replicas: readonly NodeId[];
+  /** The last leader before the partition went offline (KIP-966's last known leader). */
+  readonly lastKnownLeader: NodeId | null;
+}
+
+export type ErrorCode =
+  | 'NOT_LEADER_OR_FOLLOWER'
+  | 'NOT_ENOUGH_REPLICAS'
+  | 'NOT_ENOUGH_REPLICAS_AFTER_APPEND'
+  | 'REQUEST_TIMED_OUT'
+  /** The connection broke with the request in flight (the peer's process died). */
+  | 'NETWORK_EXCEPTION'
+  | 'FENCED_LEADER_EPOCH'
+  | 'UNKNOWN_LEADER_EPOCH'
+  | 'OFFSET_OUT_OF_RANGE'
+  | 'OUT_OF_ORDER_SEQUENCE_NUMBER'
+  | 'INVALID_PRODUCER_EPOCH'
+  | 'UNKNOWN_PRODUCER_ID'
+  | 'INVALID_UPDATE_VERSION'
+  | 'STALE_BROKER_EPOCH'
+  | 'INELIGIBLE_REPLICA'
+  | 'NOT_CONTROLLER'
+  | 'COORDINATOR_NOT_AVAILABLE'
+  | 'NOT_COORDINATOR'
+  | 'ILLEGAL_GENERATION'
+  | 'UNKNOWN_MEMBER_ID'
+  | 'REBALANCE_IN_PROGRESS';
+
+// ---- broker ↔ controller ----
+
+export interface RegisterBroker { readonly type: 'register'; readonly broker: NodeId; readonly incarnation: number }
+export interface RegisterResponse { readonly type: 'register-ok'; readonly brokerEpoch: number; readonly version: number; readonly partitions: readonly PartitionMeta[] }
+export interface BrokerHeartbeat { readonly type: 'heartbeat'; readonly broker: NodeId; readonly brokerEpoch: number; readonly version: number }
+export interface HeartbeatResponse {
+  readonly type: 'heartbeat-ok';
+  readonly fenced: boolean;
+  /** Set when the controller sees the broker is not registered with this epoch: it must register again. */
+  readonly reregister: boolean;
+  readonly version: number;
+  /** The full metadata when the broker's version is behind, else null. */
+  readonly partitions: readonly PartitionMeta[] | null;
+}
+/** Pushed by the controller to every broker on each metadata change. */
+export interface MetadataUpdate { readonly type: 'metadata-update'; readonly version: number; readonly partitions: readonly PartitionMeta[] }
+export interface AlterPartition {
+  readonly type: 'alter-partition';
+  readonly broker: NodeId;
+  readonly brokerEpoch: number;
+  readonly partition: number;
+  readonly leaderEpoch: number;
+  readonly partitionEpoch: number;
+  readonly isr: readonly NodeId[];
+  /** Broker epochs of the ISR members as the leader saw them in their fetches (KIP-903). */
+  readonly isrBrokerEpochs: readonly number[];
+}
+export interface AlterPartitionResponse { readonly type: 'alter-partition-resp'; readonly partition: number; readonly error: ErrorCode | null; readonly meta: PartitionMeta }
+
+// ---- replication ----
+
+export interface FetchRequest {
+  readonly type: 'fetch';
+  readonly partition: number;
+  readonly replica: NodeId;
+  readonly brokerEpoch: number;
+  readonly fetchOffset: number;
+  readonly lastFetchedEpoch: number;
+  readonly currentLeaderEpoch: number;
+  readonly maxWaitUs: number;
+  /** Correlates the response with the follower's current fetch session. */
+  readonly session: number;
+}
+export interface FetchResponse {
+  readonly type: 'fetch-resp';
+  readonly partition: number;
+  readonly session: number;
+  readonly error: ErrorCode | null;
+  readonly records: readonly LogRecord[];
+  readonly highWatermark: number;
+  readonly leaderLogEnd: number;
+}
+export interface EpochQuery {
+  readonly type: 'epoch-query';
+  readonly partition: number;
+  readonly currentLeaderEpoch: number;
+  /** The epoch whose end offset the follower asks for. */
+  readonly leaderEpoch: number;
+  readonly session: number;
+}
+export interface EpochQueryResponse {
+  readonly type: 'epoch-query-resp';
+  readonly partition: number;
+  readonly session: number;
+  readonly error: ErrorCode | null;
+  /** The largest epoch ≤ the one asked that the leader has, or -1. */
+  readonly epoch: number;
+  readonly endOffset: number;
+}
+
+// ---- clients ----
+
+export interface MetadataRequest { readonly type: 'metadata'; readonly id: number }
+export interface MetadataResponse { readonly type: 'metadata-resp'; readonly id: number; readonly partitions: readonly PartitionMeta[] }
+export interface ProduceRequest {
+  readonly type: 'produce';
+  readonly id: number;
+  readonly partition: number;
+  readonly acks: Acks;
+  readonly timeoutUs: number;
+  readonly records: readonly ProducedRecord[];
+  readonly producerId: number;
+  readonly producerEpoch: number;
+  readonly baseSequence: number;
+}
+export interface ProduceResponse {
+  readonly type: 'produce-resp';
+  readonly id: number;
+  readonly partition: number;
+  readonly error: ErrorCode | null;
+  readonly baseOffset: number;
+}
+export interface InitProducerId { readonly type: 'init-producer-id'; readonly id: number }
+export interface InitProducerIdResponse { readonly type: 'init-producer-id-resp'; readonly id: number; readonly producerId: number; readonly producerEpoch: number }
+export interface ConsumerFetch {
+  readonly type: 'consumer-fetch';
+  readonly id: number;
+  readonly partition: number;
+  readonly offset: number;
+  readonly currentLeaderEpoch: number;
+  readonly maxWaitUs: number;
+  readonly maxRecords: number;
+}
+export interface ConsumerFetchResponse {
+  readonly type: 'consumer-fetch-resp';
+  readonly id: number;
+  readonly partition: number;
+  readonly error: ErrorCode | null;
+  readonly records: readonly LogRecord[];
+  readonly highWatermark: number;
+}
+
+export type BrokerInbound =
+  | RegisterResponse | HeartbeatResponse | MetadataUpdate | AlterPartitionResponse
+  | FetchRequest | FetchResponse | EpochQuery | EpochQueryResponse
+  | MetadataRequest | ProduceRequest | ConsumerFetch;
+
+export type ControllerInbound = RegisterBroker | BrokerHeartbeat | AlterPartition | InitProducerId | MetadataRequest;

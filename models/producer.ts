@@ -1,0 +1,281 @@
+// A producer client p1…: sends unique values at a steady rate, batched per partition (linger.ms,
+// batch.size), with acks, retries and backoff, request.timeout.ms and delivery.timeout.ms,
+// max.in.flight.requests.per.connection, metadata refresh on errors, and the idempotent producer's
+// sequence numbers. Every value's fate goes to the history: ok with its offset, fail when it
+// definitely was not written, info when nobody can know.
+import type { Actor, Env, Message, NodeId } from '../sim/env.js';
+import type { ClusterLayout, ProducerConfig } from './config.js';
+import { HEADER_BYTES, RECORD_BYTES } from './config.js';
+import type { HistoryRecorder, Value } from './history.js';
+import { VALUE_STRIDE } from './history.js';
+import type { ErrorCode, InitProducerIdResponse, MetadataResponse, PartitionMeta, ProduceResponse } from './messages.js';
+
+/** Errors after which the batch definitely was not appended. */
+const NOT_APPENDED: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'NOT_ENOUGH_REPLICAS', 'OUT_OF_ORDER_SEQUENCE_NUMBER', 'INVALID_PRODUCER_EPOCH', 'UNKNOWN_PRODUCER_ID',
+]);
+const METADATA_RETRY_US = 500_000;
+
+interface Batch {
+  readonly partition: number;
+  readonly values: Value[];
+  readonly createdUs: number;
+  /** Sequence of the first record once assigned (idempotence), else -1. */
+  baseSequence: number;
+  producerEpoch: number;
+  attempts: number;
+  /** Some attempt may have been appended: a final failure is then only "unknown". */
+  maybeWritten: boolean;
+  /** Id of the request in flight, or -1. */
+  inFlight: number;
+  timer: number;
+  /** Sent under a producer epoch since abandoned: its answer is final, never retried. */
+  abandoned: boolean;
+}
+
+interface PartitionQueue {
+  open: Batch | null;
+  lingerTimer: number;
+  readonly ready: Batch[];
+  inFlight: number;
+  nextSequence: number;
+}
+
+export class Producer implements Actor {
+  private readonly queues: PartitionQueue[];
+  private readonly leaders = new Map<number, { leader: NodeId | null; epoch: number }>();
+  private readonly inFlightById = new Map<number, Batch>();
+  private nextRequestId = 1;
+  private counter = 0;
+  private producerId = -1;
+  private producerEpoch = 0;
+  private metadataPending = false;
+  private metadataTarget = 0;
+
+  constructor(
+    private readonly env: Env,
+    private readonly layout: ClusterLayout,
+    private readonly config: ProducerConfig,
+    private readonly history: HistoryRecorder,
+  ) {
+    this.queues = layout.replicas.map(() => ({ open: null, lingerTimer: -1, ready: [], inFlight: 0, nextSequence: 0 }));
+  }
+
+  start(): void {
+    this.refreshMetadata();
+    if (this.config.enableIdempotence) this.initProducerId();
+    this.scheduleNextValue();
+  }
+
+  receive(_from: NodeId, msg: Message): void {
+    const m = msg as ProduceResponse | MetadataResponse | InitProducerIdResponse;
+    if (m.type === 'produce-resp') this.onProduceResponse(m);
+    else if (m.type === 'metadata-resp') this.onMetadata(m.partitions);
+    else this.onProducerId(m);
+  }
+
+  // ---------------------------------------------------------------- load
+
+  private scheduleNextValue(): void {
+    const intervalUs = Math.max(1, Math.round(1_000_000 / this.config.messagesPerSec));
+    this.env.setTimer(intervalUs, () => {
+      if (this.env.now() >= this.config.stopAtUs) return;
+      this.produceValue();
+      this.scheduleNextValue();
+    });
+  }
+
+  private produceValue(): void {
+    const value = this.config.index * VALUE_STRIDE + this.counter;
+    // Deterministic round-robin partitioner.
+    const partition = this.counter % this.queues.length;
+    this.counter++;
+    this.history.record({ kind: 'send-invoke', t: this.env.now(), process: this.env.node, value, partition });
+    const queue = this.queues[partition]!;
+    if (queue.open === null) {
+      queue.open = { partition, values: [], createdUs: this.env.now(), baseSequence: -1, producerEpoch: -1, attempts: 0, maybeWritten: false, inFlight: -1, timer: -1, abandoned: false };
+      queue.lingerTimer = this.env.setTimer(this.config.lingerUs, () => this.closeBatch(partition));
+    }
+    queue.open.values.push(value);
+    if (queue.open.values.length * RECORD_BYTES >= this.config.batchSize) this.closeBatch(partition);
+  }
+
+  private closeBatch(partition: number): void {
+    const queue = this.queues[partition]!;
+    if (queue.open === null) return;
+    this.env.cancelTimer(queue.lingerTimer);
+    queue.ready.push(queue.open);
+    queue.open = null;
+    this.drain(partition);
+  }
+
+  // ---------------------------------------------------------------- sending
+
+  /** Sends ready batches while the in-flight limit allows and the leader is known. */
+  private drain(partition: number): void {
+    const queue = this.queues[partition]!;
+    const leader = this.leaders.get(partition)?.leader ?? null;
+    if (leader === null) return this.refreshMetadata();
+    if (this.config.enableIdempotence && this.producerId < 0) return;
+    while (queue.inFlight < this.config.maxInFlight && queue.ready.length > 0) {
+      const batch = queue.ready.shift()!;
+      if (this.expired(batch)) { this.finish(batch, 'DELIVERY_TIMEOUT'); continue; }
+      // Sequenced under an epoch since abandoned (it may sit in a retry backoff during the bump).
+      if (batch.baseSequence >= 0 && batch.producerEpoch !== this.producerEpoch) { this.finish(batch, 'PRODUCER_EPOCH_BUMPED'); continue; }
+      this.send(batch, leader, queue);
+    }
+  }
+
+  private send(batch: Batch, leader: NodeId, queue: PartitionQueue): void {
+    if (this.config.enableIdempotence && batch.baseSequence < 0) {
+      batch.baseSequence = queue.nextSequence;
+      batch.producerEpoch = this.producerEpoch;
+      queue.nextSequence += batch.values.length;
+    }
+    const id = this.nextRequestId++;
+    batch.inFlight = id;
+    batch.attempts++;
+    queue.inFlight++;
+    this.inFlightById.set(id, batch);
+    this.env.send(leader, {
+      type: 'produce', id, partition: batch.partition, acks: this.config.acks, timeoutUs: this.config.requestTimeoutUs,
+      records: batch.values.map((value) => ({ value })),
+      producerId: this.config.enableIdempotence ? this.producerId : -1, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence,
+    }, HEADER_BYTES + batch.values.length * RECORD_BYTES);
+    if (this.config.acks === '0') {
+      // No answer will come: the producer forgets the batch at once; nobody knows its fate.
+      this.inFlightById.delete(id);
+      queue.inFlight--;
+      batch.maybeWritten = true;
+      this.finish(batch, 'ACKS_0');
+      return;
+    }
+    batch.timer = this.env.setTimer(this.config.requestTimeoutUs, () => this.onResult(id, 'REQUEST_TIMED_OUT', -1));
+  }
+
+  private onProduceResponse(m: ProduceResponse): void {
+    this.onResult(m.id, m.error, m.baseOffset);
+  }
+
+  private onResult(id: number, error: ErrorCode | null, baseOffset: number): void {
+    const batch = this.inFlightById.get(id);
+    if (batch === undefined || batch.inFlight !== id) return;
+    this.inFlightById.delete(id);
+    this.env.cancelTimer(batch.timer);
+    batch.inFlight = -1;
+    const queue = this.queues[batch.partition]!;
+    queue.inFlight--;
+    if (error === null) {
+      this.finishOk(batch, baseOffset);
+    } else {
+      if (!NOT_APPENDED.has(error)) batch.maybeWritten = true;
+      this.retryOrFinish(batch, error);
+    }
+    this.drain(batch.partition);
+  }
+
+  private retryOrFinish(batch: Batch, error: ErrorCode): void {
+    const fatal = error === 'OUT_OF_ORDER_SEQUENCE_NUMBER' || error === 'INVALID_PRODUCER_EPOCH' || error === 'UNKNOWN_PRODUCER_ID';
+    if (batch.abandoned || (fatal && !this.hasEarlierUnresolved(batch))) {
+      this.finish(batch, error);
+      if (fatal && !batch.abandoned) this.bumpEpoch();
+      return;
+    }
+    if (batch.attempts > this.config.retries || this.expired(batch)) return this.finish(batch, error);
+    if (error === 'NOT_LEADER_OR_FOLLOWER' || error === 'REQUEST_TIMED_OUT' || error === 'NETWORK_EXCEPTION') this.refreshMetadata();
+    this.env.setTimer(this.config.retryBackoffUs, () => this.requeue(batch));
+  }
+
+  /**
+   * KIP-360: after a sequence error the producer starts a new epoch, so every partition's
+   * sequences restart at 0. A batch already sent under the old epoch is never renumbered and
+   * retried (it may be in the log: that is how duplicates happen); it ends with what is known.
+   */
+  private bumpEpoch(): void {
+    this.producerEpoch++;
+    for (const queue of this.queues) queue.nextSequence = 0;
+    for (const batch of this.inFlightById.values()) batch.abandoned = true;
+  }
+
+  /** A retried batch goes back in sequence order (idempotence) or to the front of the queue. */
+  private requeue(batch: Batch): void {
+    const queue = this.queues[batch.partition]!;
+    let index = 0;
+    if (this.config.enableIdempotence) {
+      while (index < queue.ready.length && queue.ready[index]!.baseSequence >= 0 && queue.ready[index]!.baseSequence < batch.baseSequence) index++;
+    }
+    queue.ready.splice(index, 0, batch);
+    this.drain(batch.partition);
+  }
+
+  private hasEarlierUnresolved(batch: Batch): boolean {
+    for (const other of this.inFlightById.values()) {
+      if (other.partition === batch.partition && other.baseSequence < batch.baseSequence) return true;
+    }
+    return this.queues[batch.partition]!.ready.some((other) => other.baseSequence >= 0 && other.baseSequence < batch.baseSequence);
+  }
+
+  private expired(batch: Batch): boolean {
+    return this.env.now() - batch.createdUs >= this.config.deliveryTimeoutUs;
+  }
+
+  private finishOk(batch: Batch, baseOffset: number): void {
+    const t = this.env.now();
+    batch.values.forEach((value, i) => {
+      this.history.record({ kind: 'send-ok', t, process: this.env.node, value, partition: batch.partition, offset: baseOffset + i });
+    });
+    this.env.trace('send-ok', { partition: batch.partition, offset: baseOffset, count: batch.values.length, first: batch.values[0] ?? -1 });
+  }
+
+  private finish(batch: Batch, error: string): void {
+    const t = this.env.now();
+    const kind = batch.maybeWritten ? 'send-info' : 'send-fail';
+    for (const value of batch.values) {
+      this.history.record({ kind, t, process: this.env.node, value, partition: batch.partition, error });
+    }
+    if (error !== 'ACKS_0') this.env.trace(kind, { partition: batch.partition, error, count: batch.values.length, first: batch.values[0] ?? -1 });
+  }
+
+  // ---------------------------------------------------------------- metadata
+
+  private refreshMetadata(): void {
+    if (this.metadataPending) return;
+    this.metadataPending = true;
+    // Ask the brokers in turn: any one may be down or cut off.
+    const brokers = this.layout.brokers;
+    const target = brokers[this.metadataTarget++ % brokers.length]!;
+    this.env.send(target, { type: 'metadata', id: this.nextRequestId++ }, HEADER_BYTES);
+    this.env.setTimer(METADATA_RETRY_US, () => {
+      if (!this.metadataPending) return;
+      this.metadataPending = false;
+      this.refreshMetadata();
+    });
+  }
+
+  private onMetadata(partitions: readonly PartitionMeta[]): void {
+    this.metadataPending = false;
+    let missing = false;
+    for (const meta of partitions) {
+      const known = this.leaders.get(meta.partition);
+      if (known === undefined || meta.leaderEpoch >= known.epoch) this.leaders.set(meta.partition, { leader: meta.leader, epoch: meta.leaderEpoch });
+      if (meta.leader === null) missing = true;
+    }
+    if (partitions.length < this.queues.length) missing = true;
+    for (let p = 0; p < this.queues.length; p++) this.drain(p);
+    if (missing) this.env.setTimer(METADATA_RETRY_US, () => this.refreshMetadata());
+  }
+
+  private initProducerId(): void {
+    this.env.send(this.layout.controller, { type: 'init-producer-id', id: this.nextRequestId++ }, HEADER_BYTES);
+    this.env.setTimer(METADATA_RETRY_US * 2, () => {
+      if (this.producerId < 0) this.initProducerId();
+    });
+  }
+
+  private onProducerId(m: InitProducerIdResponse): void {
+    if (this.producerId >= 0) return;
+    this.producerId = m.producerId;
+    this.producerEpoch = m.producerEpoch;
+    for (let p = 0; p < this.queues.length; p++) this.drain(p);
+  }
+}

@@ -1,0 +1,145 @@
+// One partition's replica on one broker: its log and high watermark, and whichever role the
+// controller's metadata gives it. The leader and follower protocols live in leader.ts and
+// follower.ts; this file owns the state both share and the disk ordering they rely on.
+import type { Env, NodeId } from '../sim/env.js';
+import type { BrokerConfig } from './config.js';
+import { RECORD_BYTES } from './config.js';
+import type { HistoryRecorder } from './history.js';
+import type { EpochEntry } from './log.js';
+import { ReplicaLog } from './log.js';
+import type { PartitionMeta } from './messages.js';
+import { ProducerStateTable } from './producer-state.js';
+import type { LogRecord } from './records.js';
+
+/** What a replica needs from the broker that hosts it. */
+export interface BrokerContext {
+  readonly env: Env;
+  readonly id: NodeId;
+  readonly controller: NodeId;
+  readonly config: BrokerConfig;
+  readonly history: HistoryRecorder;
+  brokerEpoch(): number;
+  /** The newest metadata this broker has for a partition. */
+  meta(partition: number): PartitionMeta | undefined;
+}
+
+export type Role = 'none' | 'leader' | 'follower';
+
+export function logFile(partition: number): string {
+  return `log-${partition}`;
+}
+export function epochFile(partition: number): string {
+  return `epochs-${partition}`;
+}
+
+export class ReplicaCore {
+  readonly log: ReplicaLog;
+  readonly producers = new ProducerStateTable();
+  highWatermark = 0;
+  role: Role = 'none';
+  /** The leader epoch this replica acts in (as leader or follower); -1 before any metadata. */
+  leaderEpoch = -1;
+  leader: NodeId | null = null;
+  /** Bumped on every role change: callbacks and responses from an older session are ignored. */
+  session = 0;
+  private pendingDiskOps = 0;
+  private idleWaiters: (() => void)[] = [];
+  private unflushedRecords = 0;
+  private flushTimer = -1;
+
+  constructor(readonly ctx: BrokerContext, readonly partition: number) {
+    this.log = new ReplicaLog(ctx.env, partition);
+  }
+
+  get env(): Env {
+    return this.ctx.env;
+  }
+
+  /** Rebuilds the replica from what the disk kept (page cache after a crash, durable data after power loss). */
+  recover(checkpointedHw: number): void {
+    const records = this.env.disk.read(logFile(this.partition)) as readonly LogRecord[];
+    this.log.append(records);
+    this.log.rebuildEpochs(this.env.disk.read(epochFile(this.partition)) as readonly EpochEntry[]);
+    this.producers.rebuild(this.log.records);
+    this.highWatermark = Math.min(checkpointedHw, this.log.logEndOffset);
+  }
+
+  /**
+   * Appends records to the disk; the in-memory log changes when the page cache has them, so it
+   * never claims more than a crash would keep. `done` runs once they are as durable as the flush
+   * policy asks (after an fsync when flush.messages or flush.ms demands one). A follower learns the
+   * producer state from what it appends; a leader has already recorded it when it accepted the batch.
+   */
+  appendToDisk(records: readonly LogRecord[], observeProducers: boolean, done: () => void): void {
+    const file = logFile(this.partition);
+    this.pendingDiskOps++;
+    this.env.disk.append(file, records, records.length * RECORD_BYTES, () => {
+      this.log.append(records);
+      if (observeProducers) this.producers.observe(records);
+      this.unflushedRecords += records.length;
+      const flushMessages = this.ctx.config.flushMessages;
+      if (flushMessages !== null && this.unflushedRecords >= flushMessages) {
+        this.unflushedRecords = 0;
+        this.env.disk.fsync(file, () => this.diskOpDone(done));
+        return;
+      }
+      this.scheduleTimedFlush();
+      this.diskOpDone(done);
+    });
+  }
+
+  /** Truncates the log on disk, then in memory; the high watermark never stays above the log end. */
+  truncateOnDisk(offset: number, done: () => void): void {
+    if (offset >= this.log.logEndOffset) { done(); return; }
+    const from = this.log.logEndOffset;
+    this.pendingDiskOps++;
+    this.env.disk.truncate(logFile(this.partition), offset, () => {
+      this.log.truncateTo(offset);
+      this.producers.rebuild(this.log.records);
+      this.env.trace('truncate', { partition: this.partition, from, to: offset });
+      this.setHighWatermark(Math.min(this.highWatermark, offset));
+      this.persistEpochs();
+      this.diskOpDone(done);
+    });
+  }
+
+  /** Runs `fn` once every disk operation issued so far has completed. */
+  whenDiskIdle(fn: () => void): void {
+    if (this.pendingDiskOps === 0) fn();
+    else this.idleWaiters.push(fn);
+  }
+
+  private diskOpDone(done: () => void): void {
+    this.pendingDiskOps--;
+    done();
+    if (this.pendingDiskOps === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const fn of waiters) fn();
+    }
+  }
+
+  /** flush.ms: fsync once the oldest unflushed record is that old (Kafka's log flusher). */
+  private scheduleTimedFlush(): void {
+    const flushUs = this.ctx.config.flushUs;
+    if (flushUs === null || this.flushTimer >= 0) return;
+    this.flushTimer = this.env.setTimer(flushUs, () => {
+      this.flushTimer = -1;
+      this.unflushedRecords = 0;
+      this.env.disk.fsync(logFile(this.partition));
+    });
+  }
+
+  persistEpochs(): void {
+    const entries = this.log.epochs.slice();
+    this.env.disk.replace(epochFile(this.partition), entries, 16 * entries.length + 16);
+  }
+
+  setHighWatermark(hw: number): void {
+    if (hw === this.highWatermark) return;
+    this.env.assert(hw <= this.log.logEndOffset, `p${this.partition}: HW ${hw} above LEO ${this.log.logEndOffset}`);
+    this.env.assert(hw >= 0, `p${this.partition}: negative HW ${hw}`);
+    this.highWatermark = hw;
+    this.env.trace('hw', { partition: this.partition, hw });
+  }
+}

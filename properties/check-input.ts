@@ -1,0 +1,43 @@
+// What every checker receives: the history, the final replica states, the final logs derived from
+// them once, and the options. Checkers are pure functions of this.
+import type { FinalState, HistoryOp } from '../models/history.js';
+import type { AnomalyReport, AnomalyType } from './anomaly.js';
+import { DEFAULT_MAX_EXAMPLES } from './anomaly.js';
+import type { FinalLogs } from './final-log.js';
+import { buildFinalLogs } from './final-log.js';
+
+export interface CheckOptions {
+  /**
+   * Did the run have consumers? Only then is a committed record that nobody polled an anomaly
+   * (`unseen`, the liveness check). Pass it from the scenario, not from the history: a consumer
+   * that never managed to poll is exactly what `unseen` must catch.
+   */
+  readonly consumers: boolean;
+  /** Cases kept per anomaly as examples (the count is always complete). Default 5. */
+  readonly maxExamples?: number;
+  /** Anomalies this configuration is expected to show; any other one is `unexpected`. */
+  readonly allowed?: readonly AnomalyType[];
+}
+
+export interface CheckInput {
+  readonly history: readonly HistoryOp[];
+  readonly final: FinalState;
+  readonly finalLogs: FinalLogs;
+  readonly options: { readonly consumers: boolean; readonly maxExamples: number };
+}
+
+/** One anomaly's checker: null when the run shows none. */
+export type Checker = (input: CheckInput) => AnomalyReport | null;
+
+export function makeCheckInput(history: readonly HistoryOp[], final: FinalState, options: CheckOptions): CheckInput {
+  const maxExamples = options.maxExamples ?? DEFAULT_MAX_EXAMPLES;
+  if (!Number.isInteger(maxExamples) || maxExamples < 0) {
+    throw new RangeError(`maxExamples must be a non-negative integer, got ${maxExamples}`);
+  }
+  return {
+    history,
+    final,
+    finalLogs: buildFinalLogs(final),
+    options: { consumers: options.consumers, maxExamples },
+  };
+}

@@ -1,0 +1,35 @@
+// lost-write: an acknowledged send whose value is absent from its partition's final committed log.
+// Only send-ok counts: an unknown outcome (send-info) may or may not have happened, and a send-fail
+// definitely did not, so neither can be lost.
+import { valueLabel } from '../../models/history.js';
+import type { Value } from '../../models/history.js';
+import type { AnomalyReport } from '../anomaly.js';
+import { CaseCollector } from '../anomaly.js';
+import type { CheckInput } from '../check-input.js';
+import { finalLogOf, hasValue } from '../final-log.js';
+import { replicasHolding } from '../_internals/replicas.js';
+import { finalLogFields, labelled } from '../_internals/values.js';
+
+export function checkLostWrite(input: CheckInput): AnomalyReport | null {
+  const cases = new CaseCollector('lost-write', input.options.maxExamples);
+  const judged = new Set<Value>();
+  for (const op of input.history) {
+    if (op.kind !== 'send-ok' || judged.has(op.value)) continue;
+    judged.add(op.value);
+    const log = finalLogOf(input.finalLogs, op.partition);
+    if (hasValue(log, op.value)) continue;
+    cases.add(() => ({
+      summary:
+        `${valueLabel(op.value)} was acknowledged to ${op.process} at offset ${op.offset} of partition ` +
+        `${op.partition} (t=${op.t}µs) but is not in the final committed log (from ${log.source ?? 'no replica'}, HW ${log.highWatermark})`,
+      ...labelled(op.value),
+      partition: op.partition,
+      ackedOffset: op.offset,
+      producer: op.process,
+      ackedAtUs: op.t,
+      ...finalLogFields(log),
+      heldBy: replicasHolding(input.final, op.partition, op.value),
+    }));
+  }
+  return cases.report();
+}

@@ -1,0 +1,138 @@
+// The one place that wires sim/ and models/ together: a validated Scenario and a seed become a
+// World with a controller, brokers and clients, their settings in simulator units, and the fault
+// plan (a script, or a random plan drawn from the seed and turned into a script).
+import type { Actor, ActorFactory, NodeId } from '../sim/env.js';
+import type { FaultStep } from '../sim/fault.js';
+import { generatePlan } from '../sim/nemesis.js';
+import { World } from '../sim/world.js';
+import { Broker } from '../models/broker.js';
+import type { BrokerConfig, ClusterLayout, ConsumerConfig, ProducerConfig } from '../models/config.js';
+import { Consumer } from '../models/consumer.js';
+import { Controller } from '../models/controller.js';
+import type { HistoryOp, HistoryRecorder } from '../models/history.js';
+import { Producer } from '../models/producer.js';
+import type { Scenario } from './schema.js';
+import { scenarioNodes } from './schema.js';
+
+const MS = 1000;
+/** No run may schedule more events than this: a runaway model is a ksim bug, not a hang. */
+export const DEFAULT_MAX_EVENTS = 200_000_000;
+
+export interface BuiltRun {
+  readonly world: World;
+  readonly history: HistoryOp[];
+  readonly layout: ClusterLayout;
+  readonly plan: readonly FaultStep[];
+  readonly durationUs: number;
+  readonly endUs: number;
+}
+
+export interface BuildOptions {
+  readonly recordTrace?: boolean;
+  /** Use this fault script instead of the scenario's faults (shrinking replays candidate scripts). */
+  readonly plan?: readonly FaultStep[];
+  readonly maxEvents?: number;
+}
+
+/** Partition p's replicas: RF consecutive brokers starting at p, so leaders spread. */
+export function assignReplicas(brokers: readonly NodeId[], partitions: number, replicationFactor: number): NodeId[][] {
+  return Array.from({ length: partitions }, (_, p) =>
+    Array.from({ length: replicationFactor }, (_, i) => brokers[(p + i) % brokers.length]!));
+}
+
+export function brokerConfig(s: Scenario): BrokerConfig {
+  const b = s.broker;
+  return {
+    minInsyncReplicas: b['min.insync.replicas'],
+    uncleanLeaderElectionEnable: b['unclean.leader.election.enable'],
+    replicaLagTimeMaxUs: b['replica.lag.time.max.ms'] * MS,
+    replicaFetchWaitMaxUs: b['replica.fetch.wait.max.ms'] * MS,
+    hwCheckpointIntervalUs: b['replica.high.watermark.checkpoint.interval.ms'] * MS,
+    flushMessages: b['flush.messages'],
+    flushUs: b['flush.ms'] === null ? null : b['flush.ms'] * MS,
+    brokerSessionTimeoutUs: b['broker.session.timeout.ms'] * MS,
+    eligibleLeaderReplicasEnable: b['eligible.leader.replicas.enable'],
+    truncation: s.protocol.truncation,
+  };
+}
+
+function producerConfig(s: Scenario, entry: number, index: number): ProducerConfig {
+  const p = s.producers[entry]!;
+  return {
+    index, acks: p.acks, enableIdempotence: p['enable.idempotence'], retries: p.retries,
+    maxInFlight: p['max.in.flight.requests.per.connection'], requestTimeoutUs: p['request.timeout.ms'] * MS,
+    deliveryTimeoutUs: p['delivery.timeout.ms'] * MS, lingerUs: p['linger.ms'] * MS, batchSize: p['batch.size'],
+    retryBackoffUs: 100 * MS, messagesPerSec: p.messagesPerSec, stopAtUs: s.durationMs * MS,
+  };
+}
+
+function consumerConfig(s: Scenario, entry: number): ConsumerConfig {
+  const k = s.consumers[entry]!;
+  return {
+    group: k.group, commit: k.commit, autoCommitIntervalUs: k['auto.commit.interval.ms'] * MS,
+    sessionTimeoutUs: k['session.timeout.ms'] * MS, heartbeatIntervalUs: Math.min(3000 * MS, Math.floor(k['session.timeout.ms'] * MS / 3)),
+    maxPollIntervalUs: k['max.poll.interval.ms'] * MS, processingUs: Math.round(k.processingMs * MS),
+    fetchWaitMaxUs: 500 * MS, maxPollRecords: 500,
+  };
+}
+
+/** A factory that counts incarnations, so a restarted broker can tell the controller it is new. */
+function counted(make: (incarnation: number, env: Parameters<ActorFactory>[0]) => Actor): ActorFactory {
+  let incarnation = 0;
+  return (env) => make(++incarnation, env);
+}
+
+export function buildRun(s: Scenario, seed: number, options: BuildOptions = {}): BuiltRun {
+  const world = new World({
+    seed,
+    network: {
+      latencyMinUs: Math.round(s.network.latencyMs.min * MS), latencyMaxUs: Math.round(s.network.latencyMs.max * MS),
+      nicMbps: s.network.nicMbps, dropProbability: s.network.dropProbability,
+      duplicateProbability: s.network.duplicateProbability, reorderProbability: s.network.reorderProbability,
+    },
+    disk: {
+      writeUs: Math.round(s.disk.writeMs * MS), fsyncUs: Math.round(s.disk.fsyncMs * MS),
+      dirtyExpireUs: Math.round(s.disk.dirtyExpireMs * MS), tornWrites: s.disk.tornWrites,
+    },
+    maxEvents: options.maxEvents ?? DEFAULT_MAX_EVENTS,
+    recordTrace: options.recordTrace ?? false,
+  });
+  const nodes = scenarioNodes(s);
+  const layout: ClusterLayout = {
+    brokers: nodes.brokers, controller: nodes.controller,
+    replicas: assignReplicas(nodes.brokers, s.topic.partitions, s.topic.replicationFactor),
+  };
+  const history: HistoryOp[] = [];
+  const recorder: HistoryRecorder = { record: (op) => { history.push(op); } };
+  const config = brokerConfig(s);
+  world.addNode(nodes.controller, (env) => new Controller(env, layout, config));
+  for (const broker of nodes.brokers) {
+    world.addNode(broker, counted((incarnation, env) => new Broker(env, layout, config, recorder, incarnation)));
+  }
+  nodes.producers.forEach(({ id, entry }, i) => {
+    const pc = producerConfig(s, entry, i + 1);
+    world.addNode(id, (env) => new Producer(env, layout, pc, recorder));
+  });
+  for (const { id, entry } of nodes.consumers) {
+    const kc = consumerConfig(s, entry);
+    world.addNode(id, (env) => new Consumer(env, layout, kc, recorder));
+  }
+  world.onFault((step, t) => {
+    if (step.fault === 'crash' || step.fault === 'power-loss') recorder.record({ kind: 'crash', t, process: step.node, power: step.fault === 'power-loss' });
+  });
+  const durationUs = s.durationMs * MS;
+  const plan = options.plan ?? faultPlan(s, world, nodes);
+  return { world, history, layout, plan, durationUs, endUs: durationUs + s.settleMs * MS };
+}
+
+/** The scenario's fault plan: none, its script, or a swarm plan drawn from the seed's nemesis stream. */
+function faultPlan(s: Scenario, world: World, nodes: ReturnType<typeof scenarioNodes>): FaultStep[] {
+  if (s.faults.mode === 'none') return [];
+  if (s.faults.mode === 'script') return [...s.faults.steps];
+  const clients = [...nodes.producers.map((p) => p.id), ...nodes.consumers.map((k) => k.id)];
+  return generatePlan(world.random.fork('nemesis'), {
+    kinds: s.faults.kinds, meanIntervalMs: s.faults.meanIntervalMs, durationMs: s.durationMs,
+    crashable: [...nodes.brokers, ...nodes.consumers.map((k) => k.id)],
+    partitionable: [...nodes.brokers, nodes.controller, ...clients],
+  });
+}

@@ -1,0 +1,467 @@
+// The scenario file format (DESIGN.md "Scenario files"): one zod schema that both validates a
+// user's JSON and fills in every default, so `{}` is a complete scenario. Kafka settings keep
+// Kafka's own dotted names so users can paste them from server.properties or a producer config.
+// Every error becomes one line naming the key (formatIssue), thrown as a UserError (exit code 2).
+import { z } from 'zod';
+import { UserError } from '../sim/errors.js';
+import type { NodeId } from '../sim/env.js';
+import type { FaultKind, FaultStep } from '../sim/fault.js';
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+/** Random-plan fault kinds; spelled out as a tuple because z.enum needs one. */
+const FAULT_KINDS = ['partition', 'crash', 'power-loss', 'pause', 'slow-disk', 'slow-net', 'clock-skew'] as const;
+// Compile-time guard: the tuple must name exactly sim/fault.ts's kinds.
+type MissingKind = Exclude<FaultKind, (typeof FAULT_KINDS)[number]>;
+const _allKindsListed: [MissingKind] extends [never] ? true : MissingKind = true;
+
+/** The anomaly names of KAFKA.md's table: what `allowedAnomalies` may list. */
+export const ANOMALY_NAMES = [
+  'lost-write', 'unseen', 'duplicate', 'inconsistent-offsets', 'nonmonotonic-poll', 'poll-skip',
+  'nonmonotonic-send', 'aborted-read', 'log-divergence', 'committed-record-lost',
+  'duplicate-delivery', 'lost-delivery',
+] as const;
+export type AnomalyName = (typeof ANOMALY_NAMES)[number];
+
+export type Acks = 'all' | '1' | '0';
+export type CommitStrategy = 'auto' | 'before-process' | 'after-process';
+export type FaultMode = 'none' | 'random' | 'script';
+export type Truncation = 'high-watermark' | 'leader-epoch';
+
+// ---------------------------------------------------------------------------------------------
+// Value helpers. Kafka's own durations and counts are integers (Java ints and longs); ksim's own
+// latencies (latencyMs, writeMs, …) may be fractional because the kernel counts microseconds.
+
+const int = (min: number): z.ZodNumber => z.number().int().min(min);
+const millis = (): z.ZodNumber => z.number().min(0);
+const probability = (): z.ZodNumber => z.number().min(0).max(1);
+
+/** Keeps the first occurrence of each value, so `["crash", "crash"]` does not weight a kind twice. */
+function dedupe<T>(items: readonly T[]): T[] {
+  return items.filter((item, i) => items.indexOf(item) === i);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Broker, topic, protocol
+
+const brokerSchema = z.strictObject({
+  'min.insync.replicas': int(1).default(1),
+  'unclean.leader.election.enable': z.boolean().default(false),
+  'replica.lag.time.max.ms': int(1).default(30000),
+  'replica.fetch.wait.max.ms': int(0).default(500),
+  'replica.high.watermark.checkpoint.interval.ms': int(1).default(5000),
+  /** null = never fsync by message count (Kafka's default). */
+  'flush.messages': int(1).nullable().default(null),
+  /** null = never fsync by time (Kafka's default). */
+  'flush.ms': int(0).nullable().default(null),
+  'broker.session.timeout.ms': int(1).default(9000),
+  'eligible.leader.replicas.enable': z.boolean().default(false),
+});
+
+// replicationFactor stays optional here: its default depends on `brokers` (resolveScenario).
+const topicSchema = z.strictObject({
+  partitions: int(1).default(1),
+  replicationFactor: int(1).optional(),
+});
+
+const protocolSchema = z.strictObject({
+  truncation: z.enum(['high-watermark', 'leader-epoch']).default('leader-epoch'),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Producers
+
+// Kafka accepts acks as a string or a number; the model sees one canonical spelling.
+const acksSchema = z
+  .union([z.enum(['all', '-1', '1', '0']), z.literal([-1, 1, 0])], {
+    error: (issue) => `${show(issue.input)} is not a valid acks value (use "all", "1" or "0")`,
+  })
+  .transform((acks): Acks => (acks === 'all' || acks === '-1' || acks === -1 ? 'all' : acks === 1 || acks === '1' ? '1' : '0'));
+
+// enable.idempotence and delivery.timeout.ms stay optional so resolveProducer can tell a value the
+// user chose (a conflict is an error) from a default (which yields, as in the Java client).
+const producerInput = z.strictObject({
+  count: int(1).default(1),
+  acks: acksSchema.default('all'),
+  'enable.idempotence': z.boolean().optional(),
+  retries: int(0).default(2147483647),
+  'max.in.flight.requests.per.connection': int(1).default(5),
+  'request.timeout.ms': int(1).default(30000),
+  'delivery.timeout.ms': int(1).optional(),
+  'linger.ms': int(0).default(5),
+  'batch.size': int(0).default(16384),
+  /** Send rate of each producer of this entry. */
+  messagesPerSec: z.number().min(0).default(100),
+});
+type ProducerInput = z.output<typeof producerInput>;
+
+/** What stops idempotence (KAFKA.md "Idempotent producer rules"), in the Java client's words. */
+function idempotenceConflicts(p: ProducerInput): string[] {
+  const conflicts: string[] = [];
+  if (p.acks !== 'all') conflicts.push(`acks=all (acks is "${p.acks}")`);
+  if (p.retries === 0) conflicts.push('retries > 0 (retries is 0)');
+  const inFlight = p['max.in.flight.requests.per.connection'];
+  if (inFlight > 5) conflicts.push(`max.in.flight.requests.per.connection <= 5 (it is ${inFlight})`);
+  return conflicts;
+}
+
+// As the Java producer does: an explicit setting that conflicts is an error; a default gives way
+// (idempotence turns off, delivery.timeout.ms grows to linger.ms + request.timeout.ms).
+function resolveProducer(p: ProducerInput, ctx: z.RefinementCtx) {
+  const conflicts = idempotenceConflicts(p);
+  const explicitIdempotence = p['enable.idempotence'];
+  const [firstConflict] = conflicts;
+  if (explicitIdempotence === true && firstConflict !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['enable.idempotence'], message: `enable.idempotence requires ${firstConflict}` });
+  }
+  const minDelivery = p['linger.ms'] + p['request.timeout.ms'];
+  const explicitDelivery = p['delivery.timeout.ms'];
+  if (explicitDelivery !== undefined && explicitDelivery < minDelivery) {
+    ctx.addIssue({
+      code: 'custom', path: ['delivery.timeout.ms'],
+      message: `${explicitDelivery} is less than linger.ms + request.timeout.ms (${minDelivery})`,
+    });
+  }
+  return {
+    ...p,
+    'enable.idempotence': explicitIdempotence ?? conflicts.length === 0,
+    'delivery.timeout.ms': explicitDelivery ?? Math.max(120000, minDelivery),
+  };
+}
+
+const producerSchema = producerInput.transform(resolveProducer);
+
+// ---------------------------------------------------------------------------------------------
+// Consumers, network, disk
+
+const consumerSchema = z.strictObject({
+  group: z.string().min(1).default('g1'),
+  count: int(1).default(1),
+  commit: z.enum(['auto', 'before-process', 'after-process']).default('auto'),
+  'auto.commit.interval.ms': int(1).default(5000),
+  'session.timeout.ms': int(1).default(45000),
+  'max.poll.interval.ms': int(1).default(300000),
+  /** How long the application takes per record. */
+  processingMs: millis().default(1),
+});
+
+const latencySchema = z
+  .strictObject({ min: millis().default(0.1), max: millis().default(2) })
+  .superRefine((latency, ctx) => {
+    if (latency.min > latency.max) {
+      ctx.addIssue({ code: 'custom', path: ['min'], message: `${latency.min} is greater than network.latencyMs.max (${latency.max})` });
+    }
+  });
+
+const networkSchema = z.strictObject({
+  latencyMs: latencySchema.prefault({}),
+  nicMbps: z.number().positive().default(10000),
+  dropProbability: probability().default(0),
+  duplicateProbability: probability().default(0),
+  reorderProbability: probability().default(0),
+});
+
+const diskSchema = z.strictObject({
+  writeMs: millis().default(0.05),
+  fsyncMs: millis().default(2),
+  /** Background write-back makes a dirty page durable after this long (Linux's 30 s). */
+  dirtyExpireMs: millis().default(30000),
+  /** On power loss, a random prefix of the dirty tail survives instead of none of it. */
+  tornWrites: z.boolean().default(false),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Fault script steps (DESIGN.md's step formats). atMs may be left out: the step then happens at
+// the previous step's time, so a burst of faults is written without repeating the time.
+
+const nodeId = z.string().min(1);
+const nodeList = z.array(nodeId).min(1);
+const atMs = millis().optional();
+
+/** A step before its time is known; the steps array fills atMs in. */
+type Timeless<T> = T extends unknown ? Omit<T, 'atMs'> : never;
+type DraftStep = Timeless<FaultStep> & { readonly atMs?: number | undefined };
+
+// One object with three optional forms, rather than three union members, so that a mistake gets
+// a message about partition steps instead of "matches no member".
+const partitionStep = z
+  .strictObject({
+    atMs, fault: z.literal('partition'),
+    isolate: nodeList.optional(), groups: z.array(nodeList).min(1).optional(),
+    from: nodeId.optional(), to: nodeId.optional(),
+  })
+  .transform((s, ctx): DraftStep => {
+    const forms = [s.isolate, s.groups, s.from ?? s.to].filter((form) => form !== undefined).length;
+    if (forms !== 1) {
+      ctx.addIssue({ code: 'custom', message: 'a partition step takes exactly one of "isolate", "groups", or "from" and "to"' });
+      return z.NEVER;
+    }
+    if (s.isolate) return { atMs: s.atMs, fault: 'partition', isolate: s.isolate };
+    if (s.groups) return { atMs: s.atMs, fault: 'partition', groups: s.groups };
+    if (s.from === undefined || s.to === undefined) {
+      ctx.addIssue({ code: 'custom', path: [s.from === undefined ? 'from' : 'to'], message: 'missing: a one-way partition needs both "from" and "to"' });
+      return z.NEVER;
+    }
+    return { atMs: s.atMs, fault: 'partition', from: s.from, to: s.to };
+  });
+
+// exactOptionalPropertyTypes: FaultStep's `nodes?` must be absent, not undefined.
+const healStep = z
+  .strictObject({ atMs, fault: z.literal('heal'), nodes: nodeList.optional() })
+  .transform((s): DraftStep => (s.nodes ? { atMs: s.atMs, fault: 'heal', nodes: s.nodes } : { atMs: s.atMs, fault: 'heal' }));
+
+const nodeStep = z.strictObject({ atMs, fault: z.enum(['crash', 'power-loss', 'restart', 'pause', 'resume']), node: nodeId });
+const slowStep = z.strictObject({ atMs, fault: z.enum(['slow-disk', 'slow-net']), node: nodeId, factor: z.number().positive() });
+const skewStep = z.strictObject({ atMs, fault: z.literal('clock-skew'), node: nodeId, offsetMs: z.number() });
+
+const stepSchema = z.discriminatedUnion('fault', [partitionStep, healStep, nodeStep, slowStep, skewStep]);
+
+function fillStepTimes(drafts: readonly DraftStep[], ctx: z.RefinementCtx): FaultStep[] {
+  let previousMs = 0;
+  return drafts.map((draft, i) => {
+    const at = draft.atMs ?? previousMs;
+    if (at < previousMs) {
+      ctx.addIssue({ code: 'custom', path: [i, 'atMs'], message: `${at} is before the previous step's atMs (${previousMs}); steps must be in time order` });
+    }
+    previousMs = at;
+    return { ...draft, atMs: at } as FaultStep;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Faults
+
+// mode stays optional so that steps given without mode "script" can be caught: they would
+// otherwise be silently ignored by the default random mode.
+const faultsSchema = z
+  .strictObject({
+    mode: z.enum(['none', 'random', 'script']).optional(),
+    kinds: z.array(z.enum(FAULT_KINDS)).min(1).transform(dedupe).default(() => [...FAULT_KINDS]),
+    meanIntervalMs: z.number().positive().default(5000),
+    steps: z.array(stepSchema).transform(fillStepTimes).default(() => []),
+  })
+  .transform((f, ctx) => {
+    if (f.mode === undefined && f.steps.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['steps'], message: 'steps run only with "mode": "script"; add it to faults' });
+    }
+    return { ...f, mode: f.mode ?? 'random' };
+  });
+
+// ---------------------------------------------------------------------------------------------
+// The scenario
+
+const scenarioInput = z.strictObject({
+  /** Label in outputs. The loader defaults it to the file or preset name. */
+  name: z.string().min(1).default('scenario'),
+  /** One line for `ksim presets`. */
+  description: z.string().optional(),
+  /** Simulated time with faults and load. */
+  durationMs: int(1).default(60000),
+  /** Heal-and-settle phase after durationMs: faults stop, nodes restart, consumers catch up. */
+  settleMs: int(0).default(30000),
+  brokers: int(1).default(3),
+  topic: topicSchema.prefault({}),
+  broker: brokerSchema.prefault({}),
+  protocol: protocolSchema.prefault({}),
+  producers: z.array(producerSchema).prefault([{}]),
+  consumers: z.array(consumerSchema).prefault([{}]),
+  network: networkSchema.prefault({}),
+  disk: diskSchema.prefault({}),
+  faults: faultsSchema.prefault({}),
+  /** The anomalies this scenario expects (Jepsen's allowed list). */
+  allowedAnomalies: z.array(z.enum(ANOMALY_NAMES)).transform(dedupe).default(() => []),
+});
+
+function resolveScenario(s: z.output<typeof scenarioInput>) {
+  const replicationFactor = s.topic.replicationFactor ?? Math.min(3, s.brokers);
+  return { ...s, topic: { ...s.topic, replicationFactor } };
+}
+
+/** The validated scenario: every key present, defaults filled in, acks canonical. */
+export type Scenario = ReturnType<typeof resolveScenario>;
+export type ProducerConfig = Scenario['producers'][number];
+export type ConsumerConfig = Scenario['consumers'][number];
+export type BrokerConfig = Scenario['broker'];
+
+/** Node ids of a scenario, with the producers[]/consumers[] entry each client node comes from. */
+export interface ScenarioNodes {
+  readonly brokers: readonly NodeId[];
+  readonly controller: NodeId;
+  readonly producers: readonly { readonly id: NodeId; readonly entry: number }[];
+  readonly consumers: readonly { readonly id: NodeId; readonly entry: number }[];
+}
+
+type NodeCounts = Pick<Scenario, 'brokers'> & {
+  readonly producers: readonly { readonly count: number }[];
+  readonly consumers: readonly { readonly count: number }[];
+};
+
+/** Names nodes as DESIGN.md does: b1…bN, c1, p1…pM and k1…kK numbered across all entries. */
+export function scenarioNodes(s: NodeCounts): ScenarioNodes {
+  const clients = (prefix: string, entries: readonly { readonly count: number }[]) =>
+    entries.flatMap((entry, index) => Array.from({ length: entry.count }, () => index))
+      .map((entry, i) => ({ id: `${prefix}${i + 1}`, entry }));
+  return {
+    brokers: Array.from({ length: s.brokers }, (_, i) => `b${i + 1}`),
+    controller: 'c1',
+    producers: clients('p', s.producers),
+    consumers: clients('k', s.consumers),
+  };
+}
+
+function allNodeIds(nodes: ScenarioNodes): NodeId[] {
+  return [...nodes.brokers, nodes.controller, ...nodes.producers.map((p) => p.id), ...nodes.consumers.map((k) => k.id)];
+}
+
+type PathKey = string | number;
+
+/** Every node a step names, with the key path that names it. */
+function stepNodeRefs(step: FaultStep): { path: PathKey[]; node: NodeId }[] {
+  if ('isolate' in step) return step.isolate.map((node, i) => ({ path: ['isolate', i], node }));
+  if ('groups' in step) return step.groups.flatMap((group, g) => group.map((node, i) => ({ path: ['groups', g, i], node })));
+  if ('from' in step) return [{ path: ['from'], node: step.from }, { path: ['to'], node: step.to }];
+  if ('node' in step) return [{ path: ['node'], node: step.node }];
+  return (step.nodes ?? []).map((node, i) => ({ path: ['nodes', i], node }));
+}
+
+/** Abbreviates b1, b2, b3 as b1…b3 so the list of known nodes stays one short line. */
+function describeNodes(nodes: ScenarioNodes): string {
+  const range = (ids: readonly NodeId[]) => (ids.length > 2 ? `${ids[0]}…${ids[ids.length - 1]}` : ids.join(', '));
+  const parts = [range(nodes.brokers), nodes.controller, range(nodes.producers.map((p) => p.id)), range(nodes.consumers.map((k) => k.id))];
+  return parts.filter((part) => part !== '').join(', ');
+}
+
+// Rules that span sections; each issue names the key the user should change.
+function checkCrossFields(s: Scenario, ctx: z.RefinementCtx): void {
+  const rf = s.topic.replicationFactor;
+  if (rf > s.brokers) {
+    ctx.addIssue({ code: 'custom', path: ['topic', 'replicationFactor'], message: `${rf} is greater than brokers (${s.brokers})` });
+  }
+  const minIsr = s.broker['min.insync.replicas'];
+  if (minIsr > rf) {
+    ctx.addIssue({ code: 'custom', path: ['broker', 'min.insync.replicas'], message: `${minIsr} is greater than topic.replicationFactor (${rf})` });
+  }
+  const nodes = scenarioNodes(s);
+  const known = new Set(allNodeIds(nodes));
+  s.faults.steps.forEach((step, i) => {
+    for (const ref of stepNodeRefs(step)) {
+      if (known.has(ref.node)) continue;
+      ctx.addIssue({
+        code: 'custom', path: ['faults', 'steps', i, ...ref.path],
+        message: `${show(ref.node)} is not a node of this scenario (nodes: ${describeNodes(nodes)})`,
+      });
+    }
+  });
+}
+
+/** The scenario schema: parse raw JSON into a complete Scenario. Prefer parseScenario. */
+export const scenarioSchema = scenarioInput.transform(resolveScenario).superRefine(checkCrossFields);
+
+// ---------------------------------------------------------------------------------------------
+// Messages: one line each, the problem in words. zod's own messages name types, not keys.
+
+/** A value as it would appear in the JSON, kept short so the message stays one line. */
+export function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  const text = JSON.stringify(value);
+  return text.length > 40 ? `${text.slice(0, 37)}…"` : text;
+}
+
+const TYPE_NOUNS: ReadonlyMap<string, string> = new Map([
+  ['number', 'a number'], ['int', 'an integer'], ['string', 'a string'], ['boolean', 'true or false'],
+  ['array', 'an array'], ['object', 'an object'],
+]);
+
+function typeMessage(expected: string, input: unknown): string {
+  const noun = TYPE_NOUNS.get(expected) ?? expected;
+  if (input === undefined) return `missing (expected ${noun})`;
+  if (expected === 'int' && typeof input === 'number') return `${input} is not an integer`;
+  return `expected ${noun}, got ${show(input)}`;
+}
+
+function tooSmallMessage(issue: { origin: string; minimum: number | bigint; inclusive?: boolean }, input: unknown): string {
+  const { origin, minimum } = issue;
+  if (origin === 'array') return `needs at least ${minimum} ${minimum === 1 ? 'entry' : 'entries'}`;
+  if (origin === 'string') return 'must not be empty';
+  return issue.inclusive === false ? `${show(input)} must be greater than ${minimum}` : `${show(input)} is less than the minimum ${minimum}`;
+}
+
+function tooBigMessage(issue: { origin: string; maximum: number | bigint; inclusive?: boolean }, input: unknown): string {
+  if (issue.origin === 'array') return `has more than ${issue.maximum} entries`;
+  return issue.inclusive === false ? `${show(input)} must be less than ${issue.maximum}` : `${show(input)} is greater than the maximum ${issue.maximum}`;
+}
+
+/** Levenshtein distance, for "did you mean" on a misspelt key. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(substitution, (previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** The known key closest to a misspelt one, if any is close enough to be a likely typo. */
+export function closestKey(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(1, Math.floor(key.length / 3)) + 1;
+  for (const candidate of known) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+function unknownKeysMessage(keys: readonly string[], inst: unknown): string {
+  const shape = (inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)?._zod?.def?.shape;
+  const known = shape ? Object.keys(shape) : [];
+  const [first] = keys;
+  const suggestion = keys.length === 1 && first !== undefined ? closestKey(first, known) : undefined;
+  const hint = suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`;
+  return `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => show(k)).join(', ')}${hint}`;
+}
+
+/** Our error map for zod: the problem in words, without the key (formatIssue adds the path). */
+const issueMessage: z.core.$ZodErrorMap = (issue) => {
+  switch (issue.code) {
+    case 'invalid_type': return typeMessage(issue.expected, issue.input);
+    case 'too_small': return tooSmallMessage(issue, issue.input);
+    case 'too_big': return tooBigMessage(issue, issue.input);
+    case 'invalid_value': return `${show(issue.input)} is not one of ${issue.values.map(show).join(', ')}`;
+    case 'unrecognized_keys': return unknownKeysMessage(issue.keys, issue.inst);
+    case 'invalid_union': {
+      // A discriminated union reports at the discriminator's path with the whole step as input.
+      const value = issue.discriminator === undefined ? issue.input : (issue.input as Record<string, unknown> | undefined)?.[issue.discriminator];
+      const options = Array.isArray(issue.options) ? issue.options.map(show).join(', ') : '';
+      if (options === '') return `${show(value)} matches no allowed form`;
+      return value === undefined ? `missing (expected one of ${options})` : `${show(value)} is not one of ${options}`;
+    }
+    default: return undefined;
+  }
+};
+
+/** One line: `FILE: key.path: problem`, the path joined with dots (`producers.0.acks`). */
+export function formatIssue(source: string, issue: z.core.$ZodIssue): string {
+  const path = issue.path.map(String).join('.');
+  return path === '' ? `${source}: ${issue.message}` : `${source}: ${path}: ${issue.message}`;
+}
+
+/**
+ * Validates a raw scenario (parsed JSON) and fills in every default. `source` names the file or
+ * preset in the message. Throws a UserError with one line naming the first problem.
+ */
+export function parseScenario(raw: unknown, source: string): Scenario {
+  const result = scenarioSchema.safeParse(raw, { error: issueMessage });
+  if (result.success) return result.data;
+  const [first, ...rest] = result.error.issues;
+  if (first === undefined) throw new UserError(`${source}: invalid scenario`);
+  const more = rest.length === 0 ? '' : ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})`;
+  throw new UserError(formatIssue(source, first) + more);
+}

@@ -1,0 +1,293 @@
+import { describe, expect, test } from 'vitest';
+import { UserError } from '../../sim/errors.js';
+import { ANOMALY_NAMES, parseScenario, scenarioNodes, type Scenario } from '../../scenario/schema.js';
+
+const parse = (raw: unknown): Scenario => parseScenario(raw, 'scenario.json');
+
+/** Parses and returns the thrown message, failing the test if nothing (or not a UserError) is thrown. */
+function errorOf(raw: unknown): string {
+  try {
+    parse(raw);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UserError);
+    const message = (error as UserError).message;
+    expect(message).not.toContain('\n');
+    return message;
+  }
+  throw new Error(`expected a UserError for ${JSON.stringify(raw)}`);
+}
+
+const script = (...steps: unknown[]) => ({ faults: { mode: 'script', steps } });
+
+describe('defaults', () => {
+  test('{} yields every default of the DESIGN.md table', () => {
+    expect(parse({})).toStrictEqual({
+      name: 'scenario',
+      durationMs: 60000,
+      settleMs: 30000,
+      brokers: 3,
+      topic: { partitions: 1, replicationFactor: 3 },
+      broker: {
+        'min.insync.replicas': 1,
+        'unclean.leader.election.enable': false,
+        'replica.lag.time.max.ms': 30000,
+        'replica.fetch.wait.max.ms': 500,
+        'replica.high.watermark.checkpoint.interval.ms': 5000,
+        'flush.messages': null,
+        'flush.ms': null,
+        'broker.session.timeout.ms': 9000,
+        'eligible.leader.replicas.enable': false,
+      },
+      protocol: { truncation: 'leader-epoch' },
+      producers: [{
+        count: 1,
+        acks: 'all',
+        'enable.idempotence': true,
+        retries: 2147483647,
+        'max.in.flight.requests.per.connection': 5,
+        'request.timeout.ms': 30000,
+        'delivery.timeout.ms': 120000,
+        'linger.ms': 5,
+        'batch.size': 16384,
+        messagesPerSec: 100,
+      }],
+      consumers: [{
+        group: 'g1',
+        count: 1,
+        commit: 'auto',
+        'auto.commit.interval.ms': 5000,
+        'session.timeout.ms': 45000,
+        'max.poll.interval.ms': 300000,
+        processingMs: 1,
+      }],
+      network: {
+        latencyMs: { min: 0.1, max: 2 },
+        nicMbps: 10000,
+        dropProbability: 0,
+        duplicateProbability: 0,
+        reorderProbability: 0,
+      },
+      disk: { writeMs: 0.05, fsyncMs: 2, dirtyExpireMs: 30000, tornWrites: false },
+      faults: {
+        mode: 'random',
+        kinds: ['partition', 'crash', 'power-loss', 'pause', 'slow-disk', 'slow-net', 'clock-skew'],
+        meanIntervalMs: 5000,
+        steps: [],
+      },
+      allowedAnomalies: [],
+    });
+  });
+
+  test('replicationFactor defaults to min(3, brokers)', () => {
+    expect(parse({ brokers: 1 }).topic.replicationFactor).toBe(1);
+    expect(parse({ brokers: 2 }).topic.replicationFactor).toBe(2);
+    expect(parse({ brokers: 5 }).topic.replicationFactor).toBe(3);
+    expect(parse({ brokers: 5, topic: { replicationFactor: 5 } }).topic.replicationFactor).toBe(5);
+  });
+
+  test('defaults fill in inside entries the user gave', () => {
+    const s = parse({ producers: [{ acks: 'all' }, { count: 2 }], consumers: [{ group: 'g2' }, {}] });
+    expect(s.producers.map((p) => [p.count, p['linger.ms']])).toEqual([[1, 5], [2, 5]]);
+    expect(s.consumers.map((k) => [k.group, k.commit])).toEqual([['g2', 'auto'], ['g1', 'auto']]);
+  });
+
+  test('parsing {} twice gives independent objects (defaults are not shared)', () => {
+    const first = parse({});
+    first.faults.kinds.pop();
+    first.allowedAnomalies.push('lost-write');
+    expect(parse({}).faults.kinds).toHaveLength(7);
+    expect(parse({}).allowedAnomalies).toEqual([]);
+  });
+
+  test('description and allowedAnomalies are kept; seed is not a scenario key', () => {
+    const s = parse({ description: 'one line', allowedAnomalies: ['lost-write', 'lost-write', 'duplicate'] });
+    expect(s.description).toBe('one line');
+    expect(s.allowedAnomalies).toEqual(['lost-write', 'duplicate']);
+    expect(parse({ allowedAnomalies: [...ANOMALY_NAMES] }).allowedAnomalies).toHaveLength(12);
+    expect(errorOf({ seed: 7 })).toBe('scenario.json: unknown key "seed"');
+  });
+});
+
+describe('type and range errors name the key', () => {
+  test.each([
+    [{ brokerz: 3 }, 'scenario.json: unknown key "brokerz" (did you mean "brokers"?)'],
+    [{ broker: { 'min.insync.replica': 2 } }, 'scenario.json: broker: unknown key "min.insync.replica" (did you mean "min.insync.replicas"?)'],
+    [{ producers: [{ ack: 'all' }] }, 'scenario.json: producers.0: unknown key "ack" (did you mean "acks"?)'],
+    [{ network: { latencyMs: { mean: 1 } } }, 'scenario.json: network.latencyMs: unknown key "mean"'],
+    [{ brokers: '3' }, 'scenario.json: brokers: expected a number, got "3"'],
+    [{ brokers: 1.5 }, 'scenario.json: brokers: 1.5 is not an integer'],
+    [{ brokers: 0 }, 'scenario.json: brokers: 0 is less than the minimum 1'],
+    [{ topic: 5 }, 'scenario.json: topic: expected an object, got 5'],
+    [{ broker: { 'unclean.leader.election.enable': 'true' } }, 'scenario.json: broker.unclean.leader.election.enable: expected true or false, got "true"'],
+    [{ broker: { 'flush.messages': 0 } }, 'scenario.json: broker.flush.messages: 0 is less than the minimum 1'],
+    [{ network: { dropProbability: 1.5 } }, 'scenario.json: network.dropProbability: 1.5 is greater than the maximum 1'],
+    [{ network: { nicMbps: 0 } }, 'scenario.json: network.nicMbps: 0 must be greater than 0'],
+    [{ protocol: { truncation: 'kip101' } }, 'scenario.json: protocol.truncation: "kip101" is not one of "high-watermark", "leader-epoch"'],
+    [{ consumers: [{ commit: 'never' }] }, 'scenario.json: consumers.0.commit: "never" is not one of "auto", "before-process", "after-process"'],
+    [{ faults: { kinds: [] } }, 'scenario.json: faults.kinds: needs at least 1 entry'],
+    [{ faults: { kinds: ['meteor'] } }, 'scenario.json: faults.kinds.0: "meteor" is not one of "partition", "crash", "power-loss", "pause", "slow-disk", "slow-net", "clock-skew"'],
+    [{ allowedAnomalies: ['lost'] }, expect.stringMatching(/^scenario\.json: allowedAnomalies\.0: "lost" is not one of "lost-write", /)],
+    [{ name: '' }, 'scenario.json: name: must not be empty'],
+    [[], 'scenario.json: expected an object, got an array'],
+  ])('%j', (raw, message) => {
+    expect(errorOf(raw)).toEqual(message);
+  });
+
+  test('several problems: the first is named and the rest counted', () => {
+    expect(errorOf({ brokers: 0, settleMs: -1, durationMs: 'x' })).toBe(
+      'scenario.json: durationMs: expected a number, got "x" (and 2 more problems)',
+    );
+  });
+});
+
+describe('cross-field rules', () => {
+  test('replicationFactor greater than brokers', () => {
+    expect(errorOf({ brokers: 2, topic: { replicationFactor: 3 } })).toBe('scenario.json: topic.replicationFactor: 3 is greater than brokers (2)');
+  });
+
+  test('min.insync.replicas greater than replicationFactor', () => {
+    expect(errorOf({ broker: { 'min.insync.replicas': 4 } })).toBe(
+      'scenario.json: broker.min.insync.replicas: 4 is greater than topic.replicationFactor (3)',
+    );
+    expect(parse({ broker: { 'min.insync.replicas': 3 } }).broker['min.insync.replicas']).toBe(3);
+  });
+
+  test('latencyMs.min greater than max', () => {
+    expect(errorOf({ network: { latencyMs: { min: 5, max: 1 } } })).toBe(
+      'scenario.json: network.latencyMs.min: 5 is greater than network.latencyMs.max (1)',
+    );
+    expect(parse({ network: { latencyMs: { min: 1, max: 1 } } }).network.latencyMs).toEqual({ min: 1, max: 1 });
+  });
+});
+
+describe('producers: acks and idempotence', () => {
+  test.each([
+    ['all', 'all'], ['-1', 'all'], [-1, 'all'], ['1', '1'], [1, '1'], ['0', '0'], [0, '0'],
+  ])('acks %j is %j', (acks, canonical) => {
+    expect(parse({ producers: [{ acks, 'enable.idempotence': false }] }).producers[0]?.acks).toBe(canonical);
+  });
+
+  test('invalid acks', () => {
+    expect(errorOf({ producers: [{ acks: 2 }] })).toBe('scenario.json: producers.0.acks: 2 is not a valid acks value (use "all", "1" or "0")');
+    expect(errorOf({ producers: [{ acks: 'leader' }] })).toBe('scenario.json: producers.0.acks: "leader" is not a valid acks value (use "all", "1" or "0")');
+  });
+
+  test('idempotence left unset yields to acks=1/0, retries=0, or more than 5 in flight', () => {
+    const idempotence = (p: object) => parse({ producers: [p] }).producers[0]?.['enable.idempotence'];
+    expect(idempotence({})).toBe(true);
+    expect(idempotence({ acks: '1' })).toBe(false);
+    expect(idempotence({ acks: 0 })).toBe(false);
+    expect(idempotence({ retries: 0 })).toBe(false);
+    expect(idempotence({ 'max.in.flight.requests.per.connection': 6 })).toBe(false);
+    expect(idempotence({ acks: 'all', 'enable.idempotence': false })).toBe(false);
+  });
+
+  test('idempotence set explicitly with a conflicting setting is an error, as in the Java client', () => {
+    expect(errorOf({ producers: [{}, { acks: 1, 'enable.idempotence': true }] })).toBe(
+      'scenario.json: producers.1.enable.idempotence: enable.idempotence requires acks=all (acks is "1")',
+    );
+    expect(errorOf({ producers: [{ retries: 0, 'enable.idempotence': true }] })).toBe(
+      'scenario.json: producers.0.enable.idempotence: enable.idempotence requires retries > 0 (retries is 0)',
+    );
+  });
+
+  test('delivery.timeout.ms: a default grows to linger.ms + request.timeout.ms, an explicit short one is an error', () => {
+    expect(parse({ producers: [{ 'request.timeout.ms': 200000 }] }).producers[0]?.['delivery.timeout.ms']).toBe(200005);
+    expect(errorOf({ producers: [{ 'request.timeout.ms': 1000, 'delivery.timeout.ms': 500 }] })).toBe(
+      'scenario.json: producers.0.delivery.timeout.ms: 500 is less than linger.ms + request.timeout.ms (1005)',
+    );
+  });
+});
+
+describe('fault script steps', () => {
+  test('every DESIGN.md step format parses; atMs defaults to the previous step time, 0 first', () => {
+    const s = parse({
+      producers: [{ count: 2 }],
+      ...script(
+        { fault: 'partition', isolate: ['b1'] },
+        { atMs: 5000, fault: 'partition', groups: [['b1'], ['b2', 'b3', 'c1']] },
+        { fault: 'partition', from: 'b1', to: 'b2' },
+        { atMs: 6000, fault: 'heal' },
+        { fault: 'heal', nodes: ['b1'] },
+        { fault: 'crash', node: 'b2' },
+        { fault: 'power-loss', node: 'p2' },
+        { atMs: 7000, fault: 'restart', node: 'b2' },
+        { fault: 'pause', node: 'k1' },
+        { fault: 'resume', node: 'k1' },
+        { fault: 'slow-disk', node: 'b1', factor: 10 },
+        { fault: 'slow-net', node: 'c1', factor: 0.5 },
+        { fault: 'clock-skew', node: 'b1', offsetMs: -2000 },
+      ),
+    });
+    expect(s.faults.mode).toBe('script');
+    expect(s.faults.steps).toStrictEqual([
+      { atMs: 0, fault: 'partition', isolate: ['b1'] },
+      { atMs: 5000, fault: 'partition', groups: [['b1'], ['b2', 'b3', 'c1']] },
+      { atMs: 5000, fault: 'partition', from: 'b1', to: 'b2' },
+      { atMs: 6000, fault: 'heal' },
+      { atMs: 6000, fault: 'heal', nodes: ['b1'] },
+      { atMs: 6000, fault: 'crash', node: 'b2' },
+      { atMs: 6000, fault: 'power-loss', node: 'p2' },
+      { atMs: 7000, fault: 'restart', node: 'b2' },
+      { atMs: 7000, fault: 'pause', node: 'k1' },
+      { atMs: 7000, fault: 'resume', node: 'k1' },
+      { atMs: 7000, fault: 'slow-disk', node: 'b1', factor: 10 },
+      { atMs: 7000, fault: 'slow-net', node: 'c1', factor: 0.5 },
+      { atMs: 7000, fault: 'clock-skew', node: 'b1', offsetMs: -2000 },
+    ]);
+  });
+
+  test('restarting a node that is not down is accepted (a no-op for the kernel)', () => {
+    expect(parse(script({ fault: 'restart', node: 'b1' })).faults.steps).toHaveLength(1);
+  });
+
+  test('a node that does not exist is rejected, naming the step key', () => {
+    expect(errorOf(script({ fault: 'crash', node: 'b4' }))).toBe(
+      'scenario.json: faults.steps.0.node: "b4" is not a node of this scenario (nodes: b1…b3, c1, p1, k1)',
+    );
+    expect(errorOf(script({ fault: 'heal' }, { fault: 'partition', groups: [['b1'], ['b2', 'p2']] }))).toMatch(
+      /^scenario\.json: faults\.steps\.1\.groups\.1\.1: "p2" is not a node/,
+    );
+    expect(errorOf(script({ fault: 'partition', from: 'b1', to: 'c2' }))).toMatch(/^scenario\.json: faults\.steps\.0\.to: "c2"/);
+  });
+
+  test('client node names count over every producers[] and consumers[] entry', () => {
+    const raw = { brokers: 5, producers: [{ count: 2 }, {}], consumers: [{ count: 2 }, { group: 'g2', count: 2 }] };
+    expect(() => parse({ ...raw, ...script({ fault: 'crash', node: 'p3' }, { fault: 'crash', node: 'k4' }, { fault: 'crash', node: 'b5' }) })).not.toThrow();
+    expect(errorOf({ ...raw, ...script({ fault: 'crash', node: 'p4' }) })).toBe(
+      'scenario.json: faults.steps.0.node: "p4" is not a node of this scenario (nodes: b1…b5, c1, p1…p3, k1…k4)',
+    );
+    const nodes = scenarioNodes(parse(raw));
+    expect(nodes.producers).toEqual([{ id: 'p1', entry: 0 }, { id: 'p2', entry: 0 }, { id: 'p3', entry: 1 }]);
+    expect(nodes.consumers.map((k) => `${k.id}:${k.entry}`)).toEqual(['k1:0', 'k2:0', 'k3:1', 'k4:1']);
+  });
+
+  test('malformed steps', () => {
+    expect(errorOf(script({ fault: 'crsh', node: 'b1' }))).toMatch(/^scenario\.json: faults\.steps\.0\.fault: "crsh" is not one of "partition", "heal", "crash"/);
+    expect(errorOf(script({ node: 'b1' }))).toMatch(/^scenario\.json: faults\.steps\.0\.fault: missing \(expected one of "partition"/);
+    expect(errorOf(script({ fault: 'crash' }))).toBe('scenario.json: faults.steps.0.node: missing (expected a string)');
+    expect(errorOf(script({ fault: 'crash', node: 'b1', factor: 2 }))).toBe('scenario.json: faults.steps.0: unknown key "factor"');
+    expect(errorOf(script({ fault: 'slow-net', node: 'b1', factor: 0 }))).toBe('scenario.json: faults.steps.0.factor: 0 must be greater than 0');
+    expect(errorOf(script({ fault: 'partition' }))).toBe(
+      'scenario.json: faults.steps.0: a partition step takes exactly one of "isolate", "groups", or "from" and "to"',
+    );
+    expect(errorOf(script({ fault: 'partition', isolate: ['b1'], from: 'b1', to: 'b2' }))).toMatch(/a partition step takes exactly one of/);
+    expect(errorOf(script({ fault: 'partition', from: 'b1' }))).toBe(
+      'scenario.json: faults.steps.0.to: missing: a one-way partition needs both "from" and "to"',
+    );
+    expect(errorOf(script({ fault: 'partition', isolate: [] }))).toBe('scenario.json: faults.steps.0.isolate: needs at least 1 entry');
+  });
+
+  test('steps out of time order are rejected', () => {
+    expect(errorOf(script({ atMs: 5000, fault: 'heal' }, { atMs: 1000, fault: 'heal' }))).toBe(
+      "scenario.json: faults.steps.1.atMs: 1000 is before the previous step's atMs (5000); steps must be in time order",
+    );
+  });
+
+  test('steps without mode "script" would be ignored, so they are an error', () => {
+    expect(errorOf({ faults: { steps: [{ fault: 'heal' }] } })).toBe(
+      'scenario.json: faults.steps: steps run only with "mode": "script"; add it to faults',
+    );
+    expect(parse({ faults: { mode: 'none', steps: [{ fault: 'heal' }] } }).faults.mode).toBe('none');
+  });
+});
