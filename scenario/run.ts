@@ -95,7 +95,7 @@ export function runStats(history: readonly HistoryOp[], durationUs: number): Run
   const invoked = new Map<number, number>();
   const latencies: number[] = [];
   const slots = new Uint8Array(Math.max(1, Math.ceil(durationUs / 100_000)));
-  let acked = 0, failed = 0, info = 0;
+  let acked = 0, failed = 0;
   for (const op of history) {
     if (op.kind === 'send-invoke') invoked.set(op.value, op.t);
     else if (op.kind === 'send-ok') {
@@ -105,7 +105,6 @@ export function runStats(history: readonly HistoryOp[], durationUs: number): Run
       const slot = Math.floor(op.t / 100_000);
       if (slot < slots.length) slots[slot] = 1;
     } else if (op.kind === 'send-fail') failed++;
-    else if (op.kind === 'send-info') info++;
   }
   latencies.sort((a, b) => a - b);
   const pct = (q: number) => latencies.length === 0 ? 0 : Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! / 10) / 100;
