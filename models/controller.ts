@@ -76,10 +76,14 @@ export class Controller implements Actor {
       // A retried registration of the same process: answer again.
       return this.send(from, { type: 'register-ok', brokerEpoch: existing.brokerEpoch, version: this.version, partitions: this.partitions });
     }
-    // Every restart here follows a crash or power loss: an unclean shutdown. The old incarnation is
-    // fenced (leaderships move, KAFKA-18106) and the broker leaves every ELR (KIP-966).
-    if (existing !== undefined && existing.unfenced) this.fence(from, 'reregistered');
-    const registration: BrokerRegistration = { brokerEpoch: this.nextBrokerEpoch++, incarnation: m.incarnation, unfenced: false, lastHeartbeatUs: this.env.now() };
+    // Every restart here follows a crash or power loss: an unclean shutdown. KRaft fences the old
+    // incarnation (leaderships move, KAFKA-18106) and the broker leaves every ELR (KIP-966). The
+    // pre-0.11 system (protocol.truncation high-watermark) ran a ZooKeeper-era controller that only
+    // noticed a failure when the session expired: a broker back sooner keeps its ISR places.
+    const legacy = this.config.truncation === 'high-watermark';
+    const keepsSession = legacy && existing !== undefined && existing.unfenced;
+    if (existing !== undefined && existing.unfenced && !legacy) this.fence(from, 'reregistered');
+    const registration: BrokerRegistration = { brokerEpoch: this.nextBrokerEpoch++, incarnation: m.incarnation, unfenced: keepsSession, lastHeartbeatUs: this.env.now() };
     this.brokers.set(from, registration);
     this.removeFromElr(from);
     this.commit(() => this.send(from, { type: 'register-ok', brokerEpoch: registration.brokerEpoch, version: this.version, partitions: this.partitions }));
@@ -194,6 +198,9 @@ export class Controller implements Actor {
     let changed = false;
     for (const meta of this.partitions) {
       if (meta.leader !== null) continue;
+      // Topic creation: a partition that never had a leader starts once all its replicas are
+      // registered, led by the first (preferred) one, as when a user creates a topic on a live cluster.
+      if (meta.leaderEpoch === 0 && !meta.replicas.every((b) => this.isUnfenced(b))) continue;
       const next = this.elect(meta);
       if (next.leader !== null) { this.set(next); changed = true; }
     }

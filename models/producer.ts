@@ -29,6 +29,8 @@ interface Batch {
   /** Id of the request in flight, or -1. */
   inFlight: number;
   timer: number;
+  /** The last error a broker (or a timeout) gave this batch: the cause when it finally expires. */
+  lastError: string | null;
   /** Sent under a producer epoch since abandoned: its answer is final, never retried. */
   abandoned: boolean;
 }
@@ -93,7 +95,7 @@ export class Producer implements Actor {
     this.history.record({ kind: 'send-invoke', t: this.env.now(), process: this.env.node, value, partition });
     const queue = this.queues[partition]!;
     if (queue.open === null) {
-      queue.open = { partition, values: [], createdUs: this.env.now(), baseSequence: -1, producerEpoch: -1, attempts: 0, maybeWritten: false, inFlight: -1, timer: -1, abandoned: false };
+      queue.open = { partition, values: [], createdUs: this.env.now(), baseSequence: -1, producerEpoch: -1, attempts: 0, maybeWritten: false, inFlight: -1, timer: -1, lastError: null, abandoned: false };
       queue.lingerTimer = this.env.setTimer(this.config.lingerUs, () => this.closeBatch(partition));
     }
     queue.open.values.push(value);
@@ -119,7 +121,7 @@ export class Producer implements Actor {
     if (this.config.enableIdempotence && this.producerId < 0) return;
     while (queue.inFlight < this.config.maxInFlight && queue.ready.length > 0) {
       const batch = queue.ready.shift()!;
-      if (this.expired(batch)) { this.finish(batch, 'DELIVERY_TIMEOUT'); continue; }
+      if (this.expired(batch)) { this.finish(batch, batch.lastError ?? 'DELIVERY_TIMEOUT'); continue; }
       // Sequenced under an epoch since abandoned (it may sit in a retry backoff during the bump).
       if (batch.baseSequence >= 0 && batch.producerEpoch !== this.producerEpoch) { this.finish(batch, 'PRODUCER_EPOCH_BUMPED'); continue; }
       this.send(batch, leader, queue);
@@ -169,6 +171,7 @@ export class Producer implements Actor {
       this.finishOk(batch, baseOffset);
     } else {
       if (!NOT_APPENDED.has(error)) batch.maybeWritten = true;
+      batch.lastError = error;
       this.retryOrFinish(batch, error);
     }
     this.drain(batch.partition);
