@@ -90,6 +90,12 @@ export interface Actor {
   start(): void;
   /** Called for every message delivered to this node. */
   receive(from: NodeId, msg: Message): void;
+  /**
+   * A peer's process died while its machine stayed up: its OS reset the connection, and this node
+   * learns it one link latency later (unless the link is cut). A power loss resets nothing: peers
+   * find out only by timing out, as with a real TCP connection to a dead host.
+   */
+  disconnected?(peer: NodeId): void;
 }
 
 export type ActorFactory = (env: Env) => Actor;

@@ -1,0 +1,290 @@
+// One node's disk (the Disk of env.ts). Each file has a page-cache view (what the process reads)
+// and a durable view (what survives power loss). The durable view is kept as an array plus the
+// length of the prefix it shares with the page cache, so an fsync copies only the dirty tail.
+// Operations form one queue per disk: each completes after its latency, but never before the one
+// issued before it. Write-back is the OS's doing, not the process's: it survives crashes.
+import type { Disk, NodeId, Random } from './env.js';
+import { SimAssertionError } from './errors.js';
+import { EV_DISK, EV_WRITEBACK, SimEvent } from './event.js';
+import type { Scheduler } from './scheduler.js';
+import type { TraceSink } from './trace.js';
+import { kernelKindId } from './kinds.js';
+
+const K_DISK_WRITE = kernelKindId('disk-write');
+const K_DISK_TRUNCATE = kernelKindId('disk-truncate');
+const K_DISK_FSYNC = kernelKindId('disk-fsync');
+const K_DISK_WRITEBACK = kernelKindId('disk-writeback');
+const K_DISK_LOSS = kernelKindId('disk-loss');
+
+export interface DiskConfig {
+  /** Latency of an append, truncate or the write half of a replace, in microseconds. */
+  writeUs: number;
+  /** Latency of an fsync (and the sync half of a replace), in microseconds. */
+  fsyncUs: number;
+  /** A dirty file is written back whole this long after it first became dirty. */
+  dirtyExpireUs: number;
+  /** On power loss, a random prefix of each file's dirty tail survives. */
+  tornWrites: boolean;
+}
+
+/** What the disk needs to know about the node that owns it. */
+export interface DiskHost {
+  readonly index: number;
+  readonly id: NodeId;
+  /** Changes whenever the process dies or restarts; stamps pending operations. */
+  readonly life: number;
+  readonly slowDiskFactor: number;
+}
+
+const OP_APPEND = 0;
+const OP_TRUNCATE = 1;
+const OP_FSYNC = 2;
+const OP_REPLACE = 3;
+
+const EMPTY: readonly unknown[] = Object.freeze([]);
+const NO_ENTRIES: unknown[] = [];
+
+/** A pending operation: the event carries it in `ref` (disk ops are rarer than messages). */
+class DiskOp {
+  constructor(
+    readonly op: number,
+    readonly file: string,
+    /** The caller's entries, copied at issue so later changes to its array do not leak in. */
+    readonly entries: unknown[],
+    /** Bytes for appends and replaces, the new length for a truncate. */
+    readonly size: number,
+  ) {}
+}
+
+class DiskFile {
+  cache: unknown[] = [];
+  durable: unknown[] = [];
+  /** cache[0..common) === durable[0..common). */
+  common = 0;
+  dirty = false;
+  /** Bumped whenever the file becomes clean, so a stale write-back event is ignored. */
+  dirtyGen = 0;
+  /** False until the file's existence itself is durable (a never-synced file vanishes on power loss). */
+  durableExists = false;
+  /** Frozen copy handed to readers; rebuilt after the next change. */
+  snapshot: readonly unknown[] | null = null;
+
+  constructor(readonly name: string) {}
+}
+
+export class NodeDisk implements Disk {
+  private readonly fileMap = new Map<string, DiskFile>();
+  /** Completion time of the last operation issued: the queue's tail. */
+  private tailUs = 0;
+
+  constructor(
+    private readonly host: DiskHost,
+    private readonly sched: Scheduler,
+    private readonly trace: TraceSink,
+    private readonly timing: DiskConfig,
+    private readonly random: Random,
+  ) {}
+
+  append(file: string, entries: readonly unknown[], bytes: number, done?: () => void): void {
+    this.enqueue(new DiskOp(OP_APPEND, file, entries.slice(), bytes), this.timing.writeUs, done);
+  }
+
+  truncate(file: string, length: number, done?: () => void): void {
+    if (!Number.isInteger(length) || length < 0) this.fail(`truncate(${file}) to invalid length ${length}`);
+    this.enqueue(new DiskOp(OP_TRUNCATE, file, NO_ENTRIES, length), this.timing.writeUs, done);
+  }
+
+  fsync(file: string, done?: () => void): void {
+    this.enqueue(new DiskOp(OP_FSYNC, file, NO_ENTRIES, 0), this.timing.fsyncUs, done);
+  }
+
+  replace(file: string, entries: readonly unknown[], bytes: number, done?: () => void): void {
+    this.enqueue(new DiskOp(OP_REPLACE, file, entries.slice(), bytes), this.timing.writeUs + this.timing.fsyncUs, done);
+  }
+
+  read(file: string): readonly unknown[] {
+    const f = this.fileMap.get(file);
+    if (f === undefined) return EMPTY;
+    // A frozen snapshot: repeated reads are free and a reader's copy never changes under it.
+    f.snapshot ??= Object.freeze(f.cache.slice());
+    return f.snapshot;
+  }
+
+  files(): readonly string[] {
+    return [...this.fileMap.keys()];
+  }
+
+  private enqueue(op: DiskOp, latencyUs: number, done: (() => void) | undefined): void {
+    const now = this.sched.now;
+    const due = Math.max(now + Math.ceil(latencyUs * this.host.slowDiskFactor), this.tailUs);
+    this.tailUs = due;
+    const ev = new SimEvent(EV_DISK, this.host.index, this.host.life);
+    ev.ref = op;
+    ev.fn = done ?? null;
+    this.sched.at(due, ev);
+  }
+
+  /** Applies a completed operation (the caller has checked that its process is still alive). */
+  complete(ev: SimEvent): void {
+    const op = ev.ref as DiskOp;
+    switch (op.op) {
+      case OP_APPEND: return this.applyAppend(op.file, op.entries, op.size);
+      case OP_TRUNCATE: return this.applyTruncate(op.file, op.size);
+      case OP_FSYNC: return this.applyFsync(op.file);
+      case OP_REPLACE: return this.applyReplace(op.file, op.entries, op.size);
+      default: this.fail(`unknown disk op ${op.op}`);
+    }
+  }
+
+  private applyAppend(name: string, entries: unknown[], bytes: number): void {
+    const f = this.open(name);
+    const cache = f.cache;
+    for (let i = 0; i < entries.length; i++) cache.push(entries[i]);
+    f.snapshot = null;
+    this.markDirty(f);
+    const tr = this.trace;
+    tr.begin(this.sched.now, K_DISK_WRITE, this.host.index);
+    tr.sym(name);
+    tr.mix(entries.length);
+    tr.num(bytes);
+    if (tr.recording) {
+      tr.push({ t: this.sched.now, kind: 'disk-write', node: this.host.id, file: name, entries: entries.length, bytes });
+    }
+  }
+
+  private applyTruncate(name: string, length: number): void {
+    const f = this.open(name);
+    if (length < f.cache.length) {
+      f.cache.length = length;
+      f.common = Math.min(f.common, length);
+      f.snapshot = null;
+      this.markDirty(f);
+    }
+    this.traceFile('disk-truncate', K_DISK_TRUNCATE, f, 'length', length);
+  }
+
+  private applyFsync(name: string): void {
+    const f = this.fileMap.get(name);
+    if (f === undefined) return;
+    this.makeDurable(f);
+    this.traceFile('disk-fsync', K_DISK_FSYNC, f, 'durable', f.durable.length);
+  }
+
+  private applyReplace(name: string, entries: unknown[], bytes: number): void {
+    const f = this.open(name);
+    // The rename is atomic: the old content (both views) is replaced at once, already durable.
+    f.cache = entries;
+    f.durable = entries.slice();
+    f.common = entries.length;
+    f.durableExists = true;
+    f.snapshot = null;
+    this.markClean(f);
+    const tr = this.trace;
+    tr.begin(this.sched.now, K_DISK_WRITE, this.host.index);
+    tr.sym(name);
+    tr.mix(entries.length);
+    tr.num(bytes);
+    tr.mix(1);
+    if (tr.recording) {
+      const t = this.sched.now;
+      tr.push({ t, kind: 'disk-write', node: this.host.id, file: name, entries: entries.length, bytes, replace: true });
+    }
+    this.traceFile('disk-fsync', K_DISK_FSYNC, f, 'durable', entries.length);
+  }
+
+  /** A write-back event fired: if the file is still dirty since that time, it all becomes durable. */
+  writeback(ev: SimEvent): void {
+    const f = ev.ref as DiskFile;
+    if (!f.dirty || f.dirtyGen !== ev.id || this.fileMap.get(f.name) !== f) return;
+    this.makeDurable(f);
+    this.traceFile('disk-writeback', K_DISK_WRITEBACK, f, 'durable', f.durable.length);
+  }
+
+  /** The process died: its pending operations die with it (their life stamps no longer match). */
+  crash(): void {
+    this.tailUs = this.sched.now;
+  }
+
+  /** The machine lost power: only durable data survives (with torn writes, part of the dirty tail). */
+  powerLoss(): void {
+    this.tailUs = this.sched.now;
+    for (const f of [...this.fileMap.values()]) this.loseFile(f);
+  }
+
+  private loseFile(f: DiskFile): void {
+    const before = f.cache.length;
+    if (!f.durableExists) {
+      this.fileMap.delete(f.name);
+      this.markClean(f);
+      this.traceLoss(f, before, 0);
+      return;
+    }
+    if (!f.dirty) return;
+    const tail = f.cache.length - f.common;
+    const torn = this.timing.tornWrites && tail > 0 ? this.random.int(0, tail) : 0;
+    // A torn write lands a prefix of the dirty tail over the durable data after the common prefix.
+    const survivor = torn > 0 ? f.cache.slice(0, f.common + torn) : f.durable;
+    const lost = before - (f.common + torn);
+    f.durable = survivor;
+    f.cache = survivor.slice();
+    f.common = survivor.length;
+    f.snapshot = null;
+    this.markClean(f);
+    this.traceLoss(f, lost, survivor.length);
+  }
+
+  private open(name: string): DiskFile {
+    let f = this.fileMap.get(name);
+    if (f === undefined) {
+      f = new DiskFile(name);
+      this.fileMap.set(name, f);
+    }
+    return f;
+  }
+
+  private makeDurable(f: DiskFile): void {
+    const { cache, durable } = f;
+    durable.length = f.common;
+    for (let i = f.common; i < cache.length; i++) durable.push(cache[i]);
+    f.common = cache.length;
+    f.durableExists = true;
+    this.markClean(f);
+  }
+
+  private markDirty(f: DiskFile): void {
+    if (f.dirty) return;
+    // Like Linux: the dirtied-at time is set once, when the file first becomes dirty.
+    f.dirty = true;
+    const ev = new SimEvent(EV_WRITEBACK, this.host.index, 0);
+    ev.ref = f;
+    ev.id = f.dirtyGen;
+    this.sched.after(this.timing.dirtyExpireUs, ev);
+  }
+
+  private markClean(f: DiskFile): void {
+    f.dirty = false;
+    f.dirtyGen++;
+  }
+
+  private traceFile(kind: string, kindId: number, f: DiskFile, key: string, value: number): void {
+    const tr = this.trace;
+    tr.begin(this.sched.now, kindId, this.host.index);
+    tr.sym(f.name);
+    tr.mix(value);
+    if (tr.recording) tr.push({ t: this.sched.now, kind, node: this.host.id, file: f.name, [key]: value });
+  }
+
+  private traceLoss(f: DiskFile, lost: number, kept: number): void {
+    const tr = this.trace;
+    tr.begin(this.sched.now, K_DISK_LOSS, this.host.index);
+    tr.sym(f.name);
+    tr.mix(lost);
+    tr.mix(kept);
+    if (tr.recording) tr.push({ t: this.sched.now, kind: 'disk-loss', node: this.host.id, file: f.name, lost, kept });
+  }
+
+  private fail(message: string): never {
+    throw new SimAssertionError(message, this.host.id, this.sched.now);
+  }
+}
+

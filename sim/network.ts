@@ -1,0 +1,231 @@
+// The simulated network: a NIC per node and a TCP-like connection per direction. A message waits
+// for its sender's NIC, transmits for bytes*8/nicMbps µs, then travels a latency drawn per message;
+// its arrival is clamped to the link's previous arrival so jitter never reorders a connection.
+// Losses are decided lazily at arrival from the connection epoch stamped at send (a cut, a crash or
+// a restart of either end breaks the connection), so no fault ever has to search the event queue.
+import type { Message, NodeId, Random } from './env.js';
+import { EV_DELIVER, SimEvent } from './event.js';
+import { kernelKindId } from './kinds.js';
+import { BROKE_BY_CUT, Links } from './links.js';
+import { ST_CRASHED, ST_PAUSED, isDown } from './node-state.js';
+import type { Scheduler } from './scheduler.js';
+import type { TraceSink } from './trace.js';
+
+export interface NetworkConfig {
+  /** One-way link latency, drawn uniformly per message in [min, max], microseconds. */
+  latencyMinUs: number;
+  latencyMaxUs: number;
+  /** Each node's outgoing NIC bandwidth, megabits per second (= bits per microsecond). */
+  nicMbps: number;
+  /** Chaos knobs of a misbehaving middlebox; all 0 for a well-behaved TCP network. */
+  dropProbability: number;
+  duplicateProbability: number;
+  /** A reordered message gets an extra random delay and escapes the FIFO clamp. */
+  reorderProbability: number;
+}
+
+/** What the network needs to know about a node. */
+export interface NetNode {
+  readonly id: NodeId;
+  readonly state: number;
+  readonly slowNetFactor: number;
+  /** Keeps an event of a paused node until it resumes. */
+  hold(ev: SimEvent): void;
+  /** Hands a message to the node's actor. */
+  receive(from: NodeId, msg: Message): void;
+}
+
+const K_SEND = kernelKindId('send');
+/** A connection reset: delivered to peers of a process that died with its OS up (Actor.disconnected). */
+export const DISCONNECT: Message = Object.freeze({ type: 'disconnect' });
+
+const K_DELIVER = kernelKindId('deliver');
+const K_DROP = kernelKindId('drop');
+const K_DUPLICATE = kernelKindId('duplicate');
+
+const DROP_REASONS = ['cut', 'crashed', 'chaos', 'down'] as const;
+const R_CUT = 0;
+const R_CRASHED = 1;
+const R_CHAOS = 2;
+const R_DOWN = 3;
+
+export class Network {
+  readonly links: Links;
+  private readonly n: number;
+  /** When each node's NIC is next free (fractional µs: transmissions of small messages add up). */
+  private readonly nicFreeUs: Float64Array;
+  /** Latest arrival time scheduled on each directed link: the FIFO clamp. */
+  private readonly lastArrivalUs: Float64Array;
+  private readonly latencyMinUs: number;
+  private readonly latencyMaxUs: number;
+  /** NIC transmission time of one byte: 8 bits at nicMbps bits per microsecond. */
+  private readonly usPerByte: number;
+  private nextMessageId = 1;
+
+  constructor(
+    private readonly nodes: readonly NetNode[],
+    private readonly sched: Scheduler,
+    private readonly trace: TraceSink,
+    private readonly config: NetworkConfig,
+    private readonly random: Random,
+  ) {
+    this.n = nodes.length;
+    this.links = new Links(this.n);
+    this.nicFreeUs = new Float64Array(this.n);
+    this.lastArrivalUs = new Float64Array(this.n * this.n);
+    this.latencyMinUs = Math.round(config.latencyMinUs);
+    this.latencyMaxUs = Math.round(config.latencyMaxUs);
+    this.usPerByte = 8 / config.nicMbps;
+  }
+
+  send(from: number, to: number, msg: Message, bytes: number): void {
+    const now = this.sched.now;
+    const id = this.nextMessageId++;
+    const src = this.nodes[from] as NetNode;
+    const dst = this.nodes[to] as NetNode;
+    const type = msg.type;
+    this.traceSend(now, src, from, to, type, id, bytes);
+    const link = from * this.n + to;
+    if (this.links.cut[link] === 1) return this.traceDrop(now, dst, to, from, src, type, id, R_CUT);
+    const cfg = this.config;
+    const rnd = this.random;
+    if (cfg.dropProbability > 0 && rnd.chance(cfg.dropProbability)) {
+      return this.traceDrop(now, dst, to, from, src, type, id, R_CHAOS);
+    }
+    const arrival = this.arrivalTime(now, from, link, bytes, src.slowNetFactor, dst.slowNetFactor);
+    this.schedule(arrival, from, to, link, msg, id);
+    if (cfg.duplicateProbability > 0 && rnd.chance(cfg.duplicateProbability)) {
+      this.schedule(arrival + rnd.int(0, this.latencyMaxUs), from, to, link, msg, id);
+      this.traceDuplicate(now, src, from, to, type, id);
+    }
+  }
+
+  private arrivalTime(now: number, from: number, link: number, bytes: number, slowFrom: number, slowTo: number): number {
+    const nicStart = Math.max(now, this.nicFreeUs[from] as number);
+    const nicDone = nicStart + bytes * this.usPerByte * slowFrom;
+    this.nicFreeUs[from] = nicDone;
+    const min = this.latencyMinUs;
+    const max = this.latencyMaxUs;
+    // random.int's formula without its argument checks (min and max were validated once).
+    const draw = min === max ? min : min + Math.floor(this.random.next() * (max - min + 1));
+    const latency = draw * (slowFrom > slowTo ? slowFrom : slowTo);
+    let arrival = Math.round(nicDone + latency);
+    const p = this.config.reorderProbability;
+    if (p > 0 && this.random.chance(p)) {
+      // Out of order on purpose: a late extra delay, and the FIFO clamp does not apply.
+      return arrival + this.random.int(1, 4 * Math.max(max, 1));
+    }
+    const last = this.lastArrivalUs[link] as number;
+    if (arrival < last) arrival = last;
+    this.lastArrivalUs[link] = arrival;
+    return arrival;
+  }
+
+  private schedule(arrival: number, from: number, to: number, link: number, msg: Message, id: number): void {
+    const ev = new SimEvent(EV_DELIVER, to, 0);
+    ev.from = from;
+    ev.epoch = this.links.epoch[link] as number;
+    ev.id = id;
+    ev.ref = msg;
+    this.sched.at(arrival, ev);
+  }
+
+  /** A message arrives: it is delivered unless its connection broke meanwhile. */
+  deliver(ev: SimEvent): void {
+    const to = ev.node;
+    const from = ev.from;
+    const dst = this.nodes[to] as NetNode;
+    const link = from * this.n + to;
+    if (isDown(dst.state) || ev.epoch !== this.links.epoch[link]) {
+      // The receiver being down explains the loss best; otherwise the link's last break does.
+      const reason = isDown(dst.state) ? R_DOWN : this.links.broken[link] === BROKE_BY_CUT ? R_CUT : R_CRASHED;
+      const src = this.nodes[from] as NetNode;
+      this.traceDrop(this.sched.now, dst, to, from, src, (ev.ref as Message).type, ev.id, reason);
+      // A crashed process on a live machine: its OS refuses the connection, and the sender hears so.
+      if (dst.state === ST_CRASHED && ev.ref !== DISCONNECT) this.refuse(to, from);
+      return;
+    }
+    if (dst.state === ST_PAUSED) return dst.hold(ev);
+    const src = this.nodes[from] as NetNode;
+    this.traceDeliver(this.sched.now, dst, to, from, src, (ev.ref as Message).type, ev.id);
+    dst.receive(src.id, ev.ref as Message);
+  }
+
+  /**
+   * The node's process died: its connections break and whatever waited in its NIC queue is gone.
+   * With `reset` (the OS is still up) every peer it has an open link to gets a DISCONNECT after one
+   * latency, as a TCP reset would arrive; a power loss (no OS left) tells nobody.
+   */
+  nodeDown(index: number, reset: boolean): void {
+    this.links.breakNode(index);
+    const now = this.sched.now;
+    this.nicFreeUs[index] = now;
+    if (!reset) return;
+    const src = this.nodes[index] as NetNode;
+    for (let to = 0; to < this.n; to++) {
+      const dst = this.nodes[to] as NetNode;
+      const link = index * this.n + to;
+      if (to === index || isDown(dst.state) || this.links.cut[link] === 1) continue;
+      const id = this.nextMessageId++;
+      this.traceSend(now, src, index, to, DISCONNECT.type, id, 0);
+      this.schedule(now + this.random.int(this.latencyMinUs, this.latencyMaxUs), index, to, link, DISCONNECT, id);
+    }
+  }
+
+  /** Sends a reset from `from` (whose OS answered for its dead process) back to `to`. */
+  private refuse(from: number, to: number): void {
+    const link = from * this.n + to;
+    if (isDown((this.nodes[to] as NetNode).state) || this.links.cut[link] === 1) return;
+    const now = this.sched.now;
+    const id = this.nextMessageId++;
+    this.traceSend(now, this.nodes[from] as NetNode, from, to, DISCONNECT.type, id, 0);
+    this.schedule(now + this.random.int(this.latencyMinUs, this.latencyMaxUs), from, to, link, DISCONNECT, id);
+  }
+
+  /** The node's process (re)started: connections made to its previous process are gone too. */
+  nodeUp(index: number): void {
+    this.links.breakNode(index);
+  }
+
+  private traceSend(t: number, src: NetNode, from: number, to: number, type: string, id: number, bytes: number): void {
+    const tr = this.trace;
+    tr.begin(t, K_SEND, from);
+    tr.pairSym(to, type);
+    tr.mix(id);
+    tr.num(bytes);
+    if (tr.recording) {
+      tr.push({ t, kind: 'send', node: src.id, to: (this.nodes[to] as NetNode).id, msg: type, id, bytes });
+    }
+  }
+
+  private traceDeliver(t: number, dst: NetNode, to: number, from: number, src: NetNode, type: string, id: number): void {
+    const tr = this.trace;
+    // The id names the send, whose record hashed sender, type and size: the id is enough here.
+    tr.begin(t, K_DELIVER, to);
+    tr.mix(id);
+    if (tr.recording) tr.push({ t, kind: 'deliver', node: dst.id, from: src.id, msg: type, id });
+  }
+
+  private traceDrop(
+    t: number, dst: NetNode, to: number, from: number, src: NetNode, type: string, id: number, reason: number,
+  ): void {
+    const tr = this.trace;
+    tr.begin(t, K_DROP, to);
+    tr.pairSym(from, type);
+    tr.mix(id);
+    tr.mix(reason);
+    if (tr.recording) {
+      tr.push({ t, kind: 'drop', node: dst.id, from: src.id, msg: type, id, reason: DROP_REASONS[reason] as string });
+    }
+  }
+
+  private traceDuplicate(t: number, src: NetNode, from: number, to: number, type: string, id: number): void {
+    const tr = this.trace;
+    tr.begin(t, K_DUPLICATE, from);
+    tr.pairSym(to, type);
+    tr.mix(id);
+    if (tr.recording) {
+      tr.push({ t, kind: 'duplicate', node: src.id, to: (this.nodes[to] as NetNode).id, msg: type, id });
+    }
+  }
+}

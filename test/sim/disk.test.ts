@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import type { Disk } from '../../sim/env.js';
+import type { World } from '../../sim/world.js';
+import { probe, probeWorld, type Overrides } from './helpers.js';
+
+// Default timing of the helpers: writeUs 50, fsyncUs 2000, dirtyExpireUs 30 s.
+
+function disk(world: World, id = 'a'): Disk {
+  return probe(world, id).env.disk;
+}
+
+function fault(world: World, t: number, f: 'crash' | 'power-loss' | 'restart', node = 'a'): void {
+  world.at(t, () => world.applyFault({ atMs: 0, fault: f, node }));
+}
+
+/** Entries 1..n appended one per call at t = 0. */
+function world(n: number, o: Overrides = {}): World {
+  const w = probeWorld(['a'], o);
+  w.at(0, () => { for (let i = 1; i <= n; i++) disk(w).append('log', [i], 10); });
+  return w;
+}
+
+describe('disk', () => {
+  it('appends land in the page cache after the write latency, in issue order', () => {
+    const w = world(0);
+    const done: string[] = [];
+    w.at(0, () => {
+      disk(w).fsync('log', () => done.push(`fsync@${w.now()}`));
+      disk(w).append('log', ['x'], 10, () => done.push(`append@${w.now()}`));
+    });
+    w.at(49, () => done.push(`read@49:${disk(w).read('log').length}`));
+    w.runUntil(10_000);
+    // The append is fast but waits behind the fsync issued before it.
+    expect(done).toEqual(['read@49:0', 'fsync@2000', 'append@2000']);
+    expect(disk(w).read('log')).toEqual(['x']);
+  });
+
+  it('a crash keeps unsynced data in the page cache; a power loss drops it', () => {
+    const crashed = world(3);
+    fault(crashed, 1000, 'crash');
+    fault(crashed, 2000, 'restart');
+    crashed.runUntil(10_000);
+    expect(disk(crashed).read('log')).toEqual([1, 2, 3]);
+
+    const powered = world(3);
+    powered.at(100, () => disk(powered).fsync('log'));
+    powered.at(5000, () => disk(powered).append('log', [4, 5], 20));
+    fault(powered, 6000, 'power-loss');
+    fault(powered, 7000, 'restart');
+    powered.runUntil(10_000);
+    expect(disk(powered).read('log')).toEqual([1, 2, 3]);
+    const loss = powered.trace.records?.find((r) => r.kind === 'disk-loss');
+    expect(loss).toMatchObject({ node: 'a', file: 'log', lost: 2, kept: 3 });
+  });
+
+  it('a never-synced file disappears on power loss, but not on crash', () => {
+    const w = world(2);
+    fault(w, 1000, 'power-loss');
+    fault(w, 2000, 'restart');
+    w.runUntil(10_000);
+    expect(disk(w).files()).toEqual([]);
+    expect(w.diskFiles('a')).toEqual([]);
+  });
+
+  it('a crash drops pending operations and their callbacks never run', () => {
+    const w = probeWorld(['a']);
+    let called = 0;
+    w.at(0, () => disk(w).append('log', [1], 10, () => called++));
+    fault(w, 10, 'crash');
+    fault(w, 20, 'restart');
+    w.runUntil(10_000);
+    expect(called).toBe(0);
+    expect(disk(w).read('log')).toEqual([]);
+  });
+
+  it('fsync makes data durable when it completes, not before', () => {
+    for (const [lossAt, expected] of [[1999, 0], [2001, 3]] as const) {
+      const w = world(3);
+      w.at(0, () => disk(w).fsync('log'));
+      fault(w, lossAt, 'power-loss');
+      fault(w, 5000, 'restart');
+      w.runUntil(10_000);
+      expect(disk(w).read('log')).toHaveLength(expected);
+    }
+  });
+
+  it('write-back makes the whole file durable dirtyExpireUs after it first became dirty', () => {
+    const run = (lossAt: number): number => {
+      const w = world(1, { disk: { dirtyExpireUs: 5000 } }); // dirty at 50, write-back at 5050
+      w.at(3000, () => disk(w).append('log', [2], 10)); // joins the same dirty period
+      fault(w, lossAt, 'power-loss');
+      fault(w, 20_000, 'restart');
+      w.runUntil(30_000);
+      return disk(w).read('log').length;
+    };
+    expect(run(5049)).toBe(0);
+    expect(run(5051)).toBe(2);
+    const w = world(1, { disk: { dirtyExpireUs: 5000 } });
+    w.runUntil(30_000);
+    expect(w.trace.records?.filter((r) => r.kind === 'disk-writeback')).toEqual([
+      { t: 5050, kind: 'disk-writeback', node: 'a', file: 'log', durable: 1 },
+    ]);
+  });
+
+  it('the dirty clock restarts after a file became clean', () => {
+    const w = world(1, { disk: { dirtyExpireUs: 5000 } });
+    w.at(100, () => disk(w).fsync('log')); // clean at 2100
+    w.at(4000, () => disk(w).append('log', [2], 10)); // dirty again at 4050: write-back at 9050
+    fault(w, 9000, 'power-loss');
+    fault(w, 20_000, 'restart');
+    w.runUntil(30_000);
+    expect(disk(w).read('log')).toEqual([1]);
+  });
+
+  it('torn writes keep a prefix of the dirty tail, sometimes a strict non-empty one', () => {
+    const lengths: number[] = [];
+    for (let seed = 1; seed <= 40; seed++) {
+      const w = world(2, { seed, disk: { tornWrites: true } });
+      w.at(100, () => disk(w).fsync('log'));
+      w.at(3000, () => { for (let i = 3; i <= 12; i++) disk(w).append('log', [i], 10); });
+      fault(w, 5000, 'power-loss');
+      fault(w, 6000, 'restart');
+      w.runUntil(10_000);
+      const got = disk(w).read('log');
+      expect(got).toEqual(Array.from({ length: got.length }, (_, i) => i + 1));
+      lengths.push(got.length);
+    }
+    expect(Math.min(...lengths)).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...lengths)).toBeLessThanOrEqual(12);
+    expect(lengths.some((n) => n > 2 && n < 12)).toBe(true);
+    expect(new Set(lengths).size).toBeGreaterThan(3);
+  });
+
+  it('truncate cuts the page cache; the durable copy keeps the old tail until the next sync', () => {
+    const w = world(4);
+    w.at(100, () => disk(w).fsync('log'));
+    w.at(3000, () => disk(w).truncate('log', 2));
+    w.at(3100, () => expect(disk(w).read('log')).toEqual([1, 2]));
+    fault(w, 4000, 'power-loss');
+    fault(w, 5000, 'restart');
+    w.runUntil(10_000);
+    expect(disk(w).read('log')).toEqual([1, 2, 3, 4]);
+  });
+
+  it('atomic replace survives power loss whole or not at all', () => {
+    const run = (lossAt: number, tornWrites: boolean): readonly unknown[] => {
+      const w = world(2, { disk: { tornWrites } });
+      w.at(100, () => disk(w).fsync('log'));
+      w.at(3000, () => disk(w).replace('log', [7, 8, 9], 30)); // done at 3000 + 50 + 2000
+      fault(w, lossAt, 'power-loss');
+      fault(w, 9000, 'restart');
+      w.runUntil(10_000);
+      return disk(w).read('log');
+    };
+    for (const torn of [false, true]) {
+      expect(run(5049, torn)).toEqual([1, 2]);
+      expect(run(5051, torn)).toEqual([7, 8, 9]);
+    }
+  });
+
+  it('slow-disk multiplies the disk latency', () => {
+    const w = probeWorld(['a']);
+    const times: number[] = [];
+    w.applyFault({ atMs: 0, fault: 'slow-disk', node: 'a', factor: 5 });
+    w.at(0, () => disk(w).append('log', [1], 10, () => times.push(w.now())));
+    w.at(0, () => disk(w).fsync('log', () => times.push(w.now())));
+    w.runUntil(100_000);
+    expect(times).toEqual([250, 10_000]);
+  });
+
+  it('reads are stable snapshots of the page cache', () => {
+    const w = world(2);
+    w.runUntil(1000);
+    const first = disk(w).read('log');
+    w.at(1000, () => disk(w).append('log', [3], 10));
+    w.runUntil(2000);
+    expect(first).toEqual([1, 2]);
+    expect(disk(w).read('log')).toEqual([1, 2, 3]);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(disk(w).read('missing')).toEqual([]);
+  });
+});

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { ALL_FAULT_KINDS, type FaultKind, type FaultStep } from '../../sim/fault.js';
+import { generatePlan, type PlanOptions } from '../../sim/nemesis.js';
+import { createRandom } from '../../sim/random.js';
+
+const NODES = ['b1', 'b2', 'b3', 'b4', 'b5'];
+const OPTS: PlanOptions = { kinds: ALL_FAULT_KINDS, meanIntervalMs: 2000, durationMs: 60_000, crashable: NODES, partitionable: NODES };
+
+function plan(seed: number, opts: PlanOptions = OPTS): FaultStep[] {
+  return generatePlan(createRandom(seed).fork('nemesis'), opts);
+}
+
+/** The step that undoes `s`, or null when `s` is itself an undo. */
+function undoOf(s: FaultStep): ((u: FaultStep) => boolean) | null {
+  switch (s.fault) {
+    case 'crash':
+    case 'power-loss':
+      return (u) => u.fault === 'restart' && u.node === s.node;
+    case 'partition':
+      return (u) => u.fault === 'heal';
+    case 'pause':
+      return (u) => u.fault === 'resume' && u.node === s.node;
+    case 'slow-disk':
+    case 'slow-net':
+      return s.factor === 1 ? null : (u) => u.fault === s.fault && u.node === s.node && u.factor === 1;
+    case 'clock-skew':
+      return s.offsetMs === 0 ? null : (u) => u.fault === 'clock-skew' && u.node === s.node && u.offsetMs === 0;
+    default:
+      return null;
+  }
+}
+
+function shape(s: FaultStep): string {
+  if ('isolate' in s) return 'isolate';
+  if ('from' in s) return 'one-way';
+  if ('groups' in s) return new Set(s.groups.flat()).size < s.groups.flat().length ? 'bridge' : 'groups';
+  return s.fault;
+}
+
+describe('nemesis', () => {
+  it('is deterministic per seed and differs across seeds', () => {
+    expect(plan(11)).toEqual(plan(11));
+    expect(plan(11)).not.toEqual(plan(12));
+  });
+
+  it('is sorted by time and every disruptive step has its undo later', () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const steps = plan(seed);
+      expect(steps.length).toBeGreaterThan(0);
+      steps.forEach((s, i) => {
+        if (i > 0) expect(s.atMs).toBeGreaterThanOrEqual((steps[i - 1] as FaultStep).atMs);
+        expect(s.atMs).toBeGreaterThanOrEqual(0);
+        const undo = undoOf(s);
+        if (undo === null) return;
+        expect(s.atMs).toBeLessThan(OPTS.durationMs);
+        const later = steps.slice(i + 1).find((u) => undo(u));
+        expect(later, `seed ${seed}: no undo for ${JSON.stringify(s)}`).toBeDefined();
+        expect((later as FaultStep).atMs).toBeGreaterThan(s.atMs);
+      });
+    }
+  });
+
+  it('is swarm-style: seeds turn on different subsets of kinds, and every kind and partition shape occurs', () => {
+    const subsets = new Set<string>();
+    const seen = new Set<string>();
+    for (let seed = 1; seed <= 300; seed++) {
+      const steps = plan(seed);
+      const kinds = new Set(steps.map((s) => s.fault).filter((f) => (ALL_FAULT_KINDS as readonly string[]).includes(f)));
+      subsets.add([...kinds].sort().join(','));
+      for (const s of steps) seen.add(shape(s));
+    }
+    expect(subsets.size).toBeGreaterThan(20);
+    for (const k of [...ALL_FAULT_KINDS.filter((k) => k !== 'partition'), 'isolate', 'groups', 'bridge', 'one-way', 'heal', 'restart', 'resume']) {
+      expect(seen, k).toContain(k);
+    }
+  });
+
+  it('uses only the allowed kinds and nodes', () => {
+    const kinds: FaultKind[] = ['crash', 'pause'];
+    for (let seed = 1; seed <= 50; seed++) {
+      for (const s of plan(seed, { ...OPTS, kinds, crashable: ['b2'] })) {
+        expect(['crash', 'restart', 'pause', 'resume']).toContain(s.fault);
+        expect('node' in s && s.node).toBe('b2');
+      }
+    }
+    expect(plan(1, { ...OPTS, kinds: ['partition'], partitionable: ['b1'] })).toEqual([]);
+    expect(plan(1, { ...OPTS, kinds: [] })).toEqual([]);
+  });
+
+  it('a kind\'s faults do not depend on which other kinds are allowed', () => {
+    const only = (seed: number, kinds: FaultKind[]): FaultStep[] =>
+      plan(seed, { ...OPTS, kinds }).filter((s) => s.fault === 'pause' || s.fault === 'resume');
+    let compared = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const a = only(seed, ['pause']);
+      const b = only(seed, ['pause', 'clock-skew']);
+      if (a.length > 0 && b.length > 0) {
+        expect(b).toEqual(a);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(5);
+  });
+});
