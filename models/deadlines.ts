@@ -1,0 +1,102 @@
+// Timeouts the way Kafka's purgatory keeps them (a timing wheel), not one kernel timer each.
+// Request timeouts and long polls are armed by the thousand and almost all are cancelled long
+// before they expire; as kernel timers they would sit in the event queue until then, deepening every
+// heap operation. Here one kernel timer is armed for the earliest live deadline, cancelled entries
+// are dropped lazily, and what expires is handed to `onExpire` in deadline order.
+import type { Env } from '../sim/env.js';
+
+export interface Deadline<T> {
+  readonly deadlineUs: number;
+  readonly item: T;
+  /** False once cancelled or expired. */
+  live: boolean;
+}
+
+export class Deadlines<T> {
+  /** Ordered by deadline; entries before `head` are gone. */
+  private entries: Deadline<T>[] = [];
+  private head = 0;
+  private timer = -1;
+  private armedForUs = Infinity;
+  private liveCount = 0;
+
+  constructor(private readonly env: Env, private readonly onExpire: (item: T) => void) {}
+
+  get size(): number {
+    return this.liveCount;
+  }
+
+  /** Arms a timeout `delayUs` from now (local clock). */
+  add(delayUs: number, item: T): Deadline<T> {
+    const entry: Deadline<T> = { deadlineUs: this.env.now() + delayUs, item, live: true };
+    const entries = this.entries;
+    const last = entries[entries.length - 1];
+    // Timeouts of one length arrive in order; a shorter one is slotted in (rare: mixed lengths).
+    if (last === undefined || last.deadlineUs <= entry.deadlineUs) entries.push(entry);
+    else entries.splice(this.insertionIndex(entry.deadlineUs), 0, entry);
+    this.liveCount++;
+    if (entry.deadlineUs < this.armedForUs) this.arm(entry.deadlineUs);
+    return entry;
+  }
+
+  cancel(entry: Deadline<T>): void {
+    if (!entry.live) return;
+    entry.live = false;
+    this.liveCount--;
+  }
+
+  /** Cancels everything (the role that owned them ended). */
+  clear(): void {
+    for (let i = this.head; i < this.entries.length; i++) this.entries[i]!.live = false;
+    this.entries = [];
+    this.head = 0;
+    this.liveCount = 0;
+    if (this.timer >= 0) this.env.cancelTimer(this.timer);
+    this.timer = -1;
+    this.armedForUs = Infinity;
+  }
+
+  private insertionIndex(deadlineUs: number): number {
+    let lo = this.head, hi = this.entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.entries[mid]!.deadlineUs <= deadlineUs) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private arm(deadlineUs: number): void {
+    if (this.timer >= 0) this.env.cancelTimer(this.timer);
+    this.armedForUs = deadlineUs;
+    this.timer = this.env.setTimer(Math.max(0, deadlineUs - this.env.now()), () => this.fire());
+  }
+
+  private fire(): void {
+    this.timer = -1;
+    this.armedForUs = Infinity;
+    const now = this.env.now();
+    const entries = this.entries;
+    while (this.head < entries.length) {
+      const entry = entries[this.head]!;
+      if (entry.live && entry.deadlineUs > now) break;
+      this.head++;
+      if (!entry.live) continue;
+      entry.live = false;
+      this.liveCount--;
+      this.onExpire(entry.item);
+    }
+    // Compact now and then so a long run does not keep every entry it ever armed.
+    if (this.head > 1024 && this.head * 2 > entries.length) {
+      this.entries = entries.slice(this.head);
+      this.head = 0;
+    }
+    const next = this.nextLive();
+    if (next !== undefined) this.arm(next.deadlineUs);
+  }
+
+  private nextLive(): Deadline<T> | undefined {
+    while (this.head < this.entries.length && !this.entries[this.head]!.live) this.head++;
+    return this.entries[this.head];
+  }
+}

@@ -1,0 +1,55 @@
+// Deadlines: many timeouts on one kernel timer. Expiry order, cancellation, mixed lengths, and that
+// cancelled timeouts do not leave events behind in the kernel's queue.
+import { describe, expect, test } from 'vitest';
+import type { Env } from '../../sim/env.js';
+import { Deadlines } from '../../models/deadlines.js';
+import { probe, probeWorld } from '../sim/helpers.js';
+
+function setup() {
+  const world = probeWorld(['a']);
+  const env: Env = probe(world, 'a').env;
+  const expired: { t: number; item: string }[] = [];
+  const deadlines = new Deadlines<string>(env, (item) => expired.push({ t: env.now(), item }));
+  return { world, env, expired, deadlines };
+}
+
+describe('Deadlines', () => {
+  test('expire in deadline order at their own times, cancelled ones never', () => {
+    const { world, expired, deadlines } = setup();
+    deadlines.add(3000, 'c');
+    const b = deadlines.add(2000, 'b');
+    deadlines.add(1000, 'a');
+    deadlines.add(3000, 'd');
+    deadlines.cancel(b);
+    world.runUntil(10_000);
+    expect(expired).toEqual([{ t: 1000, item: 'a' }, { t: 3000, item: 'c' }, { t: 3000, item: 'd' }]);
+    expect(deadlines.size).toBe(0);
+  });
+
+  test('one kernel timer, however many timeouts are armed and cancelled', () => {
+    const { world, deadlines } = setup();
+    const before = world.pendingEvents;
+    for (let i = 0; i < 1000; i++) deadlines.cancel(deadlines.add(30_000_000, `r${i}`));
+    expect(world.pendingEvents - before).toBeLessThanOrEqual(1);
+  });
+
+  test('clear cancels everything', () => {
+    const { world, expired, deadlines } = setup();
+    deadlines.add(1000, 'a');
+    deadlines.add(2000, 'b');
+    deadlines.clear();
+    world.runUntil(10_000);
+    expect(expired).toEqual([]);
+  });
+
+  test('a timeout added while another expires is honoured', () => {
+    const { world, env, expired } = setup();
+    const deadlines: Deadlines<string> = new Deadlines<string>(env, (item) => {
+      expired.push({ t: env.now(), item });
+      if (item === 'first') deadlines.add(500, 'second');
+    });
+    deadlines.add(1000, 'first');
+    world.runUntil(10_000);
+    expect(expired).toEqual([{ t: 1000, item: 'first' }, { t: 1500, item: 'second' }]);
+  });
+});
