@@ -5,6 +5,7 @@ import type { Actor, Env, Message, NodeId } from '../sim/env.js';
 import type { BrokerConfig, ClusterLayout } from './config.js';
 import { BROKER_HEARTBEAT_INTERVAL_US, HEADER_BYTES } from './config.js';
 import type { HistoryRecorder, ReplicaState } from './history.js';
+import { GroupCoordinator } from './group-coordinator.js';
 import type { BrokerInbound, HeartbeatResponse, PartitionMeta, RegisterResponse } from './messages.js';
 import { PartitionReplica } from './partition.js';
 import type { BrokerContext } from './replica.js';
@@ -24,6 +25,7 @@ export class Broker implements Actor {
   private registered = false;
   private metadataVersion = 0;
   private readonly ctx: BrokerContext;
+  private readonly groups: GroupCoordinator;
 
   constructor(
     private readonly env: Env,
@@ -45,10 +47,13 @@ export class Broker implements Actor {
       replica.core.recover(checkpoint.get(partition) ?? 0);
       this.replicas.set(partition, replica);
     });
+    const offsets = layout.offsetsPartition;
+    this.groups = new GroupCoordinator(env, offsets === null ? undefined : this.replicas.get(offsets), () => offsets === null ? null : this.metas.get(offsets)?.leader ?? null);
   }
 
   start(): void {
     this.register();
+    this.groups.start();
     this.env.setTimer(this.config.hwCheckpointIntervalUs, () => this.checkpointHighWatermarks());
     this.env.setTimer(this.config.replicaLagTimeMaxUs / 2, () => this.shrinkCheck());
   }
@@ -69,6 +74,9 @@ export class Broker implements Actor {
       case 'produce': return this.onProduce(from, m);
       case 'consumer-fetch': return this.onConsumerFetch(from, m);
       case 'metadata': return this.env.send(from, { type: 'metadata-resp', id: m.id, partitions: [...this.metas.values()] }, HEADER_BYTES + 96 * this.metas.size);
+      case 'find-coordinator': case 'join-group': case 'sync-group': case 'group-heartbeat':
+      case 'leave-group': case 'offset-commit': case 'offset-fetch':
+        return this.groups.receive(from, m);
     }
   }
 

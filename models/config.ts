@@ -29,8 +29,12 @@ export interface TopicConfig {
 export interface ClusterLayout {
   readonly brokers: readonly NodeId[];
   readonly controller: NodeId;
-  /** replicas[p] = the brokers hosting partition p, preferred leader first. */
+  /** replicas[p] = the brokers hosting partition p, preferred leader first (data partitions, then the offsets partition). */
   readonly replicas: readonly (readonly NodeId[])[];
+  /** Partitions 0…dataPartitions-1 hold the topic's data: producers write and consumers read only these. */
+  readonly dataPartitions: number;
+  /** The internal `__consumer_offsets` partition (index dataPartitions), or null when the run has no consumer group. */
+  readonly offsetsPartition: number | null;
 }
 
 export interface ProducerConfig {

@@ -1,115 +1,180 @@
-// A consumer k1…: polls each assigned partition from its leader, below the high watermark, and
-// processes what it gets (an application step of processingMs). This is the standalone consumer
-// (every partition assigned to it); group membership and offset commits build on it.
+// A consumer k1…: the Java client's poll loop in a consumer group. Each poll first makes sure the
+// member is Stable in its group (joining at a poll, never in the middle of processing), then
+// returns buffered records; the application processes them one by one (processingMs each) and
+// commits as its strategy says: `auto` commits the positions of the previous poll at the next poll
+// after auto.commit.interval.ms (and before rejoining), `before-process` commits a poll's end
+// offsets and only then processes (at most once), `after-process` processes, then commits (at
+// least once). A crash loses whatever was being processed; the restarted consumer starts from the
+// group's committed offsets.
 import type { Actor, Env, Message, NodeId } from '../sim/env.js';
 import type { ClusterLayout, ConsumerConfig } from './config.js';
-import { BROKER_REQUEST_TIMEOUT_US, HEADER_BYTES } from './config.js';
+import { ConsumerFetcher } from './consumer-fetcher.js';
+import { GroupCalls } from './group-calls.js';
+import type { GroupResponse, PartitionOffset } from './group-messages.js';
+import type { Assignment } from './group-member.js';
+import { GroupMember } from './group-member.js';
+import { GroupOffsets } from './group-offsets.js';
 import type { HistoryRecorder, PolledRecord } from './history.js';
-import type { ConsumerFetchResponse, MetadataResponse, PartitionMeta } from './messages.js';
+import type { ConsumerFetchResponse, MetadataResponse } from './messages.js';
 
-const METADATA_RETRY_US = 500_000;
-const FETCH_BACKOFF_US = 100_000;
+/** The application's poll(Duration): an empty poll returns after this and the loop polls again. */
+const POLL_TIMEOUT_US = 1_000_000;
 
-interface Assignment {
-  readonly partition: number;
-  position: number;
-  leader: NodeId | null;
-  leaderEpoch: number;
-  requestId: number;
-  timer: number;
+type AppState = 'polling' | 'processing' | 'committing';
+
+/** What one poll returned, with the membership it was returned under (its commit carries that). */
+interface Batch {
+  readonly records: readonly PolledRecord[];
+  readonly generation: number;
+  readonly memberId: string;
+  /** The positions right after the poll: a commit of the poll's end offsets. */
+  readonly offsets: readonly PartitionOffset[];
 }
 
 export class Consumer implements Actor {
-  private readonly assignments: Assignment[];
-  private nextRequestId = 1;
-  private metadataTarget = 0;
-  private metadataPending = false;
+  private readonly calls: GroupCalls;
+  private readonly member: GroupMember;
+  private readonly offsets: GroupOffsets;
+  private readonly fetcher: ConsumerFetcher;
+  private app: AppState = 'polling';
+  /** Bumped at every poll: callbacks of an abandoned poll are ignored. */
+  private pollId = 0;
+  /** The poll that waits for records now, or -1 (joining, processing, committing). */
+  private collecting = -1;
+  private pollTimer = -1;
+  private maxPollTimer = -1;
+  private nextAutoCommitUs: number;
+  private assignment: Assignment | null = null;
 
-  constructor(
-    private readonly env: Env,
-    private readonly layout: ClusterLayout,
-    private readonly config: ConsumerConfig,
-    private readonly history: HistoryRecorder,
-  ) {
-    this.assignments = layout.replicas.map((_, partition) => ({ partition, position: 0, leader: null, leaderEpoch: -1, requestId: -1, timer: -1 }));
+  constructor(private readonly env: Env, layout: ClusterLayout, private readonly config: ConsumerConfig, private readonly history: HistoryRecorder) {
+    this.calls = new GroupCalls(env, layout.brokers, config.group);
+    this.member = new GroupMember(env, config, this.calls, history, layout.dataPartitions);
+    this.offsets = new GroupOffsets(env, this.calls, history, config.group);
+    this.fetcher = new ConsumerFetcher(env, layout, config);
+    this.nextAutoCommitUs = env.now() + config.autoCommitIntervalUs;
   }
 
   start(): void {
-    this.history.record({ kind: 'assign', t: this.env.now(), process: this.env.node, group: this.config.group, generation: 0, partitions: this.assignments.map((a) => a.partition) });
-    this.refreshMetadata();
+    this.fetcher.onData = () => {
+      if (this.collecting === this.pollId) this.deliver();
+    };
+    this.member.onRejoinNeeded = () => {
+      if (this.collecting === this.pollId) this.poll();
+    };
+    this.member.start();
+    this.fetcher.start();
+    this.poll();
   }
 
   receive(_from: NodeId, msg: Message): void {
-    const m = msg as ConsumerFetchResponse | MetadataResponse;
-    if (m.type === 'metadata-resp') this.onMetadata(m.partitions);
-    else this.onFetchResponse(m);
+    const m = msg as ConsumerFetchResponse | MetadataResponse | GroupResponse;
+    if (m.type === 'consumer-fetch-resp') this.fetcher.receive(m);
+    else if (m.type === 'metadata-resp') this.fetcher.onMetadata(m);
+    else this.calls.receive(m);
   }
 
-  private refreshMetadata(): void {
-    if (this.metadataPending) return;
-    this.metadataPending = true;
-    const brokers = this.layout.brokers;
-    this.env.send(brokers[this.metadataTarget++ % brokers.length]!, { type: 'metadata', id: this.nextRequestId++ }, HEADER_BYTES);
-    this.env.setTimer(METADATA_RETRY_US, () => {
-      if (!this.metadataPending) return;
-      this.metadataPending = false;
-      this.refreshMetadata();
+  // ---------------------------------------------------------------- poll
+
+  private poll(): void {
+    const pollId = ++this.pollId;
+    this.app = 'polling';
+    this.collecting = -1;
+    this.env.cancelTimer(this.pollTimer);
+    this.env.cancelTimer(this.maxPollTimer);
+    const positions = this.fetcher.positions();
+    if (this.config.commit === 'auto' && this.member.state === 'stable' && this.member.needsRejoin() && this.assignment !== null && positions.length > 0) {
+      // Java's onJoinPrepare: an auto-committing consumer commits what it consumed before it rejoins.
+      const { generation, memberId } = this.assignment;
+      this.assignment = null;
+      return this.offsets.commit({ generation, memberId, offsets: positions, sync: true }, () => {
+        if (pollId === this.pollId) this.joinThenCollect(pollId);
+      });
+    }
+    this.joinThenCollect(pollId);
+  }
+
+  private joinThenCollect(pollId: number): void {
+    this.member.ensureActive((assigned) => {
+      if (pollId !== this.pollId) return;
+      if (assigned !== null) this.onAssigned(assigned);
+      this.collect(pollId);
     });
   }
 
-  private onMetadata(partitions: readonly PartitionMeta[]): void {
-    this.metadataPending = false;
-    for (const meta of partitions) {
-      const assignment = this.assignments[meta.partition];
-      if (assignment === undefined || meta.leaderEpoch < assignment.leaderEpoch) continue;
-      const changed = assignment.leader !== meta.leader || assignment.leaderEpoch !== meta.leaderEpoch;
-      assignment.leader = meta.leader;
-      assignment.leaderEpoch = meta.leaderEpoch;
-      if (changed || assignment.requestId < 0) this.fetch(assignment);
-    }
-    if (this.assignments.some((a) => a.leader === null)) this.env.setTimer(METADATA_RETRY_US, () => this.refreshMetadata());
-  }
-
-  private fetch(assignment: Assignment): void {
-    this.env.cancelTimer(assignment.timer);
-    if (assignment.leader === null) { assignment.requestId = -1; return; }
-    const id = this.nextRequestId++;
-    assignment.requestId = id;
-    this.env.send(assignment.leader, {
-      type: 'consumer-fetch', id, partition: assignment.partition, offset: assignment.position,
-      currentLeaderEpoch: assignment.leaderEpoch, maxWaitUs: this.config.fetchWaitMaxUs, maxRecords: this.config.maxPollRecords,
-    }, HEADER_BYTES);
-    assignment.timer = this.env.setTimer(this.config.fetchWaitMaxUs + BROKER_REQUEST_TIMEOUT_US, () => {
-      if (assignment.requestId !== id) return;
-      this.refreshMetadata();
-      this.fetch(assignment);
+  /** A new generation: positions come from the group's committed offsets (none: from the start). */
+  private onAssigned(assigned: Assignment): void {
+    this.assignment = assigned;
+    this.fetcher.assign(assigned.partitions);
+    if (assigned.partitions.length === 0) return;
+    this.offsets.fetchCommitted(assigned.partitions, () => this.assignment === assigned, (committed) => {
+      this.fetcher.seek(committed.map(({ partition, offset }) => ({ partition, offset: Math.max(0, offset) })));
     });
   }
 
-  private onFetchResponse(m: ConsumerFetchResponse): void {
-    const assignment = this.assignments[m.partition];
-    if (assignment === undefined || assignment.requestId !== m.id) return;
-    this.env.cancelTimer(assignment.timer);
-    assignment.requestId = -2;
-    if (m.error !== null) {
-      this.refreshMetadata();
-      assignment.timer = this.env.setTimer(FETCH_BACKOFF_US, () => this.fetch(assignment));
-      return;
-    }
-    const records: PolledRecord[] = [];
-    for (const record of m.records) {
-      // Records below the position were already delivered (a log that was cut and refilled).
-      if (record.offset < assignment.position) continue;
-      records.push({ partition: m.partition, offset: record.offset, value: record.value });
-    }
-    if (records.length === 0) return this.fetch(assignment);
-    const t = this.env.now();
-    this.history.record({ kind: 'poll', t, process: this.env.node, records });
-    assignment.position = records[records.length - 1]!.offset + 1;
-    this.env.setTimer(this.config.processingUs * records.length, () => {
-      const done = this.env.now();
-      for (const record of records) this.history.record({ kind: 'process', t: done, process: this.env.node, ...record });
-      this.fetch(assignment);
+  private collect(pollId: number): void {
+    if (this.config.commit === 'auto') this.maybeAutoCommit();
+    this.collecting = pollId;
+    if (this.fetcher.hasData()) return this.deliver();
+    this.pollTimer = this.env.setTimer(POLL_TIMEOUT_US, () => {
+      if (this.collecting === pollId) this.poll();
     });
+  }
+
+  /** Commits the positions of the previous poll (commitAsync), at most once per interval. */
+  private maybeAutoCommit(): void {
+    const now = this.env.now();
+    if (now < this.nextAutoCommitUs || this.member.state !== 'stable' || this.assignment === null) return;
+    this.nextAutoCommitUs = now + this.config.autoCommitIntervalUs;
+    const offsets = this.fetcher.positions();
+    if (offsets.length === 0) return;
+    const { generation, memberId } = this.assignment;
+    this.offsets.commit({ generation, memberId, offsets, sync: false }, () => undefined);
+  }
+
+  // ---------------------------------------------------------------- process and commit
+
+  private deliver(): void {
+    const assignment = this.assignment;
+    const records = this.fetcher.take(this.config.maxPollRecords);
+    if (records.length === 0 || assignment === null) return;
+    this.collecting = -1;
+    this.env.cancelTimer(this.pollTimer);
+    this.history.record({ kind: 'poll', t: this.env.now(), process: this.env.node, records });
+    const batch: Batch = { records, generation: assignment.generation, memberId: assignment.memberId, offsets: this.fetcher.positions() };
+    this.app = 'processing';
+    this.maxPollTimer = this.env.setTimer(this.config.maxPollIntervalUs, () => this.onMaxPollIntervalExceeded());
+    const next = () => this.poll();
+    switch (this.config.commit) {
+      case 'before-process': return this.commit(batch, (ok) => (ok ? this.process(batch, next) : next()));
+      case 'after-process': return this.process(batch, () => this.commit(batch, next));
+      case 'auto': return this.process(batch, next);
+    }
+  }
+
+  /** The application's work: one record after another, each done after processingMs. */
+  private process(batch: Batch, then: () => void): void {
+    this.app = 'processing';
+    const step = (i: number): void => {
+      const record = batch.records[i];
+      if (record === undefined) return then();
+      this.env.setTimer(this.config.processingUs, () => {
+        this.history.record({ kind: 'process', t: this.env.now(), process: this.env.node, ...record });
+        step(i + 1);
+      });
+    };
+    step(0);
+  }
+
+  /** commitSync of the poll's end offsets; `then(true)` only when the coordinator confirmed it. */
+  private commit(batch: Batch, then: (ok: boolean) => void): void {
+    this.app = 'committing';
+    this.offsets.commit({ generation: batch.generation, memberId: batch.memberId, offsets: batch.offsets, sync: true }, (outcome) => then(outcome === 'ok'));
+  }
+
+  /** KIP-62: the heartbeat thread sees the application stuck between polls and leaves the group. */
+  private onMaxPollIntervalExceeded(): void {
+    if (this.app === 'polling') return;
+    this.env.trace('poll-timeout', { group: this.config.group, state: this.app });
+    this.member.leaveGroup('max.poll.interval.ms');
   }
 }

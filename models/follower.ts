@@ -59,7 +59,9 @@ export class FollowerRole {
   // ---------------------------------------------------------------- epoch walk (KIP-101, KIP-279)
 
   private askEpochEnd(epoch: number): void {
-    if (this.core.log.logEndOffset === 0 || epoch < 0) return this.fetch();
+    // An empty log still drops an empty epoch it began as leader (see ReplicaLog.truncateTo).
+    if (this.core.log.logEndOffset === 0) return this.truncateThenFetch(0);
+    if (epoch < 0) return this.fetch();
     const core = this.core;
     this.request({
       type: 'epoch-query', partition: core.partition, currentLeaderEpoch: core.leaderEpoch,
@@ -69,6 +71,7 @@ export class FollowerRole {
 
   onEpochQueryResponse(resp: EpochQueryResponse): void {
     if (this.stopped || resp.session !== this.requestId) return;
+    this.requestId++;
     this.env.cancelTimer(this.timer);
     if (resp.error !== null) return this.backoff(() => this.askEpochEnd(this.core.log.lastEpoch()));
     const log = this.core.log;
@@ -103,6 +106,8 @@ export class FollowerRole {
 
   onFetchResponse(resp: FetchResponse): void {
     if (this.stopped || resp.session !== this.requestId) return;
+    // Answered: a duplicate of this response (a chaos network) must not be appended a second time.
+    this.requestId++;
     this.env.cancelTimer(this.timer);
     if (resp.error === 'OFFSET_OUT_OF_RANGE') return this.onOutOfRange(resp.leaderLogEnd);
     if (resp.error !== null) return this.backoff(() => this.fetch());

@@ -7,8 +7,11 @@ import { BROKER_REQUEST_TIMEOUT_US, HEADER_BYTES, MAX_FETCH_RECORDS, RECORD_BYTE
 import type {
   AlterPartitionResponse, ConsumerFetch, EpochQuery, ErrorCode, FetchRequest, PartitionMeta, ProduceRequest,
 } from './messages.js';
-import type { LogRecord } from './records.js';
+import type { LogRecord, ProducedRecord } from './records.js';
 import type { ReplicaCore } from './replica.js';
+
+/** How an append is answered: a client's produce response, or the group coordinator's callback. */
+export type AppendDone = (error: ErrorCode | null, baseOffset: number) => void;
 
 interface FollowerState {
   logEndOffset: number;
@@ -20,8 +23,7 @@ interface FollowerState {
 }
 
 interface ProduceWaiter {
-  readonly from: NodeId;
-  readonly id: number;
+  readonly respond: AppendDone;
   readonly baseOffset: number;
   readonly requiredOffset: number;
   timer: number;
@@ -65,15 +67,25 @@ export class LeaderRole {
   // ---------------------------------------------------------------- produce
 
   onProduce(from: NodeId, req: ProduceRequest): void {
+    this.append(req, (error, baseOffset) => this.respondProduce(from, req.id, error, baseOffset));
+  }
+
+  /**
+   * The group coordinator's own writes to the offsets partition: appended like an acks=all produce
+   * (min ISR, purgatory, timeout), so offset commits face the same faults as data.
+   */
+  appendInternal(records: readonly ProducedRecord[], timeoutUs: number, done: AppendDone): void {
+    this.append({ acks: 'all', timeoutUs, records, producerId: -1, producerEpoch: -1, baseSequence: -1 }, done);
+  }
+
+  private append(req: Omit<ProduceRequest, 'type' | 'id' | 'partition'>, respond: AppendDone): void {
     const config = this.core.ctx.config;
-    if (req.acks === 'all' && this.isr.length < config.minInsyncReplicas) {
-      return this.respondProduce(from, req.id, 'NOT_ENOUGH_REPLICAS', -1);
-    }
+    if (req.acks === 'all' && this.isr.length < config.minInsyncReplicas) return respond('NOT_ENOUGH_REPLICAS', -1);
     const count = req.records.length;
     if (req.producerId >= 0) {
       const check = this.core.producers.check(req.producerId, req.producerEpoch, req.baseSequence, count);
-      if (check.kind === 'error') return this.respondProduce(from, req.id, check.error, -1);
-      if (check.kind === 'duplicate') return this.afterAppend(from, req, check.baseOffset);
+      if (check.kind === 'error') return respond(check.error, -1);
+      if (check.kind === 'duplicate') return this.afterAppend(req, check.baseOffset, respond);
     }
     const baseOffset = this.nextOffset;
     this.nextOffset += count;
@@ -82,6 +94,7 @@ export class LeaderRole {
     const records: LogRecord[] = req.records.map((r, i) => ({
       offset: baseOffset + i, epoch, value: r.value, producerId: req.producerId, producerEpoch: req.producerEpoch,
       sequence: req.producerId >= 0 ? req.baseSequence + i : -1, batchLastSequence: lastSequence,
+      ...(r.payload === undefined ? {} : { payload: r.payload }),
     }));
     // The producer state moves when the leader accepts a batch (under Kafka's log lock), not when
     // the disk has it: a pipelined next batch is checked against this one.
@@ -91,23 +104,23 @@ export class LeaderRole {
       if (this.core.session !== session) {
         // Leadership moved while the write was under way: the records are in the log, but whether
         // they survive is for the truncation protocol to decide. Outcome unknown to the client.
-        return this.respondProduce(from, req.id, 'NOT_LEADER_OR_FOLLOWER', -1);
+        return respond('NOT_LEADER_OR_FOLLOWER', -1);
       }
       this.wakeParked(false);
-      this.afterAppend(from, req, baseOffset);
+      this.afterAppend(req, baseOffset, respond);
       this.maybeAdvanceHighWatermark();
     });
   }
 
-  private afterAppend(from: NodeId, req: ProduceRequest, baseOffset: number): void {
+  private afterAppend(req: Pick<ProduceRequest, 'acks' | 'timeoutUs' | 'records'>, baseOffset: number, respond: AppendDone): void {
     if (req.acks === '0') return;
-    if (req.acks === '1') return this.respondProduce(from, req.id, null, baseOffset);
-    const waiter: ProduceWaiter = { from, id: req.id, baseOffset, requiredOffset: baseOffset + req.records.length, timer: -1, done: false };
+    if (req.acks === '1') return respond(null, baseOffset);
+    const waiter: ProduceWaiter = { respond, baseOffset, requiredOffset: baseOffset + req.records.length, timer: -1, done: false };
     if (this.core.highWatermark >= waiter.requiredOffset) return this.completeWaiter(waiter);
     waiter.timer = this.env.setTimer(req.timeoutUs, () => {
       if (waiter.done) return;
       waiter.done = true;
-      this.respondProduce(from, req.id, 'REQUEST_TIMED_OUT', -1);
+      respond('REQUEST_TIMED_OUT', -1);
     });
     this.purgatory.push(waiter);
   }
@@ -117,7 +130,7 @@ export class LeaderRole {
     if (waiter.timer >= 0) this.env.cancelTimer(waiter.timer);
     // The HW passed the batch, but if the ISR shrank below min ISR meanwhile Kafka says so.
     const enough = this.isr.length >= this.core.ctx.config.minInsyncReplicas;
-    this.respondProduce(waiter.from, waiter.id, enough ? null : 'NOT_ENOUGH_REPLICAS_AFTER_APPEND', enough ? waiter.baseOffset : -1);
+    waiter.respond(enough ? null : 'NOT_ENOUGH_REPLICAS_AFTER_APPEND', enough ? waiter.baseOffset : -1);
   }
 
   private respondProduce(to: NodeId, id: number, error: ErrorCode | null, baseOffset: number): void {
@@ -331,7 +344,7 @@ export class LeaderRole {
       if (waiter.done) continue;
       waiter.done = true;
       this.env.cancelTimer(waiter.timer);
-      this.respondProduce(waiter.from, waiter.id, 'NOT_LEADER_OR_FOLLOWER', -1);
+      waiter.respond('NOT_LEADER_OR_FOLLOWER', -1);
     }
     this.purgatory = [];
     for (const parked of this.parked) {

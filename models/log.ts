@@ -27,9 +27,11 @@ export class ReplicaLog {
 
   /** Appends records that must start at the log end, keeping the epoch cache in step. */
   append(records: readonly LogRecord[]): void {
+    // Hot path: test first, build the assertion message only when it fails.
     for (const record of records) {
-      this.env.assert(record.offset === this.records.length, `p${this.partition}: append offset ${record.offset} is not the log end ${this.records.length}`);
-      this.assignEpoch(record.epoch, record.offset);
+      if (record.offset !== this.records.length) this.env.assert(false, `p${this.partition}: append offset ${record.offset} is not the log end ${this.records.length}`);
+      const last = this.epochs[this.epochs.length - 1];
+      if (last === undefined || last.epoch !== record.epoch) this.assignEpoch(record.epoch, record.offset);
       this.records.push(record);
     }
   }
@@ -46,10 +48,12 @@ export class ReplicaLog {
   /** Cuts the log to `offset` records and drops epoch entries that start at or after it. */
   truncateTo(offset: number): void {
     this.env.assert(offset >= 0, `p${this.partition}: truncate to negative offset ${offset}`);
-    if (offset >= this.records.length) return;
-    this.records.length = offset;
-    // As Kafka's truncateFromEnd: an entry starting at or after the new end describes no record.
-    while (this.epochs.length > 0 && this.epochs[this.epochs.length - 1]!.startOffset >= offset) this.epochs.pop();
+    const end = Math.min(offset, this.records.length);
+    this.records.length = end;
+    // As Kafka's truncateFromEnd: an entry starting at or after the new end describes no record. Even
+    // when no record goes (UnifiedLog.truncateTo): an epoch this replica began as leader but wrote
+    // nothing in would otherwise sit above the leader's older records the follower fetches next.
+    while (this.epochs.length > 0 && this.epochs[this.epochs.length - 1]!.startOffset >= end) this.epochs.pop();
   }
 
   /**

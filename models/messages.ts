@@ -1,6 +1,7 @@
 // Every message the model's nodes exchange. Names follow Kafka's RPCs; errors use Kafka's codes.
 import type { NodeId } from '../sim/env.js';
 import type { Acks } from './config.js';
+import type { GroupRequest } from './group-messages.js';
 import type { LogRecord, ProducedRecord } from './records.js';
 
 /** A partition's state as the controller records it. */
@@ -39,7 +40,9 @@ export type ErrorCode =
   | 'NOT_COORDINATOR'
   | 'ILLEGAL_GENERATION'
   | 'UNKNOWN_MEMBER_ID'
-  | 'REBALANCE_IN_PROGRESS';
+  | 'REBALANCE_IN_PROGRESS'
+  /** KIP-394: a first JoinGroup gets its member id back and must join again with it. */
+  | 'MEMBER_ID_REQUIRED';
 
 // ---- broker ↔ controller ----
 
@@ -156,6 +159,7 @@ export interface ConsumerFetchResponse {
 export type BrokerInbound =
   | RegisterResponse | HeartbeatResponse | MetadataUpdate | AlterPartitionResponse
   | FetchRequest | FetchResponse | EpochQuery | EpochQueryResponse
-  | MetadataRequest | ProduceRequest | ConsumerFetch;
+  | MetadataRequest | ProduceRequest | ConsumerFetch
+  | GroupRequest;
 
 export type ControllerInbound = RegisterBroker | BrokerHeartbeat | AlterPartition | InitProducerId | MetadataRequest;

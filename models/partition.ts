@@ -4,10 +4,12 @@ import type { NodeId } from '../sim/env.js';
 import { HEADER_BYTES } from './config.js';
 import { FollowerRole } from './follower.js';
 import type { ReplicaState } from './history.js';
+import type { AppendDone } from './leader.js';
 import { LeaderRole } from './leader.js';
 import type {
   AlterPartitionResponse, ConsumerFetch, EpochQuery, EpochQueryResponse, ErrorCode, FetchRequest, FetchResponse, PartitionMeta, ProduceRequest,
 } from './messages.js';
+import type { ProducedRecord } from './records.js';
 import type { BrokerContext } from './replica.js';
 import { ReplicaCore } from './replica.js';
 
@@ -86,6 +88,12 @@ export class PartitionReplica {
   onProduce(from: NodeId, req: ProduceRequest): void {
     if (this.leaderRole === null) return this.reject(from, req.id, 'NOT_LEADER_OR_FOLLOWER');
     this.leaderRole.onProduce(from, req);
+  }
+
+  /** The group coordinator's local append (acks=all); refused at once unless this replica leads. */
+  appendInternal(records: readonly ProducedRecord[], timeoutUs: number, done: AppendDone): void {
+    if (this.leaderRole === null) return done('NOT_LEADER_OR_FOLLOWER', -1);
+    this.leaderRole.appendInternal(records, timeoutUs, done);
   }
 
   onFetch(from: NodeId, req: FetchRequest): void {

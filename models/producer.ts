@@ -8,7 +8,7 @@ import type { ClusterLayout, ProducerConfig } from './config.js';
 import { HEADER_BYTES, RECORD_BYTES } from './config.js';
 import type { HistoryRecorder, Value } from './history.js';
 import { VALUE_STRIDE } from './history.js';
-import type { ErrorCode, InitProducerIdResponse, MetadataResponse, PartitionMeta, ProduceResponse } from './messages.js';
+import type { ErrorCode, InitProducerIdResponse, MetadataResponse, ProduceResponse } from './messages.js';
 
 /** Errors after which the batch definitely was not appended. */
 const NOT_APPENDED: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
@@ -26,13 +26,16 @@ interface Batch {
   attempts: number;
   /** Some attempt may have been appended: a final failure is then only "unknown". */
   maybeWritten: boolean;
-  /** Id of the request in flight, or -1. */
+  /** Id of the request in flight, or -1, and the broker it went to. */
   inFlight: number;
+  sentTo: NodeId | null;
   timer: number;
   /** The last error a broker (or a timeout) gave this batch: the cause when it finally expires. */
   lastError: string | null;
   /** Sent under a producer epoch since abandoned: its answer is final, never retried. */
   abandoned: boolean;
+  /** A retried batch waits in the queue until this time (retry.backoff.ms); 0 for a fresh one. */
+  retryAtUs: number;
 }
 
 interface PartitionQueue {
@@ -41,6 +44,8 @@ interface PartitionQueue {
   readonly ready: Batch[];
   inFlight: number;
   nextSequence: number;
+  /** Drains the queue when a retry at its head has backed off long enough. */
+  retryTimer: number;
 }
 
 export class Producer implements Actor {
@@ -52,6 +57,8 @@ export class Producer implements Actor {
   private producerId = -1;
   private producerEpoch = 0;
   private metadataPending = false;
+  /** The metadata request waited for: only its answer (or its timeout) may send the next one. */
+  private metadataRequestId = -1;
   private metadataTarget = 0;
 
   constructor(
@@ -60,7 +67,8 @@ export class Producer implements Actor {
     private readonly config: ProducerConfig,
     private readonly history: HistoryRecorder,
   ) {
-    this.queues = layout.replicas.map(() => ({ open: null, lingerTimer: -1, ready: [], inFlight: 0, nextSequence: 0 }));
+    // Data partitions only: the offsets partition after them is the group coordinator's.
+    this.queues = Array.from({ length: layout.dataPartitions }, () => ({ open: null, lingerTimer: -1, ready: [], inFlight: 0, nextSequence: 0, retryTimer: -1 }));
   }
 
   start(): void {
@@ -72,7 +80,7 @@ export class Producer implements Actor {
   receive(_from: NodeId, msg: Message): void {
     const m = msg as ProduceResponse | MetadataResponse | InitProducerIdResponse;
     if (m.type === 'produce-resp') this.onProduceResponse(m);
-    else if (m.type === 'metadata-resp') this.onMetadata(m.partitions);
+    else if (m.type === 'metadata-resp') this.onMetadata(m);
     else this.onProducerId(m);
   }
 
@@ -95,7 +103,7 @@ export class Producer implements Actor {
     this.history.record({ kind: 'send-invoke', t: this.env.now(), process: this.env.node, value, partition });
     const queue = this.queues[partition]!;
     if (queue.open === null) {
-      queue.open = { partition, values: [], createdUs: this.env.now(), baseSequence: -1, producerEpoch: -1, attempts: 0, maybeWritten: false, inFlight: -1, timer: -1, lastError: null, abandoned: false };
+      queue.open = { partition, values: [], createdUs: this.env.now(), baseSequence: -1, producerEpoch: -1, attempts: 0, maybeWritten: false, inFlight: -1, sentTo: null, timer: -1, lastError: null, abandoned: false, retryAtUs: 0 };
       queue.lingerTimer = this.env.setTimer(this.config.lingerUs, () => this.closeBatch(partition));
     }
     queue.open.values.push(value);
@@ -120,6 +128,9 @@ export class Producer implements Actor {
     if (leader === null) return this.refreshMetadata();
     if (this.config.enableIdempotence && this.producerId < 0) return;
     while (queue.inFlight < this.config.maxInFlight && queue.ready.length > 0) {
+      // As Java's accumulator, only the head is looked at: a retry backing off holds back the batches behind it.
+      const head = queue.ready[0]!;
+      if (head.retryAtUs > this.env.now()) return this.drainAt(partition, head.retryAtUs);
       const batch = queue.ready.shift()!;
       if (this.expired(batch)) { this.finish(batch, batch.lastError ?? 'DELIVERY_TIMEOUT'); continue; }
       // Sequenced under an epoch since abandoned (it may sit in a retry backoff during the bump).
@@ -136,6 +147,7 @@ export class Producer implements Actor {
     }
     const id = this.nextRequestId++;
     batch.inFlight = id;
+    batch.sentTo = leader;
     batch.attempts++;
     queue.inFlight++;
     this.inFlightById.set(id, batch);
@@ -153,6 +165,13 @@ export class Producer implements Actor {
       return;
     }
     batch.timer = this.env.setTimer(this.config.requestTimeoutUs, () => this.onResult(id, 'REQUEST_TIMED_OUT', -1));
+  }
+
+  /** The broker's process died with requests in flight: they fail now, not at request.timeout.ms. */
+  disconnected(peer: NodeId): void {
+    const lost: number[] = [];
+    for (const [id, batch] of this.inFlightById) if (batch.sentTo === peer) lost.push(id);
+    for (const id of lost) this.onResult(id, 'NETWORK_EXCEPTION', -1);
   }
 
   private onProduceResponse(m: ProduceResponse): void {
@@ -186,7 +205,17 @@ export class Producer implements Actor {
     }
     if (batch.attempts > this.config.retries || this.expired(batch)) return this.finish(batch, error);
     if (error === 'NOT_LEADER_OR_FOLLOWER' || error === 'REQUEST_TIMED_OUT' || error === 'NETWORK_EXCEPTION') this.refreshMetadata();
-    this.env.setTimer(this.config.retryBackoffUs, () => this.requeue(batch));
+    batch.retryAtUs = this.env.now() + this.config.retryBackoffUs;
+    this.requeue(batch);
+  }
+
+  private drainAt(partition: number, atUs: number): void {
+    const queue = this.queues[partition]!;
+    this.env.cancelTimer(queue.retryTimer);
+    queue.retryTimer = this.env.setTimer(atUs - this.env.now(), () => {
+      queue.retryTimer = -1;
+      this.drain(partition);
+    });
   }
 
   /**
@@ -247,25 +276,32 @@ export class Producer implements Actor {
     // Ask the brokers in turn: any one may be down or cut off.
     const brokers = this.layout.brokers;
     const target = brokers[this.metadataTarget++ % brokers.length]!;
-    this.env.send(target, { type: 'metadata', id: this.nextRequestId++ }, HEADER_BYTES);
+    const id = this.nextRequestId++;
+    this.metadataRequestId = id;
+    this.env.send(target, { type: 'metadata', id }, HEADER_BYTES);
     this.env.setTimer(METADATA_RETRY_US, () => {
-      if (!this.metadataPending) return;
+      if (!this.metadataPending || this.metadataRequestId !== id) return;
       this.metadataPending = false;
       this.refreshMetadata();
     });
   }
 
-  private onMetadata(partitions: readonly PartitionMeta[]): void {
-    this.metadataPending = false;
+  private onMetadata(m: MetadataResponse): void {
+    // A late answer to an abandoned request still teaches leaders, but must not start another
+    // request: every stale answer doing so multiplied the requests in flight without bound.
+    const current = m.id === this.metadataRequestId;
+    if (current) this.metadataPending = false;
+    const partitions = m.partitions;
     let missing = false;
     for (const meta of partitions) {
+      if (meta.partition >= this.queues.length) continue;
       const known = this.leaders.get(meta.partition);
       if (known === undefined || meta.leaderEpoch >= known.epoch) this.leaders.set(meta.partition, { leader: meta.leader, epoch: meta.leaderEpoch });
       if (meta.leader === null) missing = true;
     }
     if (partitions.length < this.queues.length) missing = true;
     for (let p = 0; p < this.queues.length; p++) this.drain(p);
-    if (missing) this.env.setTimer(METADATA_RETRY_US, () => this.refreshMetadata());
+    if (missing && current) this.env.setTimer(METADATA_RETRY_US, () => this.refreshMetadata());
   }
 
   private initProducerId(): void {

@@ -1,5 +1,6 @@
 // Log records. A record object is immutable once created by the leader; replicas store the same
 // object (sharing immutable values is not shared memory: nobody can observe a change).
+import type { GroupLogPayload } from './group-records.js';
 import type { Value } from './history.js';
 
 export interface LogRecord {
@@ -14,9 +15,12 @@ export interface LogRecord {
   readonly sequence: number;
   /** Last sequence of the producer batch this record belongs to (marks batch ends), or -1. */
   readonly batchLastSequence: number;
+  /** Internal records only (the offsets partition): what the group coordinator wrote. Their value is -1. */
+  readonly payload?: GroupLogPayload;
 }
 
 /** What a producer sends: the leader assigns offset and epoch. */
 export interface ProducedRecord {
   readonly value: Value;
+  readonly payload?: GroupLogPayload;
 }

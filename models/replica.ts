@@ -90,7 +90,14 @@ export class ReplicaCore {
 
   /** Truncates the log on disk, then in memory; the high watermark never stays above the log end. */
   truncateOnDisk(offset: number, done: () => void): void {
-    if (offset >= this.log.logEndOffset) { done(); return; }
+    if (offset >= this.log.logEndOffset) {
+      // Nothing to cut, but an empty epoch at the log end must still go (see ReplicaLog.truncateTo).
+      const epochs = this.log.epochs.length;
+      this.log.truncateTo(offset);
+      if (this.log.epochs.length !== epochs) this.persistEpochs();
+      done();
+      return;
+    }
     const from = this.log.logEndOffset;
     this.pendingDiskOps++;
     this.env.disk.truncate(logFile(this.partition), offset, () => {
@@ -137,8 +144,8 @@ export class ReplicaCore {
 
   setHighWatermark(hw: number): void {
     if (hw === this.highWatermark) return;
-    this.env.assert(hw <= this.log.logEndOffset, `p${this.partition}: HW ${hw} above LEO ${this.log.logEndOffset}`);
-    this.env.assert(hw >= 0, `p${this.partition}: negative HW ${hw}`);
+    if (hw > this.log.logEndOffset) this.env.assert(false, `p${this.partition}: HW ${hw} above LEO ${this.log.logEndOffset}`);
+    if (hw < 0) this.env.assert(false, `p${this.partition}: negative HW ${hw}`);
     this.highWatermark = hw;
     this.env.trace('hw', { partition: this.partition, hw });
   }

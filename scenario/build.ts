@@ -11,7 +11,7 @@ import { Consumer } from '../models/consumer.js';
 import { Controller } from '../models/controller.js';
 import type { HistoryOp, HistoryRecorder } from '../models/history.js';
 import { Producer } from '../models/producer.js';
-import type { Scenario } from './schema.js';
+import type { Scenario, ScenarioNodes } from './schema.js';
 import { scenarioNodes } from './schema.js';
 
 const MS = 1000;
@@ -76,6 +76,19 @@ function consumerConfig(s: Scenario, entry: number): ConsumerConfig {
   };
 }
 
+/**
+ * The data partitions, then (when the run has consumers) the internal offsets partition that
+ * stores the groups' commits: one partition, RF = min(3, brokers), like __consumer_offsets.
+ */
+function clusterLayout(s: Scenario, nodes: ScenarioNodes): ClusterLayout {
+  const dataPartitions = s.topic.partitions;
+  const replicas = assignReplicas(nodes.brokers, dataPartitions, s.topic.replicationFactor);
+  if (nodes.consumers.length === 0) return { brokers: nodes.brokers, controller: nodes.controller, replicas, dataPartitions, offsetsPartition: null };
+  const brokers = nodes.brokers;
+  const offsetsReplicas = Array.from({ length: Math.min(3, brokers.length) }, (_, i) => brokers[(dataPartitions + i) % brokers.length]!);
+  return { brokers, controller: nodes.controller, replicas: [...replicas, offsetsReplicas], dataPartitions, offsetsPartition: dataPartitions };
+}
+
 /** A factory that counts incarnations, so a restarted broker can tell the controller it is new. */
 function counted(make: (incarnation: number, env: Parameters<ActorFactory>[0]) => Actor): ActorFactory {
   let incarnation = 0;
@@ -98,12 +111,15 @@ export function buildRun(s: Scenario, seed: number, options: BuildOptions = {}):
     recordTrace: options.recordTrace ?? false,
   });
   const nodes = scenarioNodes(s);
-  const layout: ClusterLayout = {
-    brokers: nodes.brokers, controller: nodes.controller,
-    replicas: assignReplicas(nodes.brokers, s.topic.partitions, s.topic.replicationFactor),
-  };
+  const layout = clusterLayout(s, nodes);
   const history: HistoryOp[] = [];
-  const recorder: HistoryRecorder = { record: (op) => { history.push(op); } };
+  const recorder: HistoryRecorder = {
+    record: (op) => {
+      // The offsets partition is internal: its HW moves are no data the checkers judge.
+      if (op.kind === 'hw-advance' && op.partition >= layout.dataPartitions) return;
+      history.push(op);
+    },
+  };
   const config = brokerConfig(s);
   world.addNode(nodes.controller, (env) => new Controller(env, layout, config));
   for (const broker of nodes.brokers) {

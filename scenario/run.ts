@@ -47,8 +47,11 @@ export interface RunOutput {
 
 export type RunOptions = BuildOptions;
 
-/** Runs a scenario with a seed. Throws SimAssertionError for a ksim bug (exit code 3). */
-export function runScenario(scenario: Scenario, seed: number, options: RunOptions = {}): RunOutput {
+/**
+ * The simulation alone: the safety phase with load and faults, then heal-and-settle. Throws
+ * SimAssertionError for a ksim bug (exit code 3), a runaway event count included.
+ */
+export function simulate(scenario: Scenario, seed: number, options: RunOptions = {}): BuiltRun {
   const built = buildRun(scenario, seed, options);
   const { world } = built;
   world.scheduleFaults(built.plan);
@@ -59,6 +62,13 @@ export function runScenario(scenario: Scenario, seed: number, options: RunOption
   if (status !== 'ok') {
     throw new SimAssertionError(`event budget exhausted after ${world.eventsRun} events (scenario ${scenario.name}, seed ${seed})`, null, world.now());
   }
+  return built;
+}
+
+/** Runs a scenario with a seed and judges it. Throws SimAssertionError for a ksim bug (exit code 3). */
+export function runScenario(scenario: Scenario, seed: number, options: RunOptions = {}): RunOutput {
+  const built = simulate(scenario, seed, options);
+  const { world } = built;
   const final = finalState(built);
   const outcome = checkRun(built.history, final, { consumers: scenario.consumers.length > 0, allowed: scenario.allowedAnomalies });
   const result: RunResult = {
@@ -74,13 +84,15 @@ export function runScenario(scenario: Scenario, seed: number, options: RunOption
 export function finalState(built: BuiltRun): FinalState {
   const { world, layout } = built;
   const controller = world.actor(layout.controller);
-  const partitions = controller instanceof Controller ? controller.partitionStates() : [];
+  // Data partitions only: the internal offsets partition is no topic the checkers judge.
+  const isData = (partition: number) => partition < layout.dataPartitions;
+  const partitions = controller instanceof Controller ? controller.partitionStates().filter((p) => isData(p.partition)) : [];
   const replicas: ReplicaState[] = [];
   for (const broker of layout.brokers) {
     const actor = world.actor(broker);
-    if (actor instanceof Broker) { replicas.push(...actor.replicaStates()); continue; }
+    if (actor instanceof Broker) { replicas.push(...actor.replicaStates().filter((r) => isData(r.partition))); continue; }
     layout.replicas.forEach((hosts, partition) => {
-      if (!hosts.includes(broker)) return;
+      if (!hosts.includes(broker) || !isData(partition)) return;
       const records = world.diskEntries(broker, `log-${partition}`) as readonly { offset: number; epoch: number; value: number }[];
       replicas.push({
         node: broker, partition, up: false, isLeader: false, leaderEpoch: -1, logStartOffset: 0,

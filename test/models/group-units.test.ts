@@ -1,0 +1,60 @@
+// The pure pieces of the group protocol: the range assignor and the replay of the offsets log.
+import { describe, expect, test } from 'vitest';
+import { rangeAssign } from '../../models/group-assignor.js';
+import type { GroupLogPayload } from '../../models/group-records.js';
+import { INTERNAL_VALUE, loadGroups } from '../../models/group-records.js';
+import type { LogRecord } from '../../models/records.js';
+
+function record(offset: number, payload: GroupLogPayload): LogRecord {
+  return { offset, epoch: 1, value: INTERNAL_VALUE, producerId: -1, producerEpoch: -1, sequence: -1, batchLastSequence: -1, payload };
+}
+
+describe('range assignor', () => {
+  test('members sorted by id get contiguous ranges; the first ones get the remainder', () => {
+    expect(rangeAssign(['k2-b', 'k1-a', 'k3-c'], 7)).toEqual([
+      { memberId: 'k1-a', partitions: [0, 1, 2] },
+      { memberId: 'k2-b', partitions: [3, 4] },
+      { memberId: 'k3-c', partitions: [5, 6] },
+    ]);
+  });
+
+  test('more members than partitions: the last ones get nothing', () => {
+    expect(rangeAssign(['b', 'a'], 1)).toEqual([{ memberId: 'a', partitions: [0] }, { memberId: 'b', partitions: [] }]);
+    expect(rangeAssign([], 3)).toEqual([]);
+  });
+
+  test('every partition is assigned exactly once, whatever the order of members', () => {
+    for (let members = 1; members <= 5; members++) {
+      for (let partitions = 0; partitions <= 9; partitions++) {
+        const ids = Array.from({ length: members }, (_, i) => `m${(i * 7) % members}-${i}`);
+        const all = rangeAssign(ids, partitions).flatMap((a) => a.partitions).sort((x, y) => x - y);
+        expect(all).toEqual(Array.from({ length: partitions }, (_, p) => p));
+        expect(rangeAssign([...ids].reverse(), partitions)).toEqual(rangeAssign(ids, partitions));
+      }
+    }
+  });
+});
+
+describe('loading groups from the offsets log', () => {
+  const member = { memberId: 'k1-x', client: 'k1', sessionTimeoutUs: 1, rebalanceTimeoutUs: 2, partitions: [0] };
+
+  test('the last group record and the last offset per partition win; data records are skipped', () => {
+    const log: LogRecord[] = [
+      record(0, { kind: 'group', group: 'g1', generation: 1, leader: 'k1-x', members: [member] }),
+      record(1, { kind: 'offset', group: 'g1', partition: 0, offset: 10, generation: 1, memberId: 'k1-x' }),
+      { offset: 2, epoch: 1, value: 5, producerId: -1, producerEpoch: -1, sequence: -1, batchLastSequence: -1 },
+      record(3, { kind: 'offset', group: 'g1', partition: 0, offset: 25, generation: 1, memberId: 'k1-x' }),
+      record(4, { kind: 'offset', group: 'g2', partition: 1, offset: 3, generation: 4, memberId: 'k9-y' }),
+      record(5, { kind: 'group', group: 'g1', generation: 2, leader: null, members: [] }),
+    ];
+    const groups = loadGroups(log);
+    expect([...groups.keys()]).toEqual(['g1', 'g2']);
+    const g1 = groups.get('g1')!;
+    expect(g1.generation).toBe(2);
+    expect(g1.members).toEqual([]);
+    expect([...g1.offsets]).toEqual([[0, 25]]);
+    // A group known only from its commits keeps generation 0 until a group record names one.
+    expect(groups.get('g2')!.generation).toBe(0);
+    expect([...groups.get('g2')!.offsets]).toEqual([[1, 3]]);
+  });
+});
