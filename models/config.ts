@@ -38,8 +38,10 @@ export interface ClusterLayout {
 }
 
 export interface ProducerConfig {
-  /** 1-based index: values are index × VALUE_STRIDE + counter. */
+  /** 1-based index: values are index × VALUE_STRIDE + firstValue + counter. */
   readonly index: number;
+  /** Where this incarnation's counter starts, so a restarted producer never repeats a value. */
+  readonly firstValue: number;
   readonly acks: Acks;
   readonly enableIdempotence: boolean;
   readonly retries: number;

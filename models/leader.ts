@@ -8,6 +8,8 @@ import type {
   AlterPartitionResponse, ConsumerFetch, EpochQuery, ErrorCode, FetchRequest, PartitionMeta, ProduceRequest,
 } from './messages.js';
 import type { LogRecord, ProducedRecord } from './records.js';
+import type { Deadline } from './deadlines.js';
+import { Deadlines } from './deadlines.js';
 import type { ReplicaCore } from './replica.js';
 
 /** How an append is answered: a client's produce response, or the group coordinator's callback. */
@@ -26,14 +28,14 @@ interface ProduceWaiter {
   readonly respond: AppendDone;
   readonly baseOffset: number;
   readonly requiredOffset: number;
-  timer: number;
+  timeout: Deadline<ProduceWaiter> | null;
   done: boolean;
 }
 
 interface ParkedFetch {
   readonly respond: () => void;
   readonly consumer: boolean;
-  timer: number;
+  timeout: Deadline<ParkedFetch> | null;
   done: boolean;
 }
 
@@ -45,6 +47,9 @@ export class LeaderRole {
   private readonly followers = new Map<NodeId, FollowerState>();
   private purgatory: ProduceWaiter[] = [];
   private parked: ParkedFetch[] = [];
+  /** Request timeouts and long-poll waits, each on one kernel timer (see deadlines.ts). */
+  private readonly produceTimeouts: Deadlines<ProduceWaiter>;
+  private readonly pollTimeouts: Deadlines<ParkedFetch>;
   private nextOffset: number;
 
   constructor(private readonly core: ReplicaCore, meta: PartitionMeta) {
@@ -52,6 +57,16 @@ export class LeaderRole {
     this.isr = [...meta.isr];
     this.partitionEpoch = meta.partitionEpoch;
     this.nextOffset = core.log.logEndOffset;
+    this.produceTimeouts = new Deadlines(core.env, (waiter) => {
+      if (waiter.done) return;
+      waiter.done = true;
+      waiter.respond('REQUEST_TIMED_OUT', -1);
+    });
+    this.pollTimeouts = new Deadlines(core.env, (parked) => {
+      if (parked.done) return;
+      parked.done = true;
+      parked.respond();
+    });
     for (const replica of meta.replicas) {
       if (replica === core.ctx.id) continue;
       // Kafka starts every follower as caught up "now", so a new leader does not shrink at once.
@@ -115,19 +130,15 @@ export class LeaderRole {
   private afterAppend(req: Pick<ProduceRequest, 'acks' | 'timeoutUs' | 'records'>, baseOffset: number, respond: AppendDone): void {
     if (req.acks === '0') return;
     if (req.acks === '1') return respond(null, baseOffset);
-    const waiter: ProduceWaiter = { respond, baseOffset, requiredOffset: baseOffset + req.records.length, timer: -1, done: false };
+    const waiter: ProduceWaiter = { respond, baseOffset, requiredOffset: baseOffset + req.records.length, timeout: null, done: false };
     if (this.core.highWatermark >= waiter.requiredOffset) return this.completeWaiter(waiter);
-    waiter.timer = this.env.setTimer(req.timeoutUs, () => {
-      if (waiter.done) return;
-      waiter.done = true;
-      respond('REQUEST_TIMED_OUT', -1);
-    });
+    waiter.timeout = this.produceTimeouts.add(req.timeoutUs, waiter);
     this.purgatory.push(waiter);
   }
 
   private completeWaiter(waiter: ProduceWaiter): void {
     waiter.done = true;
-    if (waiter.timer >= 0) this.env.cancelTimer(waiter.timer);
+    if (waiter.timeout !== null) this.produceTimeouts.cancel(waiter.timeout);
     // The HW passed the batch, but if the ISR shrank below min ISR meanwhile Kafka says so.
     const enough = this.isr.length >= this.core.ctx.config.minInsyncReplicas;
     waiter.respond(enough ? null : 'NOT_ENOUGH_REPLICAS_AFTER_APPEND', enough ? waiter.baseOffset : -1);
@@ -209,12 +220,8 @@ export class LeaderRole {
 
   /** Long poll: follower fetches wait for new records, consumer fetches for the HW to move. */
   private park(consumer: boolean, waitUs: number, respond: () => void): void {
-    const parked: ParkedFetch = { respond, consumer, timer: -1, done: false };
-    parked.timer = this.env.setTimer(waitUs, () => {
-      if (parked.done) return;
-      parked.done = true;
-      respond();
-    });
+    const parked: ParkedFetch = { respond, consumer, timeout: null, done: false };
+    parked.timeout = this.pollTimeouts.add(waitUs, parked);
     this.parked.push(parked);
   }
 
@@ -225,7 +232,7 @@ export class LeaderRole {
       if (parked.done) continue;
       if (parked.consumer !== consumer) { keep.push(parked); continue; }
       parked.done = true;
-      this.env.cancelTimer(parked.timer);
+      if (parked.timeout !== null) this.pollTimeouts.cancel(parked.timeout);
       parked.respond();
     }
     this.parked = keep;
@@ -340,18 +347,15 @@ export class LeaderRole {
 
   /** Leadership ends: every waiting request learns it, nothing waits forever. */
   stop(): void {
+    this.produceTimeouts.clear();
+    this.pollTimeouts.clear();
     for (const waiter of this.purgatory) {
       if (waiter.done) continue;
       waiter.done = true;
-      this.env.cancelTimer(waiter.timer);
       waiter.respond('NOT_LEADER_OR_FOLLOWER', -1);
     }
     this.purgatory = [];
-    for (const parked of this.parked) {
-      if (parked.done) continue;
-      parked.done = true;
-      this.env.cancelTimer(parked.timer);
-    }
+    for (const parked of this.parked) parked.done = true;
     this.parked = [];
     this.env.cancelTimer(this.alterTimer);
   }

@@ -8,6 +8,9 @@ import type { ClusterLayout, ProducerConfig } from './config.js';
 import { HEADER_BYTES, RECORD_BYTES } from './config.js';
 import type { HistoryRecorder, Value } from './history.js';
 import { VALUE_STRIDE } from './history.js';
+import { Arrivals } from './arrivals.js';
+import type { Deadline } from './deadlines.js';
+import { Deadlines } from './deadlines.js';
 import type { ErrorCode, InitProducerIdResponse, MetadataResponse, ProduceResponse } from './messages.js';
 
 /** Errors after which the batch definitely was not appended. */
@@ -29,7 +32,7 @@ interface Batch {
   /** Id of the request in flight, or -1, and the broker it went to. */
   inFlight: number;
   sentTo: NodeId | null;
-  timer: number;
+  timeout: Deadline<number> | null;
   /** The last error a broker (or a timeout) gave this batch: the cause when it finally expires. */
   lastError: string | null;
   /** Sent under a producer epoch since abandoned: its answer is final, never retried. */
@@ -40,7 +43,6 @@ interface Batch {
 
 interface PartitionQueue {
   open: Batch | null;
-  lingerTimer: number;
   readonly ready: Batch[];
   inFlight: number;
   nextSequence: number;
@@ -53,7 +55,11 @@ export class Producer implements Actor {
   private readonly leaders = new Map<number, { leader: NodeId | null; epoch: number }>();
   private readonly inFlightById = new Map<number, Batch>();
   private nextRequestId = 1;
+  /** Index of the next value to arrive (see arrivals.ts). */
   private counter = 0;
+  private arrivals: Arrivals | null = null;
+  private wakeTimer = -1;
+  private readonly requestTimeouts: Deadlines<number>;
   private producerId = -1;
   private producerEpoch = 0;
   private metadataPending = false;
@@ -68,13 +74,18 @@ export class Producer implements Actor {
     private readonly history: HistoryRecorder,
   ) {
     // Data partitions only: the offsets partition after them is the group coordinator's.
-    this.queues = Array.from({ length: layout.dataPartitions }, () => ({ open: null, lingerTimer: -1, ready: [], inFlight: 0, nextSequence: 0, retryTimer: -1 }));
+    this.queues = Array.from({ length: layout.dataPartitions }, () => ({ open: null, ready: [], inFlight: 0, nextSequence: 0, retryTimer: -1 }));
+    this.requestTimeouts = new Deadlines(env, (id) => this.onResult(id, 'REQUEST_TIMED_OUT', -1));
   }
 
   start(): void {
     this.refreshMetadata();
     if (this.config.enableIdempotence) this.initProducerId();
-    this.scheduleNextValue();
+    const intervalUs = Math.max(1, Math.round(1_000_000 / this.config.messagesPerSec));
+    // The first value arrives one interval after start, as the application's first send() does.
+    const now = this.env.now();
+    this.arrivals = new Arrivals(now + intervalUs, intervalUs, this.config.stopAtUs, this.queues.length, this.config.batchSize, RECORD_BYTES);
+    this.wake();
   }
 
   receive(_from: NodeId, msg: Message): void {
@@ -86,34 +97,38 @@ export class Producer implements Actor {
 
   // ---------------------------------------------------------------- load
 
-  private scheduleNextValue(): void {
-    const intervalUs = Math.max(1, Math.round(1_000_000 / this.config.messagesPerSec));
-    this.env.setTimer(intervalUs, () => {
-      if (this.env.now() >= this.config.stopAtUs) return;
-      this.produceValue();
-      this.scheduleNextValue();
+  /** Takes in the values that arrived, closes the batches that are due, sleeps until the next one is. */
+  private wake(): void {
+    this.wakeTimer = -1;
+    const arrivals = this.arrivals!;
+    const now = this.env.now();
+    while (arrivals.arrives(this.counter) && arrivals.timeOf(this.counter) <= now) this.produceValue(arrivals.timeOf(this.counter));
+    const lingerUs = this.config.lingerUs;
+    let next = Infinity;
+    this.queues.forEach((queue, partition) => {
+      if (queue.open !== null && queue.open.createdUs + lingerUs <= now) this.closeBatch(partition);
+      const open = queue.open === null ? null : { createdUs: queue.open.createdUs, count: queue.open.values.length };
+      next = Math.min(next, arrivals.closeTime(partition, this.counter, open, lingerUs));
     });
+    if (next < Infinity) this.wakeTimer = this.env.setTimer(Math.max(0, next - now), () => this.wake());
   }
 
-  private produceValue(): void {
-    const value = this.config.index * VALUE_STRIDE + this.counter;
-    // Deterministic round-robin partitioner.
-    const partition = this.counter % this.queues.length;
-    this.counter++;
-    this.history.record({ kind: 'send-invoke', t: this.env.now(), process: this.env.node, value, partition });
+  private produceValue(t: number): void {
+    const k = this.counter++;
+    const value = this.config.index * VALUE_STRIDE + this.config.firstValue + k;
+    const partition = this.arrivals!.partitionOf(k);
+    this.history.record({ kind: 'send-invoke', t, process: this.env.node, value, partition });
     const queue = this.queues[partition]!;
     if (queue.open === null) {
-      queue.open = { partition, values: [], createdUs: this.env.now(), baseSequence: -1, producerEpoch: -1, attempts: 0, maybeWritten: false, inFlight: -1, sentTo: null, timer: -1, lastError: null, abandoned: false, retryAtUs: 0 };
-      queue.lingerTimer = this.env.setTimer(this.config.lingerUs, () => this.closeBatch(partition));
+      queue.open = { partition, values: [], createdUs: t, baseSequence: -1, producerEpoch: -1, attempts: 0, maybeWritten: false, inFlight: -1, sentTo: null, timeout: null, lastError: null, abandoned: false, retryAtUs: 0 };
     }
     queue.open.values.push(value);
-    if (queue.open.values.length * RECORD_BYTES >= this.config.batchSize) this.closeBatch(partition);
+    if (queue.open.values.length >= this.arrivals!.batchLimit) this.closeBatch(partition);
   }
 
   private closeBatch(partition: number): void {
     const queue = this.queues[partition]!;
     if (queue.open === null) return;
-    this.env.cancelTimer(queue.lingerTimer);
     queue.ready.push(queue.open);
     queue.open = null;
     this.drain(partition);
@@ -164,7 +179,7 @@ export class Producer implements Actor {
       this.finish(batch, 'ACKS_0');
       return;
     }
-    batch.timer = this.env.setTimer(this.config.requestTimeoutUs, () => this.onResult(id, 'REQUEST_TIMED_OUT', -1));
+    batch.timeout = this.requestTimeouts.add(this.config.requestTimeoutUs, id);
   }
 
   /** The broker's process died with requests in flight: they fail now, not at request.timeout.ms. */
@@ -182,7 +197,8 @@ export class Producer implements Actor {
     const batch = this.inFlightById.get(id);
     if (batch === undefined || batch.inFlight !== id) return;
     this.inFlightById.delete(id);
-    this.env.cancelTimer(batch.timer);
+    if (batch.timeout !== null) this.requestTimeouts.cancel(batch.timeout);
+    batch.timeout = null;
     batch.inFlight = -1;
     const queue = this.queues[batch.partition]!;
     queue.inFlight--;

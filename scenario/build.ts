@@ -15,6 +15,8 @@ import type { Scenario, ScenarioNodes } from './schema.js';
 import { scenarioNodes } from './schema.js';
 
 const MS = 1000;
+/** Values one producer incarnation may send before the next incarnation's range begins. */
+const PRODUCER_INCARNATION_VALUES = 1_000_000;
 /** No run may schedule more events than this: a runaway model is a ksim bug, not a hang. */
 export const DEFAULT_MAX_EVENTS = 200_000_000;
 
@@ -59,7 +61,7 @@ export function brokerConfig(s: Scenario): BrokerConfig {
 function producerConfig(s: Scenario, entry: number, index: number): ProducerConfig {
   const p = s.producers[entry]!;
   return {
-    index, acks: p.acks, enableIdempotence: p['enable.idempotence'], retries: p.retries,
+    index, firstValue: 0, acks: p.acks, enableIdempotence: p['enable.idempotence'], retries: p.retries,
     maxInFlight: p['max.in.flight.requests.per.connection'], requestTimeoutUs: p['request.timeout.ms'] * MS,
     deliveryTimeoutUs: p['delivery.timeout.ms'] * MS, lingerUs: p['linger.ms'] * MS, batchSize: p['batch.size'],
     retryBackoffUs: 100 * MS, messagesPerSec: p.messagesPerSec, stopAtUs: s.durationMs * MS,
@@ -127,7 +129,8 @@ export function buildRun(s: Scenario, seed: number, options: BuildOptions = {}):
   }
   nodes.producers.forEach(({ id, entry }, i) => {
     const pc = producerConfig(s, entry, i + 1);
-    world.addNode(id, (env) => new Producer(env, layout, pc, recorder));
+    // Each incarnation counts from its own million: a restarted producer sends new values.
+    world.addNode(id, counted((incarnation, env) => new Producer(env, layout, { ...pc, firstValue: (incarnation - 1) * PRODUCER_INCARNATION_VALUES }, recorder)));
   });
   for (const { id, entry } of nodes.consumers) {
     const kc = consumerConfig(s, entry);
