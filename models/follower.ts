@@ -7,9 +7,23 @@ import { BROKER_REQUEST_TIMEOUT_US, HEADER_BYTES, REPLICA_FETCH_BACKOFF_US } fro
 import type { EpochQueryResponse, FetchResponse } from './messages.js';
 import type { ReplicaCore } from './replica.js';
 
+/** The one request a follower has in flight: its id, when it times out, and what to do then. */
+interface Pending {
+  readonly id: number;
+  readonly deadlineUs: number;
+  readonly retry: () => void;
+}
+
 export class FollowerRole {
   private requestId = 0;
-  private timer = -1;
+  private pending: Pending | null = null;
+  /**
+   * One kernel timer for request timeouts, re-armed lazily: fetches go out every few milliseconds
+   * and almost never time out, so arming and cancelling a timer per fetch would fill the event queue
+   * with dead timers. When it fires early it re-arms for the current request's deadline.
+   */
+  private timeoutTimer = -1;
+  private backoffTimer = -1;
   private stopped = false;
 
   constructor(private readonly core: ReplicaCore, private readonly leader: NodeId) {}
@@ -34,24 +48,44 @@ export class FollowerRole {
 
   stop(): void {
     this.stopped = true;
-    this.env.cancelTimer(this.timer);
+    this.pending = null;
+    this.env.cancelTimer(this.timeoutTimer);
+    this.env.cancelTimer(this.backoffTimer);
   }
 
-  /** Sends a request and arms the timeout that retries the whole step if no answer comes. */
+  /** Sends a request; if no answer comes in time, `retry` runs (the whole step again). */
   private request<M extends Message>(msg: M, retry: () => void, waitUs = 0): number {
     const id = ++this.requestId;
     this.env.send(this.leader, msg, HEADER_BYTES);
-    this.env.cancelTimer(this.timer);
-    this.timer = this.env.setTimer(waitUs + BROKER_REQUEST_TIMEOUT_US, () => {
-      if (!this.stopped && this.requestId === id) retry();
-    });
+    const deadlineUs = this.env.now() + waitUs + BROKER_REQUEST_TIMEOUT_US;
+    this.pending = { id, deadlineUs, retry };
+    if (this.timeoutTimer < 0) this.armTimeout(deadlineUs);
     return id;
   }
 
+  /** The request in flight was answered: its timeout no longer matters. */
+  private answered(): void {
+    this.pending = null;
+  }
+
+  private armTimeout(deadlineUs: number): void {
+    this.timeoutTimer = this.env.setTimer(Math.max(0, deadlineUs - this.env.now()), () => this.onTimeout());
+  }
+
+  private onTimeout(): void {
+    this.timeoutTimer = -1;
+    const pending = this.pending;
+    if (this.stopped || pending === null || pending.id !== this.requestId) return;
+    if (this.env.now() < pending.deadlineUs) return this.armTimeout(pending.deadlineUs);
+    this.pending = null;
+    pending.retry();
+  }
+
   private backoff(then: () => void): void {
-    this.env.cancelTimer(this.timer);
+    this.pending = null;
+    this.env.cancelTimer(this.backoffTimer);
     const id = ++this.requestId;
-    this.timer = this.env.setTimer(REPLICA_FETCH_BACKOFF_US, () => {
+    this.backoffTimer = this.env.setTimer(REPLICA_FETCH_BACKOFF_US, () => {
       if (!this.stopped && this.requestId === id) then();
     });
   }
@@ -72,7 +106,7 @@ export class FollowerRole {
   onEpochQueryResponse(resp: EpochQueryResponse): void {
     if (this.stopped || resp.session !== this.requestId) return;
     this.requestId++;
-    this.env.cancelTimer(this.timer);
+    this.answered();
     if (resp.error !== null) return this.backoff(() => this.askEpochEnd(this.core.log.lastEpoch()));
     const log = this.core.log;
     if (resp.epoch < 0) return this.truncateThenFetch(0);
@@ -108,7 +142,7 @@ export class FollowerRole {
     if (this.stopped || resp.session !== this.requestId) return;
     // Answered: a duplicate of this response (a chaos network) must not be appended a second time.
     this.requestId++;
-    this.env.cancelTimer(this.timer);
+    this.answered();
     if (resp.error === 'OFFSET_OUT_OF_RANGE') return this.onOutOfRange(resp.leaderLogEnd);
     if (resp.error !== null) return this.backoff(() => this.fetch());
     const core = this.core;
