@@ -5,6 +5,7 @@ import { benchSections, type BenchMetrics } from './sections.js';
 import './kernel.js';
 import './model.js';
 import './cli.js';
+import './properties.js';
 
 interface Options {
   json: boolean;

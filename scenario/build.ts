@@ -144,6 +144,13 @@ export function buildRun(s: Scenario, seed: number, options: BuildOptions = {}):
   return { world, history, layout, plan, durationUs, endUs: durationUs + s.settleMs * MS };
 }
 
+/** faults.targets as a count of nodes one episode may take down. */
+function maxTargets(targets: Scenario['faults']['targets'], brokers: number, crashable: number): number {
+  if (targets === 'one') return 1;
+  if (targets === 'minority') return Math.max(1, Math.floor((brokers - 1) / 2));
+  return crashable;
+}
+
 /** The scenario's fault plan: none, its script, or a swarm plan drawn from the seed's nemesis stream. */
 function faultPlan(s: Scenario, world: World, nodes: ReturnType<typeof scenarioNodes>): FaultStep[] {
   if (s.faults.mode === 'none') return [];
@@ -153,5 +160,6 @@ function faultPlan(s: Scenario, world: World, nodes: ReturnType<typeof scenarioN
     kinds: s.faults.kinds, meanIntervalMs: s.faults.meanIntervalMs, durationMs: s.durationMs,
     crashable: [...nodes.brokers, ...nodes.consumers.map((k) => k.id)],
     partitionable: [...nodes.brokers, nodes.controller, ...clients],
+    maxTargets: maxTargets(s.faults.targets, nodes.brokers.length, nodes.brokers.length + nodes.consumers.length),
   });
 }

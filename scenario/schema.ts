@@ -239,6 +239,12 @@ const faultsSchema = z
     mode: z.enum(['none', 'random', 'script']).optional(),
     kinds: z.array(z.enum(FAULT_KINDS)).min(1).transform(dedupe).default(() => [...FAULT_KINDS]),
     meanIntervalMs: z.number().positive().default(5000),
+    /**
+     * Which nodes one random crash or power loss may take down together (Jepsen's nemesis
+     * targets): "any" (usually one, sometimes several, possibly every broker), "one", or
+     * "minority" (at most a minority of the brokers, so a majority of replicas always survives).
+     */
+    targets: z.enum(['any', 'one', 'minority']).default('any'),
     steps: z.array(stepSchema).transform(fillStepTimes).default(() => []),
   })
   .transform((f, ctx) => {

@@ -16,6 +16,8 @@ export interface PlanOptions {
   readonly crashable: readonly NodeId[];
   /** Nodes that partitions may separate. */
   readonly partitionable: readonly NodeId[];
+  /** Most nodes one crash or power-loss episode takes down together (default: all crashable). */
+  readonly maxTargets?: number;
 }
 
 const SLOW_FACTORS: readonly number[] = [2, 5, 10, 50];
@@ -58,7 +60,7 @@ function episode(kind: FaultKind, r: Random, opts: PlanOptions, startMs: number,
     case 'power-loss':
       // Sometimes several machines at once: losing every replica's page cache together is the
       // case that tells fsync policies apart.
-      for (const node of targets(r, opts.crashable)) {
+      for (const node of targets(r, opts.crashable, opts.maxTargets ?? opts.crashable.length)) {
         out.push({ atMs: startMs, fault: kind, node });
         out.push({ atMs: endMs, fault: 'restart', node });
       }
@@ -86,10 +88,11 @@ function episode(kind: FaultKind, r: Random, opts: PlanOptions, startMs: number,
   }
 }
 
-/** Usually one node; one time in four a random subset of two or more. */
-function targets(r: Random, nodes: readonly NodeId[]): NodeId[] {
-  if (nodes.length < 2 || !r.chance(0.25)) return [r.pick(nodes)];
-  return shuffled(r, nodes).slice(0, r.int(2, nodes.length));
+/** Usually one node; one time in four a random subset of two or more (at most `max`). */
+function targets(r: Random, nodes: readonly NodeId[], max: number): NodeId[] {
+  const most = Math.min(max, nodes.length);
+  if (most < 2 || !r.chance(0.25)) return [r.pick(nodes)];
+  return shuffled(r, nodes).slice(0, r.int(2, most));
 }
 
 /** Isolate, two groups, a bridge (overlapping groups) or one-way, uniformly. */

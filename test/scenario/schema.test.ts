@@ -72,6 +72,7 @@ describe('defaults', () => {
         mode: 'random',
         kinds: ['partition', 'crash', 'power-loss', 'pause', 'slow-disk', 'slow-net', 'clock-skew'],
         meanIntervalMs: 5000,
+        targets: 'any',
         steps: [],
       },
       allowedAnomalies: [],
@@ -289,5 +290,12 @@ describe('fault script steps', () => {
       'scenario.json: faults.steps: steps run only with "mode": "script"; add it to faults',
     );
     expect(parse({ faults: { mode: 'none', steps: [{ fault: 'heal' }] } }).faults.mode).toBe('none');
+  });
+});
+
+describe('faults.targets', () => {
+  test('accepts any, one and minority; rejects anything else naming the key', () => {
+    expect(parseScenario({ faults: { targets: 'minority' } }, 's.json').faults.targets).toBe('minority');
+    expect(() => parseScenario({ faults: { targets: 'all' } }, 's.json')).toThrow(/faults\.targets/);
   });
 });

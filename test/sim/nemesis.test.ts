@@ -102,3 +102,19 @@ describe('nemesis', () => {
     expect(compared).toBeGreaterThan(5);
   });
 });
+
+describe('maxTargets', () => {
+  it('no crash or power-loss episode takes down more nodes than maxTargets', () => {
+    const crashable = ['b1', 'b2', 'b3', 'k1'];
+    for (const max of [1, 2]) {
+      let multi = 0;
+      for (let seed = 1; seed <= 200; seed++) {
+        const plan = generatePlan(createRandom(seed), { kinds: ['crash', 'power-loss'], meanIntervalMs: 1000, durationMs: 20000, crashable, partitionable: crashable, maxTargets: max });
+        const byTime = new Map<string, number>();
+        for (const step of plan) if (step.fault === 'crash' || step.fault === 'power-loss') byTime.set(`${step.fault}@${step.atMs}`, (byTime.get(`${step.fault}@${step.atMs}`) ?? 0) + 1);
+        for (const n of byTime.values()) { expect(n).toBeLessThanOrEqual(max); if (n > 1) multi++; }
+      }
+      if (max === 2) expect(multi).toBeGreaterThan(0);
+    }
+  });
+});

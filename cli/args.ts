@@ -1,0 +1,57 @@
+// Parsers for option values. Each failure is a UserError naming the option and the value, so a
+// typo gives one line and exit code 2, like every other bad input.
+import { UserError } from '../sim/errors.js';
+
+const INTEGER = /^\d+$/;
+
+function integer(option: string, text: string, min: number): number {
+  const value = Number(text);
+  if (!INTEGER.test(text.trim()) || !Number.isSafeInteger(value)) {
+    throw new UserError(`${option} ${text}: expected a whole number`);
+  }
+  if (value < min) throw new UserError(`${option} ${text}: must be at least ${min}`);
+  return value;
+}
+
+/** A seed: a non-negative safe integer. */
+export function parseSeed(text: string): number {
+  return integer('--seed', text, 0);
+}
+
+export function parseFrom(text: string): number {
+  return integer('--from', text, 0);
+}
+
+export function parseSeedCount(text: string): number {
+  return integer('--seeds', text, 1);
+}
+
+export function parseShrinkRuns(text: string): number {
+  return integer('--shrink-runs', text, 1);
+}
+
+export function parseWorkers(text: string): number {
+  return integer('--workers', text, 1);
+}
+
+export interface Shard {
+  /** 1-based, as a CI matrix or JOB_COMPLETION_INDEX + 1 gives it. */
+  readonly index: number;
+  readonly count: number;
+}
+
+/** `I/N` with 1 ≤ I ≤ N. */
+export function parseShard(text: string): Shard {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  if (match === null) throw new UserError(`--shard ${text}: expected I/N, e.g. 2/4 (the second of four shards)`);
+  const index = Number(match[1]);
+  const count = Number(match[2]);
+  if (count < 1) throw new UserError(`--shard ${text}: the number of shards must be at least 1`);
+  if (index < 1 || index > count) throw new UserError(`--shard ${text}: the shard number must be between 1 and ${count}`);
+  return { index, count };
+}
+
+/** Repeatable options collect into an array (commander calls this once per occurrence). */
+export function collect(value: string, previous: readonly string[]): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,58 @@
+// After a search finds a failing seed: run it again here (the worker kept no plan), shrink its
+// fault plan to a small script that still shows the anomaly, and write the failure file whose
+// replay command reproduces it.
+import type { AnomalyType } from '../../properties/anomaly.js';
+import { failureRecord, replayCommand, writeFailureFile } from '../../properties/failure-file.js';
+import { shrinkFailure } from '../../properties/shrink.js';
+import { runScenario, type RunOutput } from '../../scenario/run.js';
+import type { Scenario } from '../../scenario/schema.js';
+import type { FaultStep } from '../../sim/fault.js';
+import { shrinkProgress } from '../progress.js';
+import { withRunContext } from '../run-error.js';
+
+export interface RecordedFailure {
+  readonly seed: number;
+  readonly anomaly: AnomalyType;
+  readonly originalSteps: number;
+  readonly shrunkSteps: number;
+  /** Runs spent shrinking (0 with --no-shrink). */
+  readonly shrinkRuns: number;
+  readonly file: string;
+  readonly replay: string;
+}
+
+export interface FailureOptions {
+  readonly shrink: boolean;
+  readonly maxShrinkRuns?: number;
+}
+
+interface Kept {
+  readonly steps: readonly FaultStep[];
+  readonly output: RunOutput;
+  readonly runs: number;
+}
+
+function keep(scenario: Scenario, seed: number, plan: readonly FaultStep[], anomaly: AnomalyType, options: FailureOptions): Kept {
+  if (!options.shrink) return { steps: plan, output: runScenario(scenario, seed, { plan }), runs: 0 };
+  const progress = shrinkProgress(`shrinking seed ${seed}`);
+  try {
+    const opts = { onProgress: progress.update, ...(options.maxShrinkRuns === undefined ? {} : { maxRuns: options.maxShrinkRuns }) };
+    const shrunk = shrinkFailure(scenario, seed, plan, anomaly, opts);
+    return { steps: shrunk.steps, output: shrunk.output, runs: shrunk.runs };
+  } finally {
+    progress.done();
+  }
+}
+
+/** Writes the failure file of `seed` into `dir` (the current folder for `ksim check`). */
+export function recordFailure(scenario: Scenario, seed: number, dir: string, options: FailureOptions): RecordedFailure {
+  return withRunContext({ scenario: scenario.name, seed }, () => {
+    const first = runScenario(scenario, seed);
+    const anomaly = first.result.unexpected[0];
+    if (anomaly === undefined) throw new Error(`seed ${seed} failed on a worker but not when run again: determinism broke`);
+    const kept = keep(scenario, seed, first.plan, anomaly, options);
+    const record = failureRecord({ scenario, seed, anomaly, originalSteps: first.plan.length, steps: kept.steps, output: kept.output });
+    const file = writeFailureFile(dir, record);
+    return { seed, anomaly, originalSteps: first.plan.length, shrunkSteps: kept.steps.length, shrinkRuns: kept.runs, file, replay: replayCommand(file) };
+  });
+}
