@@ -80,8 +80,12 @@ export class GroupMember {
     this.calls.withCoordinator((coordinator) => {
       if (attempt !== this.attempt) return;
       const { group, sessionTimeoutUs, maxPollIntervalUs } = this.config;
+      // Java waits the whole rebalance timeout (+ lapse) for a JoinGroup answer: over TCP a late answer
+      // still arrives. A cut here drops it for good, so the wait is bounded by the session timeout and
+      // the member asks again (the coordinator takes a repeated join as the same member's).
+      const waitUs = Math.min(maxPollIntervalUs, sessionTimeoutUs) + JOIN_TIMEOUT_LAPSE_US;
       this.calls.call(coordinator, (id) => ({ type: 'join-group', id, group, memberId: this.memberId, sessionTimeoutUs, rebalanceTimeoutUs: maxPollIntervalUs }),
-        maxPollIntervalUs + JOIN_TIMEOUT_LAPSE_US, (resp) => {
+        waitUs, (resp) => {
           if (attempt === this.attempt) this.onJoinResponse(resp as JoinGroupResponse | null);
         });
     });

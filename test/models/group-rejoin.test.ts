@@ -1,0 +1,15 @@
+// A JoinGroup answer dropped by a partition: the consumer asks again once the session timeout has
+// passed (rather than waiting max.poll.interval.ms as over TCP, where a late answer still arrives),
+// so the group settles and every committed record is polled.
+import { expect, test } from 'vitest';
+import { count, run } from './harness.js';
+
+test('a consumer whose JoinGroup answer was lost joins again and catches up', () => {
+  const out = run({
+    durationMs: 5000, settleMs: 12000,
+    consumers: [{ count: 1, 'session.timeout.ms': 6000 }],
+    faults: { mode: 'script', steps: [{ atMs: 3000, fault: 'partition', isolate: ['k1'] }] },
+  });
+  expect(count(out, 'unseen')).toBe(0);
+  expect(out.history.some((op) => op.kind === 'assign' && op.t > 3_000_000)).toBe(true);
+});
