@@ -80,6 +80,11 @@ export class Broker implements Actor {
     }
   }
 
+  /** Another node's connection broke: followers fetching from it retry instead of waiting out a timeout. */
+  disconnected(peer: NodeId): void {
+    for (const replica of this.replicas.values()) replica.disconnected(peer);
+  }
+
   /** Final state of this broker's replicas (the run reads it after the settle phase). */
   replicaStates(): ReplicaState[] {
     return [...this.replicas.values()].map((replica) => replica.state(true));

@@ -110,6 +110,17 @@ export class ConsumerFetcher {
     this.onData();
   }
 
+  /** The connection to `peer` broke: fetches waiting on it go again (after a metadata refresh). */
+  disconnected(peer: NodeId): void {
+    for (const f of this.assigned) {
+      if (f.requestId < 0 || this.leaders.get(f.partition)?.leader !== peer) continue;
+      this.refreshMetadata();
+      this.env.cancelTimer(f.timer);
+      f.requestId = -1;
+      f.timer = this.env.setTimer(FETCH_BACKOFF_US, () => this.fetch(f));
+    }
+  }
+
   private fetch(f: Fetched): void {
     this.env.cancelTimer(f.timer);
     f.requestId = -1;

@@ -66,6 +66,12 @@ export class Consumer implements Actor {
     this.poll();
   }
 
+  /** A broker's connection broke (its process died, or a partition healed): what waits on it goes again. */
+  disconnected(peer: NodeId): void {
+    this.fetcher.disconnected(peer);
+    this.calls.disconnected(peer);
+  }
+
   receive(_from: NodeId, msg: Message): void {
     const m = msg as ConsumerFetchResponse | MetadataResponse | GroupResponse;
     if (m.type === 'consumer-fetch-resp') this.fetcher.receive(m);

@@ -63,6 +63,13 @@ export class FollowerRole {
     return id;
   }
 
+  /** The connection to the leader broke with a request in flight: try the step again after the backoff. */
+  disconnected(peer: NodeId): void {
+    const pending = this.pending;
+    if (this.stopped || pending === null || peer !== this.leader) return;
+    this.backoff(pending.retry);
+  }
+
   /** The request in flight was answered: its timeout no longer matters. */
   private answered(): void {
     this.pending = null;

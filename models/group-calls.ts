@@ -34,6 +34,7 @@ const COORDINATOR_CHECK_US = 1_000_000;
 type Handler = (resp: GroupResponse | null) => void;
 
 interface PendingCall {
+  readonly to: NodeId;
   readonly handler: Handler;
   readonly timer: number;
 }
@@ -64,7 +65,7 @@ export class GroupCalls {
   call(to: NodeId, build: (id: number) => Message, timeoutUs: number, handler: Handler, bytes = HEADER_BYTES): void {
     const id = this.nextId++;
     const timer = this.env.setTimer(timeoutUs, () => this.settle(id, null));
-    this.pending.set(id, { handler, timer });
+    this.pending.set(id, { to, handler, timer });
     this.env.send(to, build(id), bytes);
     if (this.checkTimer < 0) this.checkTimer = this.env.setTimer(COORDINATOR_CHECK_US, () => this.checkCoordinator());
   }
@@ -87,6 +88,11 @@ export class GroupCalls {
     this.env.trace('coordinator-unknown', { group: this.group, coordinator: this.coordinator, reason });
     this.coordinator = null;
     for (const id of [...this.pending.keys()]) this.settle(id, null);
+  }
+
+  /** The connection to `peer` broke: calls waiting on it fail now (their callers retry). */
+  disconnected(peer: NodeId): void {
+    for (const [id, call] of [...this.pending]) if (call.to === peer) this.settle(id, null);
   }
 
   private settle(id: number, resp: GroupResponse | null): void {

@@ -131,6 +131,10 @@ export class PartitionReplica {
     this.leaderRole?.onAlterPartitionResponse(resp);
   }
 
+  disconnected(peer: NodeId): void {
+    this.followerRole?.disconnected(peer);
+  }
+
   shrinkCheck(): void {
     this.leaderRole?.maybeShrinkIsr();
   }

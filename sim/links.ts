@@ -74,17 +74,27 @@ export class Links {
     }
   }
 
-  healAll(): void {
+  /** Reopens every link; returns the links (from × n + to) that were cut. */
+  healAll(): number[] {
+    const healed: number[] = [];
+    for (let k = 0; k < this.cut.length; k++) if (this.cut[k] === 1) healed.push(k);
     this.cut.fill(0);
+    return healed;
   }
 
-  /** Reopens every link touching a named node. */
-  healNodes(nodes: readonly number[]): void {
+  /** Reopens every link touching a named node; returns the links that were cut. */
+  healNodes(nodes: readonly number[]): number[] {
+    const healed: number[] = [];
+    const open = (k: number) => {
+      if (this.cut[k] === 1) healed.push(k);
+      this.cut[k] = 0;
+    };
     for (const a of nodes) {
       for (let b = 0; b < this.n; b++) {
-        this.cut[a * this.n + b] = 0;
-        this.cut[b * this.n + a] = 0;
+        open(a * this.n + b);
+        open(b * this.n + a);
       }
     }
+    return healed;
   }
 }

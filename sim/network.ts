@@ -172,10 +172,31 @@ export class Network {
     }
   }
 
+  /**
+   * Links a cut broke are open again: the connection across them is dead (DESIGN: a cut breaks it),
+   * and both ends find out as soon as they can reach each other — a reset each way. Without it a
+   * request dropped by the cut would wait out its whole timeout, where real TCP would have
+   * retransmitted it after the heal.
+   */
+  resetHealed(healed: readonly number[]): void {
+    const done = new Set<number>();
+    for (const k of healed) {
+      const a = Math.floor(k / this.n);
+      const b = k % this.n;
+      const pair = Math.min(a, b) * this.n + Math.max(a, b);
+      if (done.has(pair)) continue;
+      done.add(pair);
+      if (this.links.cut[a * this.n + b] === 1 || this.links.cut[b * this.n + a] === 1) continue;
+      this.refuse(a, b);
+      this.refuse(b, a);
+    }
+  }
+
   /** Sends a reset from `from` (whose OS answered for its dead process) back to `to`. */
   private refuse(from: number, to: number): void {
     const link = from * this.n + to;
     if (isDown((this.nodes[to] as NetNode).state) || this.links.cut[link] === 1) return;
+    if (isDown((this.nodes[from] as NetNode).state) && (this.nodes[from] as NetNode).state !== ST_CRASHED) return;
     const now = this.sched.now;
     const id = this.nextMessageId++;
     this.traceSend(now, this.nodes[from] as NetNode, from, to, DISCONNECT.type, id, 0);

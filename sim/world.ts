@@ -136,8 +136,7 @@ export class World {
         else net.links.cutOneWay(this.indexOf(step.from), this.indexOf(step.to));
         return;
       case 'heal':
-        if (step.nodes === undefined) net.links.healAll();
-        else net.links.healNodes(this.indices(step.nodes));
+        net.resetHealed(step.nodes === undefined ? net.links.healAll() : net.links.healNodes(this.indices(step.nodes)));
         return;
       case 'crash': return this.byName(step.node).crash(false);
       case 'power-loss': return this.byName(step.node).crash(true);
@@ -180,7 +179,7 @@ export class World {
     if (this.sink.recording) this.sink.push({ t: this.sched.now, kind: 'settle' });
     for (const ev of this.pendingFaults) this.sched.cancel(ev);
     this.pendingFaults.clear();
-    this.net.links.healAll();
+    this.net.resetHealed(this.net.links.healAll());
     for (const node of this.nodes) {
       node.slowDiskFactor = 1;
       node.slowNetFactor = 1;

@@ -19,10 +19,14 @@ function everySendAcked(out: RunOutput): void {
   expect(ops(out, 'send-ok')).toHaveLength(ops(out, 'send-invoke').length);
 }
 
-/** Some value was acknowledged only after a retry: the script did hit the producer. */
+/**
+ * Some value was acknowledged only after a retry: the script did hit the producer. A retry follows
+ * the heal's connection reset (or, failing that, the request timeout), so its ack comes well past the
+ * 100 ms cut, where an ordinary ack takes about 10 ms.
+ */
 function someRetried(out: RunOutput): void {
   const invoked = new Map(ops(out, 'send-invoke').map((op) => [op.value, op.t]));
-  expect(ops(out, 'send-ok').some((op) => op.t - invoked.get(op.value)! > 1_500_000)).toBe(true);
+  expect(ops(out, 'send-ok').some((op) => op.t - invoked.get(op.value)! > 90_000)).toBe(true);
 }
 
 describe('lost answers and retries', () => {

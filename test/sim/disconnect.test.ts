@@ -71,3 +71,28 @@ describe('connection refused', () => {
     expect(resets(w, 'b')).toEqual([]);
   });
 });
+
+describe('a healed cut resets the connection it broke', () => {
+  test('both ends learn of it once the link is open again', () => {
+    const w = world();
+    w.applyFault({ atMs: 0, fault: 'partition', isolate: ['a'] });
+    w.runUntil(5000);
+    expect(resets(w, 'a')).toEqual([]);
+    w.applyFault({ atMs: 5, fault: 'heal' });
+    w.runUntil(20_000);
+    expect(resets(w, 'a').map((r) => r.peer).sort()).toEqual(['b', 'c']);
+    expect(resets(w, 'b')).toEqual([{ t: 6000, peer: 'a' }]);
+    expect(resets(w, 'c')).toEqual([{ t: 6000, peer: 'a' }]);
+  });
+
+  test('no reset while one direction is still cut, nor between nodes the cut never touched', () => {
+    const w = world();
+    w.applyFault({ atMs: 0, fault: 'partition', from: 'a', to: 'b' });
+    w.applyFault({ atMs: 0, fault: 'partition', from: 'b', to: 'a' });
+    w.applyFault({ atMs: 0, fault: 'partition', from: 'a', to: 'c' });
+    w.applyFault({ atMs: 0, fault: 'heal', nodes: ['c'] });
+    w.runUntil(20_000);
+    expect(resets(w, 'b')).toEqual([]);
+    expect(resets(w, 'a')).toEqual([{ t: 1000, peer: 'c' }]);
+  });
+});
