@@ -8,6 +8,7 @@ import type { PartitionOffset } from './group-messages.js';
 import type { PolledRecord } from './history.js';
 import type { ConsumerFetchResponse, MetadataResponse } from './messages.js';
 import type { LogRecord } from './records.js';
+import { firstRequestId } from './request-ids.js';
 
 const METADATA_RETRY_US = 500_000;
 const FETCH_BACKOFF_US = 100_000;
@@ -24,7 +25,7 @@ interface Fetched {
 export class ConsumerFetcher {
   private assigned: Fetched[] = [];
   private readonly leaders = new Map<number, { leader: NodeId | null; epoch: number }>();
-  private nextRequestId = 1;
+  private nextRequestId: number;
   private metadataTarget = 0;
   private metadataPending = false;
   /** The metadata request waited for: only its answer (or its timeout) may send the next one. */
@@ -34,7 +35,9 @@ export class ConsumerFetcher {
   /** Told when a response with records was buffered. */
   onData: () => void = () => undefined;
 
-  constructor(private readonly env: Env, private readonly layout: ClusterLayout, private readonly config: ConsumerConfig) {}
+  constructor(private readonly env: Env, private readonly layout: ClusterLayout, private readonly config: ConsumerConfig) {
+    this.nextRequestId = firstRequestId(env);
+  }
 
   start(): void {
     this.refreshMetadata();

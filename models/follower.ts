@@ -6,6 +6,7 @@ import type { Env, Message, NodeId } from '../sim/env.js';
 import { BROKER_REQUEST_TIMEOUT_US, HEADER_BYTES, REPLICA_FETCH_BACKOFF_US } from './config.js';
 import type { EpochQueryResponse, FetchResponse } from './messages.js';
 import type { ReplicaCore } from './replica.js';
+import { firstRequestId } from './request-ids.js';
 
 /** The one request a follower has in flight: its id, when it times out, and what to do then. */
 interface Pending {
@@ -15,7 +16,7 @@ interface Pending {
 }
 
 export class FollowerRole {
-  private requestId = 0;
+  private requestId: number;
   private pending: Pending | null = null;
   /**
    * One kernel timer for request timeouts, re-armed lazily: fetches go out every few milliseconds
@@ -26,7 +27,9 @@ export class FollowerRole {
   private backoffTimer = -1;
   private stopped = false;
 
-  constructor(private readonly core: ReplicaCore, private readonly leader: NodeId) {}
+  constructor(private readonly core: ReplicaCore, private readonly leader: NodeId) {
+    this.requestId = firstRequestId(core.env);
+  }
 
   private get env(): Env {
     return this.core.env;

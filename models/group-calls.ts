@@ -11,6 +11,7 @@
 import type { Env, Message, NodeId } from '../sim/env.js';
 import { HEADER_BYTES } from './config.js';
 import type { FindCoordinatorResponse, GroupResponse } from './group-messages.js';
+import { firstRequestId } from './request-ids.js';
 
 /**
  * How long a request to the coordinator waits for its answer (JoinGroup excepted: it may be parked
@@ -44,11 +45,13 @@ export class GroupCalls {
   private readonly pending = new Map<number, PendingCall>();
   private waiters: (() => void)[] = [];
   private findId = -1;
-  private nextId = 1;
+  private nextId: number;
   private nextBroker = 0;
   private checkTimer = -1;
 
-  constructor(private readonly env: Env, private readonly brokers: readonly NodeId[], private readonly group: string) {}
+  constructor(private readonly env: Env, private readonly brokers: readonly NodeId[], private readonly group: string) {
+    this.nextId = firstRequestId(env);
+  }
 
   /** Runs `fn` once the coordinator is known (at once if it is). */
   withCoordinator(fn: (coordinator: NodeId) => void): void {

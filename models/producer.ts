@@ -12,6 +12,7 @@ import { Arrivals } from './arrivals.js';
 import type { Deadline } from './deadlines.js';
 import { Deadlines } from './deadlines.js';
 import type { ErrorCode, InitProducerIdResponse, MetadataResponse, ProduceResponse } from './messages.js';
+import { firstRequestId } from './request-ids.js';
 
 /** Errors after which the batch definitely was not appended. */
 const NOT_APPENDED: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
@@ -54,7 +55,7 @@ export class Producer implements Actor {
   private readonly queues: PartitionQueue[];
   private readonly leaders = new Map<number, { leader: NodeId | null; epoch: number }>();
   private readonly inFlightById = new Map<number, Batch>();
-  private nextRequestId = 1;
+  private nextRequestId: number;
   /** Index of the next value to arrive (see arrivals.ts). */
   private counter = 0;
   private arrivals: Arrivals | null = null;
@@ -73,6 +74,7 @@ export class Producer implements Actor {
     private readonly config: ProducerConfig,
     private readonly history: HistoryRecorder,
   ) {
+    this.nextRequestId = firstRequestId(env);
     // Data partitions only: the offsets partition after them is the group coordinator's.
     this.queues = Array.from({ length: layout.dataPartitions }, () => ({ open: null, ready: [], inFlight: 0, nextSequence: 0, retryTimer: -1 }));
     this.requestTimeouts = new Deadlines(env, (id) => this.onResult(id, 'REQUEST_TIMED_OUT', -1));

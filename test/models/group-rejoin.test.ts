@@ -13,3 +13,13 @@ test('a consumer whose JoinGroup answer was lost joins again and catches up', ()
   expect(count(out, 'unseen')).toBe(0);
   expect(out.history.some((op) => op.kind === 'assign' && op.t > 3_000_000)).toBe(true);
 });
+
+test('a reply meant for an earlier incarnation of a client never matches a request of the new one', async () => {
+  // The default preset at seed 3: k1 restarts while the coordinator holds its old JoinGroup; the
+  // coordinator's late answer reached the new process's SyncGroup call when ids restarted at 1.
+  const { loadScenario } = await import('../../scenario/load.js');
+  const { runScenario } = await import('../../scenario/run.js');
+  const scenario = loadScenario('default');
+  const restarted = { ...scenario, producers: scenario.producers.map((p) => ({ ...p, acks: '1' as const, 'enable.idempotence': false })) };
+  expect(() => runScenario(restarted, 3)).not.toThrow();
+});
