@@ -43,6 +43,9 @@ export function formatRun(result: RunResult, durationMs: number): string {
   for (const report of result.anomalies) lines.push(...anomalyLines(report, !unexpected.has(report.type)));
   lines.push(...statsLines(result.stats, durationMs));
   lines.push(`run         ${result.events} events, ${result.simulatedMs} simulated ms, ${result.faults} fault step${result.faults === 1 ? '' : 's'}`);
+  lines.push(result.settle.settled
+    ? 'settled     every partition has a leader and a full ISR'
+    : pc.yellow(`NOT SETTLED ${result.settle.problems.join('; ')}`));
   lines.push(`trace hash  ${result.traceHash}`);
   return `${lines.join('\n')}\n`;
 }

@@ -35,6 +35,15 @@ export interface RunResult {
   readonly simulatedMs: number;
   readonly faults: number;
   readonly stats: RunStats;
+  /** Liveness of the cluster after the settle phase (record delivery is the `unseen` anomaly's). */
+  readonly settle: SettleState;
+}
+
+export interface SettleState {
+  /** Every partition has a leader, and every replica on a broker that is up is in its ISR. */
+  readonly settled: boolean;
+  /** What is missing, one line each (e.g. "p0: no leader", "p1: ISR [b1,b2] lacks b3, which is up"). */
+  readonly problems: readonly string[];
 }
 
 export interface RunOutput {
@@ -75,7 +84,7 @@ export function runScenario(scenario: Scenario, seed: number, options: RunOption
     scenario: scenario.name, seed, ok: outcome.ok, anomalies: outcome.anomalies,
     unexpected: outcome.unexpected.map((a) => a.type),
     traceHash: world.trace.hash(), events: world.trace.events, simulatedMs: Math.round(world.now() / 1000),
-    faults: built.plan.length, stats: runStats(built.history, built.durationUs),
+    faults: built.plan.length, stats: runStats(built.history, built.durationUs), settle: settleState(built, final),
   };
   return { result, history: built.history, final, plan: built.plan, trace: world.trace.records };
 }
@@ -101,6 +110,17 @@ export function finalState(built: BuiltRun): FinalState {
     });
   }
   return { partitions, replicas };
+}
+
+/** Did the cluster heal? A partition must have a leader and every live replica in its ISR. */
+export function settleState(built: BuiltRun, final: FinalState): SettleState {
+  const problems: string[] = [];
+  for (const p of final.partitions) {
+    if (p.leader === null) { problems.push(`p${p.partition}: no leader`); continue; }
+    const missing = p.replicas.filter((b) => built.world.nodeState(b) === 'up' && !p.isr.includes(b));
+    if (missing.length > 0) problems.push(`p${p.partition}: ISR [${p.isr.join(',')}] lacks ${missing.join(',')}, which ${missing.length === 1 ? 'is' : 'are'} up`);
+  }
+  return { settled: problems.length === 0, problems };
 }
 
 export function runStats(history: readonly HistoryOp[], durationUs: number): RunStats {

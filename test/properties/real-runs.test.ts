@@ -1,0 +1,115 @@
+// Every checker on real simulated runs: a clean run of the whole model (producers, brokers, a
+// consumer group) passes all twelve; then, for each checker, one anomaly planted into that real
+// history or final state is reported. And liveness: a run that cannot settle says so.
+import { describe, expect, test } from 'vitest';
+import type { FinalState, HistoryOp, ReplicaState } from '../../models/history.js';
+import type { AnomalyType } from '../../properties/anomaly.js';
+import { checkAll } from '../../properties/check.js';
+import type { RunOutput } from '../../scenario/run.js';
+import { runScenario } from '../../scenario/run.js';
+import { parseScenario } from '../../scenario/schema.js';
+
+const clean: RunOutput = runScenario(parseScenario({
+  durationMs: 4000, settleMs: 6000, producers: [{ messagesPerSec: 200 }],
+  consumers: [{ count: 1, commit: 'after-process', 'session.timeout.ms': 6000 }], faults: { mode: 'none' },
+}, 'real'), 1);
+
+const found = (history: readonly HistoryOp[], final: FinalState): AnomalyType[] =>
+  checkAll(history, final, { consumers: true }).map((a) => a.type);
+
+type Op<K extends HistoryOp['kind']> = Extract<HistoryOp, { kind: K }>;
+const opsOf = <K extends HistoryOp['kind']>(kind: K) => clean.history.filter((op): op is Op<K> => op.kind === kind);
+const leader = (final: FinalState): ReplicaState => final.replicas.find((r) => r.isLeader)!;
+const follower = (final: FinalState): ReplicaState => final.replicas.find((r) => !r.isLeader)!;
+const withReplica = (final: FinalState, node: string, change: (r: ReplicaState) => ReplicaState): FinalState =>
+  ({ ...final, replicas: final.replicas.map((r) => (r.node === node ? change(r) : r)) });
+
+describe('checkers on a real run', () => {
+  test('a clean run of the whole model passes all twelve checkers', () => {
+    expect(opsOf('poll').length).toBeGreaterThan(10);
+    expect(opsOf('commit-ok').length).toBeGreaterThan(5);
+    expect(found(clean.history, clean.final)).toEqual([]);
+    expect(clean.result.settle).toEqual({ settled: true, problems: [] });
+  });
+
+  // Each plant takes the real history and final state and returns them with one anomaly in.
+  const plants: Record<AnomalyType, () => [readonly HistoryOp[], FinalState]> = {
+    'lost-write': () => {
+      const l = leader(clean.final);
+      return [clean.history, withReplica(clean.final, l.node, (r) => ({ ...r, records: r.records.filter((x) => x.offset !== 10) }))];
+    },
+    'unseen': () => [clean.history.filter((op) => !(op.kind === 'poll' && op.records.some((r) => r.offset === l0end() - 1))), clean.final],
+    'duplicate': () => {
+      const l = leader(clean.final);
+      const first = l.records[0]!;
+      const extra = { offset: l.logEndOffset, epoch: first.epoch, value: first.value };
+      return [clean.history, withReplica(clean.final, l.node, (r) => ({ ...r, records: [...r.records, extra], logEndOffset: r.logEndOffset + 1, highWatermark: r.highWatermark + 1 }))];
+    },
+    'inconsistent-offsets': () => {
+      const poll = opsOf('poll')[0]!;
+      const bad = { ...poll, t: poll.t + 1, records: [{ ...poll.records[0]!, value: 999_999_999 }] };
+      return [[...clean.history, bad], clean.final];
+    },
+    'nonmonotonic-poll': () => {
+      const last = opsOf('poll').at(-1)!;
+      return [[...clean.history, { ...last, t: last.t + 1, records: [opsOf('poll')[0]!.records[0]!] }], clean.final];
+    },
+    'poll-skip': () => {
+      const middle = opsOf('poll')[Math.floor(opsOf('poll').length / 2)]!;
+      return [clean.history.filter((op) => op !== middle), clean.final];
+    },
+    'nonmonotonic-send': () => {
+      const oks = opsOf('send-ok');
+      const [a, b] = [oks[5]!, oks[400]!];
+      return [clean.history.map((op) => (op === a ? { ...a, offset: b.offset } : op === b ? { ...b, offset: a.offset } : op)), clean.final];
+    },
+    'aborted-read': () => {
+      const ok = opsOf('send-ok')[3]!;
+      return [clean.history.map((op) => (op === ok ? { kind: 'send-fail', t: ok.t, process: ok.process, value: ok.value, partition: ok.partition, error: 'NOT_ENOUGH_REPLICAS' } as const : op)), clean.final];
+    },
+    'log-divergence': () => {
+      const f = follower(clean.final);
+      return [clean.history, withReplica(clean.final, f.node, (r) => ({ ...r, records: r.records.map((x) => (x.offset === 7 ? { ...x, value: 999_999_998 } : x)) }))];
+    },
+    'committed-record-lost': () => {
+      const hw = opsOf('hw-advance')[0]!;
+      return [[...clean.history, { ...hw, t: hw.t + 1, records: [{ offset: 0, value: 999_999_997 }] }], clean.final];
+    },
+    'duplicate-delivery': () => {
+      const p = opsOf('process')[2]!;
+      return [[...clean.history, { ...p, t: p.t + 1 }], clean.final];
+    },
+    'lost-delivery': () => {
+      const p = opsOf('process')[2]!;
+      return [clean.history.filter((op) => op !== p), clean.final];
+    },
+  };
+  const l0end = () => leader(clean.final).highWatermark;
+
+  for (const [type, plant] of Object.entries(plants) as [AnomalyType, () => [readonly HistoryOp[], FinalState]][]) {
+    test(`${type}: planted into the real run, it is reported`, () => {
+      const [history, final] = plant();
+      expect(found(history, final)).toContain(type);
+    });
+  }
+});
+
+describe('liveness', () => {
+  test('a run whose settle phase is too short to heal says it did not settle', () => {
+    const out = runScenario(parseScenario({
+      // b2 is fenced and leaves the ISR; the settle phase restarts it but ends before it rejoins.
+      durationMs: 6000, settleMs: 0, consumers: [], broker: { 'broker.session.timeout.ms': 3000 },
+      faults: { mode: 'script', steps: [{ atMs: 1000, fault: 'crash', node: 'b2' }] },
+    }, 'short-settle'), 1);
+    expect(out.result.settle.settled).toBe(false);
+    expect(out.result.settle.problems.join('\n')).toMatch(/p0: ISR \[.*\] lacks b2, which is up/);
+  });
+
+  test('the same faults with time to settle end settled', () => {
+    const out = runScenario(parseScenario({
+      durationMs: 6000, settleMs: 8000, consumers: [], broker: { 'broker.session.timeout.ms': 3000 },
+      faults: { mode: 'script', steps: [{ atMs: 1000, fault: 'crash', node: 'b2' }] },
+    }, 'settled'), 1);
+    expect(out.result.settle).toEqual({ settled: true, problems: [] });
+  });
+});
