@@ -6,29 +6,32 @@ import type { Env, Message, NodeId } from '../sim/env.js';
 import { BROKER_REQUEST_TIMEOUT_US, HEADER_BYTES, REPLICA_FETCH_BACKOFF_US } from './config.js';
 import type { EpochQueryResponse, FetchResponse } from './messages.js';
 import type { ReplicaCore } from './replica.js';
+import type { Deadline } from './deadlines.js';
+import { Deadlines } from './deadlines.js';
 import { firstRequestId } from './request-ids.js';
 
 /** The one request a follower has in flight: its id, when it times out, and what to do then. */
 interface Pending {
   readonly id: number;
-  readonly deadlineUs: number;
   readonly retry: () => void;
 }
 
 export class FollowerRole {
   private requestId: number;
   private pending: Pending | null = null;
-  /**
-   * One kernel timer for request timeouts, re-armed lazily: fetches go out every few milliseconds
-   * and almost never time out, so arming and cancelling a timer per fetch would fill the event queue
-   * with dead timers. When it fires early it re-arms for the current request's deadline.
-   */
-  private timeoutTimer = -1;
+  private pendingTimeout: Deadline<Pending> | null = null;
+  /** Fetches go out every few milliseconds and almost never time out: their timeouts share one kernel timer. */
+  private readonly timeouts: Deadlines<Pending>;
   private backoffTimer = -1;
   private stopped = false;
 
   constructor(private readonly core: ReplicaCore, private readonly leader: NodeId) {
     this.requestId = firstRequestId(core.env);
+    this.timeouts = new Deadlines(core.env, (pending) => {
+      if (this.stopped || pending !== this.pending) return;
+      this.pending = null;
+      pending.retry();
+    });
   }
 
   private get env(): Env {
@@ -52,7 +55,7 @@ export class FollowerRole {
   stop(): void {
     this.stopped = true;
     this.pending = null;
-    this.env.cancelTimer(this.timeoutTimer);
+    this.timeouts.clear();
     this.env.cancelTimer(this.backoffTimer);
   }
 
@@ -60,9 +63,9 @@ export class FollowerRole {
   private request<M extends Message>(msg: M, retry: () => void, waitUs = 0): number {
     const id = ++this.requestId;
     this.env.send(this.leader, msg, HEADER_BYTES);
-    const deadlineUs = this.env.now() + waitUs + BROKER_REQUEST_TIMEOUT_US;
-    this.pending = { id, deadlineUs, retry };
-    if (this.timeoutTimer < 0) this.armTimeout(deadlineUs);
+    this.answered();
+    this.pending = { id, retry };
+    this.pendingTimeout = this.timeouts.add(waitUs + BROKER_REQUEST_TIMEOUT_US, this.pending);
     return id;
   }
 
@@ -75,24 +78,13 @@ export class FollowerRole {
 
   /** The request in flight was answered: its timeout no longer matters. */
   private answered(): void {
+    if (this.pendingTimeout !== null) this.timeouts.cancel(this.pendingTimeout);
+    this.pendingTimeout = null;
     this.pending = null;
-  }
-
-  private armTimeout(deadlineUs: number): void {
-    this.timeoutTimer = this.env.setTimer(Math.max(0, deadlineUs - this.env.now()), () => this.onTimeout());
-  }
-
-  private onTimeout(): void {
-    this.timeoutTimer = -1;
-    const pending = this.pending;
-    if (this.stopped || pending === null || pending.id !== this.requestId) return;
-    if (this.env.now() < pending.deadlineUs) return this.armTimeout(pending.deadlineUs);
-    this.pending = null;
-    pending.retry();
   }
 
   private backoff(then: () => void): void {
-    this.pending = null;
+    this.answered();
     this.env.cancelTimer(this.backoffTimer);
     const id = ++this.requestId;
     this.backoffTimer = this.env.setTimer(REPLICA_FETCH_BACKOFF_US, () => {

@@ -2,6 +2,8 @@
 // passed (rather than waiting max.poll.interval.ms as over TCP, where a late answer still arrives),
 // so the group settles and every committed record is polled.
 import { expect, test } from 'vitest';
+import { loadScenario } from '../../scenario/load.js';
+import { runScenario } from '../../scenario/run.js';
 import { count, run } from './harness.js';
 
 test('a consumer whose JoinGroup answer was lost joins again and catches up', () => {
@@ -14,11 +16,9 @@ test('a consumer whose JoinGroup answer was lost joins again and catches up', ()
   expect(out.history.some((op) => op.kind === 'assign' && op.t > 3_000_000)).toBe(true);
 });
 
-test('a reply meant for an earlier incarnation of a client never matches a request of the new one', async () => {
+test('a reply meant for an earlier incarnation of a client never matches a request of the new one', () => {
   // The default preset at seed 3: k1 restarts while the coordinator holds its old JoinGroup; the
   // coordinator's late answer reached the new process's SyncGroup call when ids restarted at 1.
-  const { loadScenario } = await import('../../scenario/load.js');
-  const { runScenario } = await import('../../scenario/run.js');
   const scenario = loadScenario('default');
   const restarted = { ...scenario, producers: scenario.producers.map((p) => ({ ...p, acks: '1' as const, 'enable.idempotence': false })) };
   expect(() => runScenario(restarted, 3)).not.toThrow();

@@ -193,3 +193,17 @@ describe('known anomalies', () => {
     expect(records(elr, 'election').some((r) => r.how === 'elr')).toBe(true);
   });
 });
+
+describe('request timeouts', () => {
+  test('a follower whose fetch answers are lost retries after the request timeout, no sooner and not never', () => {
+    // b1 → b3 is cut for 20 s, b3 → b1 stays open: b3's fetches arrive, the answers do not.
+    const out = run(scripted({ durationMs: 26000, settleMs: 3000, broker: { 'replica.lag.time.max.ms': 30000 } }, [
+      { atMs: 2000, fault: 'partition', from: 'b1', to: 'b3' },
+      { atMs: 22000, fault: 'heal' },
+    ]));
+    const fetches = records(out, 'send', 'b3').filter((r) => r.msg === 'fetch' && r.to === 'b1' && r.t > 2_100_000 && r.t < 22_000_000);
+    // 20 s at 0.5 s long poll + 5 s request timeout per attempt: about 3 or 4 attempts.
+    expect(fetches.length).toBeGreaterThanOrEqual(3);
+    expect(fetches.length).toBeLessThanOrEqual(5);
+  });
+});
