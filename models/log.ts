@@ -9,8 +9,8 @@ export interface EpochEntry {
 }
 
 export class ReplicaLog {
-  /** records[i] has offset i (no retention: the log starts at 0). */
-  readonly records: LogRecord[] = [];
+  /** records[i] has offset i (no retention: the log starts at 0). Replaced whole only by load(). */
+  records: LogRecord[] = [];
   /** Leader-epoch cache: ascending epochs, non-decreasing start offsets. */
   readonly epochs: EpochEntry[] = [];
 
@@ -75,20 +75,42 @@ export class ReplicaLog {
     return -1;
   }
 
-  /** Rebuilds the epoch cache from the records' epochs plus checkpointed entries for empty epochs. */
-  rebuildEpochs(checkpoint: readonly EpochEntry[]): void {
-    this.epochs.length = 0;
-    let previous = -1;
-    for (const record of this.records) {
-      if (record.epoch !== previous) {
-        if (record.epoch > previous) this.epochs.push({ epoch: record.epoch, startOffset: record.offset });
-        previous = record.epoch;
-      }
+  /**
+   * Recovery: takes the records a restarted replica's disk kept (offsets from 0, epochs never
+   * decreasing) and rebuilds the epoch cache from them plus the checkpointed entries of epochs begun
+   * with no record written. Restarts are frequent under faults and a log can hold the whole run, so
+   * this is a bulk copy rather than record-by-record appends.
+   */
+  load(records: readonly LogRecord[], checkpoint: readonly EpochEntry[]): void {
+    this.env.assert(this.records.length === 0, `p${this.partition}: load into a non-empty log`);
+    const n = records.length;
+    // Every record reached the disk through append(), which checked offsets and epochs one by one;
+    // here the ends must agree, and the epoch boundaries are found by binary search (epochs never
+    // decrease along a log), so a restart touches O(epochs × log n) records, not all of them.
+    if (n > 0 && (records[0]!.offset !== 0 || records[n - 1]!.offset !== n - 1)) {
+      this.env.assert(false, `p${this.partition}: recovered offsets ${records[0]!.offset}…${records[n - 1]!.offset} for ${n} records`);
     }
+    const epochs = this.epochs;
+    epochs.length = 0;
+    for (let start = 0; start < n;) {
+      const epoch = records[start]!.epoch;
+      epochs.push({ epoch, startOffset: start });
+      let lo = start + 1;
+      let hi = n; // the first record of a later epoch lies in [lo, hi]
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (records[mid]!.epoch === epoch) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < n && records[lo]!.epoch < epoch) this.env.assert(false, `p${this.partition}: recovered epoch ${records[lo]!.epoch} after ${epoch} goes backwards`);
+      start = lo;
+    }
+    this.records = records.slice();
     // An epoch a leader began but wrote nothing in still counts for the walk.
     const leo = this.logEndOffset;
     for (const entry of checkpoint) {
-      if (entry.epoch > this.lastEpoch() && entry.startOffset === leo) this.epochs.push(entry);
+      if (entry.epoch > this.lastEpoch() && entry.startOffset === leo) epochs.push(entry);
     }
   }
+
 }

@@ -58,8 +58,7 @@ export class ReplicaCore {
   /** Rebuilds the replica from what the disk kept (page cache after a crash, durable data after power loss). */
   recover(checkpointedHw: number): void {
     const records = this.env.disk.read(logFile(this.partition)) as readonly LogRecord[];
-    this.log.append(records);
-    this.log.rebuildEpochs(this.env.disk.read(epochFile(this.partition)) as readonly EpochEntry[]);
+    this.log.load(records, this.env.disk.read(epochFile(this.partition)) as readonly EpochEntry[]);
     this.producers.rebuild(this.log.records);
     this.highWatermark = Math.min(checkpointedHw, this.log.logEndOffset);
   }
