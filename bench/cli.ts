@@ -58,21 +58,26 @@ export async function checkThroughput(workers: number, input: Input): Promise<Th
 // A trivially parallel loop on plain worker threads: the speedup the machine itself allows right
 // now. On a busy or overcommitted host it falls well below 2, and speedup2 with it.
 const SPIN = `let x = 0; for (let i = 0; i < 2e8; i++) x = (x + i) % 7; require('node:worker_threads').parentPort.postMessage(x);`;
+// The same for memory traffic: copying an 8 MiB buffer over and over, as a scavenger copying a
+// run's survivors does. Where one core nearly saturates the memory system it falls well below 2.
+const COPY = `const a = new Float64Array(1 << 20), b = new Float64Array(1 << 20);
+for (let i = 0; i < 400; i++) { b.set(a); a[i] = i; }
+require('node:worker_threads').parentPort.postMessage(b[7]);`;
 
-async function spinSeconds(threads: number): Promise<number> {
+async function spinSeconds(threads: number, code = SPIN): Promise<number> {
   const startedMs = performance.now();
   await Promise.all(Array.from({ length: threads }, () => new Promise((resolve, reject) => {
-    const worker = new Worker(SPIN, { eval: true });
+    const worker = new Worker(code, { eval: true });
     worker.once('message', resolve);
     worker.once('error', reject);
   })));
   return (performance.now() - startedMs) / 1000;
 }
 
-/** Work per second with 2 threads over 1 thread, for a loop that shares nothing. */
-async function machineSpeedup2(): Promise<number> {
-  const one = await spinSeconds(1);
-  const two = await spinSeconds(2);
+/** Work per second with 2 threads over 1 thread, for a loop that shares nothing (`code`). */
+async function machineSpeedup2(code = SPIN): Promise<number> {
+  const one = await spinSeconds(1, code);
+  const two = await spinSeconds(2, code);
   return (2 * one) / two;
 }
 
@@ -88,12 +93,17 @@ export async function benchCli(): Promise<Record<string, number | string>> {
     checkSeedsPerSec2: two.seedsPerSec,
     speedup2: two.seedsPerSec / one.seedsPerSec,
     // Diagnostics: coresUsed2 near 1, or machineSpeedup2 (a loop sharing nothing) near 1, means the
-    // machine could not give two cores; compare speedup2 with machineSpeedup2.
+    // machine could not give two cores; machineCopySpeedup2 well below 2 means its memory system
+    // does not scale to two; speedup2Bound is the ceiling coresUsed1 leaves on this machine.
     coresUsed1: one.coresUsed,
     coresUsed2: two.coresUsed,
     cpuMsPerSeed1: one.cpuMsPerSeed,
     cpuMsPerSeed2: two.cpuMsPerSeed,
     machineSpeedup2: await machineSpeedup2(),
+    machineCopySpeedup2: await machineSpeedup2(COPY),
+    // One worker already keeps coresUsed1 cores busy (its thread plus V8's GC and compiler
+    // threads), so on a machine with C cores 2 workers can gain at most C / coresUsed1.
+    speedup2Bound: Math.min(2, availableParallelism() / one.coresUsed),
   };
 }
 
