@@ -15,25 +15,37 @@ const STANDARD = {
 };
 const WARMUP_SEEDS = 2;
 const SEEDS = 8;
+/**
+ * Each seed runs this many times and its least CPU time counts (as the kernel section keeps its
+ * best repeat): a run is deterministic, so the spread between repeats is only what the machine did
+ * meanwhile (other tenants, GC timing), which on a shared VM is ±15% from one run to the next.
+ */
+const ROUNDS = 3;
 
 function measure(): Record<string, number> {
   const scenario = parseScenario(STANDARD, 'bench');
   for (let seed = 1; seed <= WARMUP_SEEDS; seed++) simulate(scenario, 1000 + seed);
-  let events = 0, wallMs = 0, simulatedUs = 0; // wallMs: CPU milliseconds spent simulating
-  for (let seed = 1; seed <= SEEDS; seed++) {
-    // CPU time of this process, not wall time: other work on the machine must not move the figure.
-    const start = process.cpuUsage();
-    const built = simulate(scenario, seed);
-    const used = process.cpuUsage(start);
-    wallMs += (used.user + used.system) / 1000;
-    events += built.world.eventsRun;
-    simulatedUs += built.world.now();
+  const bestMs = new Array<number>(SEEDS).fill(Infinity);
+  let events = 0, simulatedUs = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let seed = 1; seed <= SEEDS; seed++) {
+      // CPU time of this process, not wall time: other work on the machine must not move the figure.
+      const start = process.cpuUsage();
+      const built = simulate(scenario, seed);
+      const used = process.cpuUsage(start);
+      bestMs[seed - 1] = Math.min(bestMs[seed - 1]!, (used.user + used.system) / 1000);
+      if (round === 0) {
+        events += built.world.eventsRun;
+        simulatedUs += built.world.now();
+      }
+    }
   }
+  const cpuMs = bestMs.reduce((a, b) => a + b, 0); // CPU milliseconds spent simulating
   return {
-    modelEventsPerSec: Math.round(events / wallMs * 1000),
-    simulatedSecondsPerWallSecond: Math.round(simulatedUs / 1000 / wallMs),
+    modelEventsPerSec: Math.round(events / cpuMs * 1000),
+    simulatedSecondsPerWallSecond: Math.round(simulatedUs / 1000 / cpuMs),
     eventsPerRun: Math.round(events / SEEDS),
-    cpuMsPerRun: Math.round(wallMs / SEEDS),
+    cpuMsPerRun: Math.round(cpuMs / SEEDS),
   };
 }
 
