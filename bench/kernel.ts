@@ -68,7 +68,7 @@ function kernelConfig(seed: number): WorldConfig {
 
 interface KernelRun { events: number; seconds: number; meanQueue: number; hash: string }
 
-export function runKernel(seed: number): KernelRun {
+function runKernel(seed: number): KernelRun {
   const ids = Array.from({ length: NODES }, (_, i) => `n${i + 1}`);
   const world = new World(kernelConfig(seed));
   for (const id of ids) world.addNode(id, (env) => new Chatter(env, ids));
@@ -97,7 +97,7 @@ export function runKernel(seed: number): KernelRun {
  * The ceiling: heap-js alone, pop one and push one. `viaPush` uses heap-js's variadic push() instead
  * of add(), the single-element insert the kernel itself calls (push() copies its arguments).
  */
-export function runHeapBaseline(queueLength: number, operations: number, viaPush = false): number {
+function runHeapBaseline(queueLength: number, operations: number, viaPush = false): number {
   const heap = new Heap<{ time: number; seq: number }>(byTimeThenSeq);
   const rnd = createRandom('heap-baseline');
   const delays = Int32Array.from({ length: 4096 }, () => rnd.int(0, 2000));

@@ -112,5 +112,4 @@ export class ReplicaLog {
       if (entry.epoch > this.lastEpoch() && entry.startOffset === leo) epochs.push(entry);
     }
   }
-
 }
