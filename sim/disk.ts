@@ -1,6 +1,7 @@
 // One node's disk (the Disk of env.ts). Each file has a page-cache view (what the process reads)
-// and a durable view (what survives power loss). The durable view is kept as an array plus the
-// length of the prefix it shares with the page cache, so an fsync copies only the dirty tail.
+// and a durable view (what survives power loss). The durable view is the page cache's first
+// `common` entries, and becomes an array of its own only when a truncation cuts the page cache
+// below what is durable: an fsync or write-back copies nothing, it only moves `common`.
 // Operations form one queue per disk: each completes after its latency, but never before the one
 // issued before it. Write-back is the OS's doing, not the process's: it survives crashes.
 import type { Disk, NodeId, Random } from './env.js';
@@ -58,8 +59,12 @@ class DiskOp {
 
 class DiskFile {
   cache: unknown[] = [];
-  durable: unknown[] = [];
-  /** cache[0..common) === durable[0..common). */
+  /**
+   * The durable view when it is more than a prefix of the page cache (a truncation cut the cache
+   * below what was durable, and the cut is not yet durable); null when it is cache[0..common).
+   */
+  durable: unknown[] | null = null;
+  /** cache[0..common) === durable[0..common), or the whole durable view when `durable` is null. */
   common = 0;
   dirty = false;
   /** Bumped whenever the file becomes clean, so a stale write-back event is ignored. */
@@ -70,6 +75,10 @@ class DiskFile {
   snapshot: readonly unknown[] | null = null;
 
   constructor(readonly name: string) {}
+}
+
+function durableLength(f: DiskFile): number {
+  return f.durable === null ? f.common : f.durable.length;
 }
 
 export class NodeDisk implements Disk {
@@ -157,6 +166,8 @@ export class NodeDisk implements Disk {
   private applyTruncate(name: string, length: number): void {
     const f = this.open(name);
     if (length < f.cache.length) {
+      // What is durable survives the cut until the cut itself is durable.
+      if (f.durable === null && length < f.common) f.durable = f.cache.slice(0, f.common);
       f.cache.length = length;
       f.common = Math.min(f.common, length);
       f.snapshot = null;
@@ -169,14 +180,14 @@ export class NodeDisk implements Disk {
     const f = this.fileMap.get(name);
     if (f === undefined) return;
     this.makeDurable(f);
-    this.traceFile('disk-fsync', K_DISK_FSYNC, f, 'durable', f.durable.length);
+    this.traceFile('disk-fsync', K_DISK_FSYNC, f, 'durable', durableLength(f));
   }
 
   private applyReplace(name: string, entries: unknown[], bytes: number): void {
     const f = this.open(name);
     // The rename is atomic: the old content (both views) is replaced at once, already durable.
     f.cache = entries;
-    f.durable = entries.slice();
+    f.durable = null;
     f.common = entries.length;
     f.durableExists = true;
     f.snapshot = null;
@@ -199,7 +210,7 @@ export class NodeDisk implements Disk {
     const f = ev.ref as DiskFile;
     if (!f.dirty || f.dirtyGen !== ev.id || this.fileMap.get(f.name) !== f) return;
     this.makeDurable(f);
-    this.traceFile('disk-writeback', K_DISK_WRITEBACK, f, 'durable', f.durable.length);
+    this.traceFile('disk-writeback', K_DISK_WRITEBACK, f, 'durable', durableLength(f));
   }
 
   /** The process died: its pending operations die with it (their life stamps no longer match). */
@@ -225,14 +236,17 @@ export class NodeDisk implements Disk {
     const tail = f.cache.length - f.common;
     const torn = this.timing.tornWrites && tail > 0 ? this.random.int(0, tail) : 0;
     // A torn write lands a prefix of the dirty tail over the durable data after the common prefix.
-    const survivor = torn > 0 ? f.cache.slice(0, f.common + torn) : f.durable;
     const lost = before - (f.common + torn);
-    f.durable = survivor;
-    f.cache = survivor.slice();
-    f.common = survivor.length;
+    if (torn > 0 || f.durable === null) {
+      f.cache.length = f.common + torn;
+    } else {
+      f.cache = f.durable;
+    }
+    f.durable = null;
+    f.common = f.cache.length;
     f.snapshot = null;
     this.markClean(f);
-    this.traceLoss(f, lost, survivor.length);
+    this.traceLoss(f, lost, f.cache.length);
   }
 
   private open(name: string): DiskFile {
@@ -245,10 +259,8 @@ export class NodeDisk implements Disk {
   }
 
   private makeDurable(f: DiskFile): void {
-    const { cache, durable } = f;
-    durable.length = f.common;
-    for (let i = f.common; i < cache.length; i++) durable.push(cache[i]);
-    f.common = cache.length;
+    f.durable = null;
+    f.common = f.cache.length;
     f.durableExists = true;
     this.markClean(f);
   }

@@ -142,6 +142,25 @@ describe('disk', () => {
     expect(disk(w).read('log')).toEqual([1, 2, 3, 4]);
   });
 
+  it('after a truncate, the durable data is the old tail, or a torn prefix of the new one over it, until a sync', () => {
+    const run = (seed: number, tornWrites: boolean, syncAt: number | null): readonly unknown[] => {
+      const w = world(4, { seed, disk: { tornWrites } });
+      w.at(100, () => disk(w).fsync('log'));
+      w.at(3000, () => disk(w).truncate('log', 2));
+      w.at(3100, () => disk(w).append('log', [5, 6], 20));
+      if (syncAt !== null) w.at(syncAt, () => disk(w).fsync('log'));
+      fault(w, 8000, 'power-loss');
+      fault(w, 9000, 'restart');
+      w.runUntil(10_000);
+      return disk(w).read('log');
+    };
+    expect(run(1, false, null)).toEqual([1, 2, 3, 4]);
+    expect(run(1, false, 3200)).toEqual([1, 2, 5, 6]);
+    const seen = new Set<string>();
+    for (let seed = 1; seed <= 40; seed++) seen.add(JSON.stringify(run(seed, true, null)));
+    expect([...seen].sort()).toEqual(['[1,2,3,4]', '[1,2,5,6]', '[1,2,5]'].sort());
+  });
+
   it('atomic replace survives power loss whole or not at all', () => {
     const run = (lossAt: number, tornWrites: boolean): readonly unknown[] => {
       const w = world(2, { disk: { tornWrites } });
