@@ -164,7 +164,8 @@ export class Consumer implements Actor {
       const record = batch.records[i];
       if (record === undefined) return then();
       this.env.setTimer(this.config.processingUs, () => {
-        this.history.record({ kind: 'process', t: this.env.now(), process: this.env.node, ...record });
+        const { partition, offset, value } = record;
+        this.history.record({ kind: 'process', t: this.env.now(), process: this.env.node, partition, offset, value });
         step(i + 1);
       });
     };
