@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     const metrics = await section.run();
     results[section.name] = metrics;
     if (!opts.json) {
-      for (const [k, v] of Object.entries(metrics)) process.stdout.write(`  ${k.padEnd(28)} ${formatValue(v)}\n`);
+      for (const [k, v] of Object.entries(metrics)) process.stdout.write(`  ${k.padEnd(30)} ${formatValue(v)}\n`);
     }
   }
   if (opts.json) process.stdout.write(`${JSON.stringify({ node: process.version, sections: results })}\n`);
