@@ -132,7 +132,7 @@ export class NodeDisk implements Disk {
     const ev = new SimEvent(EV_DISK, this.host.index, this.host.life);
     ev.ref = op;
     ev.fn = done ?? null;
-    this.sched.at(due, ev);
+    this.sched.atKnown(due, ev); // an integer, not before now
   }
 
   /** Applies a completed operation (the caller has checked that its process is still alive). */

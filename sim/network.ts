@@ -127,7 +127,8 @@ export class Network {
     ev.epoch = this.links.epoch[link] as number;
     ev.id = id;
     ev.ref = msg;
-    this.sched.at(arrival, ev);
+    // Integer (rounded, or now plus an integer draw) and never before now: no checks needed.
+    this.sched.atKnown(arrival, ev);
   }
 
   /** A message arrives: it is delivered unless its connection broke meanwhile. */

@@ -71,6 +71,14 @@ export class Scheduler {
     return this.push(this.nowUs + normalizeDelay(delayUs, this.nowUs), ev);
   }
 
+  /**
+   * at() for the kernel's own hot paths (message arrivals, disk completions), whose times are
+   * integers not in the past by construction: no checks.
+   */
+  atKnown(timeUs: number, ev: SimEvent): SimEvent {
+    return this.push(timeUs, ev);
+  }
+
   /** The shared tail of at() and after(), for times already known to be valid. */
   private push(timeUs: number, ev: SimEvent): SimEvent {
     ev.time = smallInt(timeUs);
