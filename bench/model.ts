@@ -31,7 +31,8 @@ function measure(): Record<string, number> {
   let events = 0, simulatedUs = 0;
   for (let round = 0; round < ROUNDS; round++) {
     for (let seed = 1; seed <= SEEDS; seed++) {
-      // CPU time of this process, not wall time: other work on the machine must not move the figure.
+      // The figures count CPU time of this process, so other work on the machine moves them less;
+      // wall time is kept beside them for information only.
       const start = process.cpuUsage();
       const startWall = performance.now();
       const built = simulate(scenario, seed);
