@@ -31,14 +31,16 @@ export class Scheduler {
   private cancelledPending = 0;
   private run = 0;
   /**
-   * While an event runs it stays at the heap's root, and the first event it schedules is kept here
-   * instead of being pushed: afterwards it replaces the root in one sift-down, where a pop and a
-   * push would sift twice. (It may take the root: it sorts after the running event, and every
-   * other queued event sorts after the running one too, so the sift-down puts it in its place.)
+   * While an event runs it stays at the heap's root until the first event it schedules replaces it
+   * there, in one sift-down where a pop and a push would sift twice. (The newcomer may take the
+   * root: it sorts after the running event, as every other queued event does.) The running event is
+   * known by its seq rather than by reference: storing each event into this long-lived object
+   * would cost a write barrier per event.
    */
   private running = false;
-  private current: SimEvent | null = null;
-  private replacement: SimEvent | null = null;
+  /** The running event has left the root (replaced by its first successor). */
+  private replaced = false;
+  private currentSeq = -1;
 
   constructor(
     private readonly dispatch: (ev: SimEvent) => void,
@@ -56,7 +58,7 @@ export class Scheduler {
 
   /** Events in the queue (cancelled ones included), not counting the one running. */
   get pending(): number {
-    return this.heap.length - (this.running ? 1 : 0) + (this.replacement === null ? 0 : 1);
+    return this.heap.length - (this.running && !this.replaced ? 1 : 0);
   }
 
   /** Schedules `ev` at an absolute time, which must be an integer not in the past. */
@@ -83,14 +85,18 @@ export class Scheduler {
   private push(timeUs: number, ev: SimEvent): SimEvent {
     ev.time = smallInt(timeUs);
     ev.seq = this.nextSeq++;
-    if (this.running && this.replacement === null) this.replacement = ev;
-    else this.heap.add(ev);
+    if (this.running && !this.replaced) {
+      this.replaced = true;
+      this.heap.replace(ev);
+    } else {
+      this.heap.add(ev);
+    }
     return ev;
   }
 
   cancel(ev: SimEvent): void {
     // The running event is past cancelling (and must stay at the root until it finishes).
-    if (ev.kind === EV_CANCELLED || ev === this.current) return;
+    if (ev.kind === EV_CANCELLED || (this.running && ev.seq === this.currentSeq)) return;
     ev.kind = EV_CANCELLED;
     this.cancelledPending++;
     if (this.cancelledPending > COMPACT_MIN_CANCELLED && this.cancelledPending * 2 > this.heap.length) this.compact();
@@ -123,7 +129,7 @@ export class Scheduler {
       this.nowUs = ev.time;
       this.run++;
       this.running = true;
-      this.current = ev;
+      this.currentSeq = ev.seq;
       this.dispatch(ev);
       this.finishRoot();
     }
@@ -131,14 +137,11 @@ export class Scheduler {
     return 'ok';
   }
 
-  /** Removes the event that ran from the root: replaced by its first successor, or popped. */
+  /** The event that ran leaves the root, unless its first successor has already replaced it. */
   private finishRoot(): void {
     this.running = false;
-    this.current = null;
-    const next = this.replacement;
-    this.replacement = null;
-    if (next === null) this.heap.pop();
-    else this.heap.replace(next);
+    if (!this.replaced) this.heap.pop();
+    this.replaced = false;
   }
 
   private compact(): void {
