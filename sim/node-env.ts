@@ -26,7 +26,14 @@ export const DEFAULT_MESSAGE_BYTES = 100;
  * Pending timers live in reusable slots (no Map insert and delete per timer on the hot path). A
  * TimerId encodes the slot and the slot's generation, so cancelling a timer that already fired never
  * cancels the slot's next occupant: id = generation * SLOT_SPAN + slot + 1. The event's `id` field
- * holds only the slot (a small integer); the TimerId, which outgrows small integers, rides in `ref`.
+ * holds only the slot (a small integer); the TimerId, which outgrows small integers, rides in `ref`
+ * while the timer is pending and is 0 once it fired.
+ *
+ * A slot keeps its event object after the timer fires and reuses it for the slot's next timer (a
+ * timer set while its predecessor runs reschedules the running event, which the scheduler allows).
+ * Reused events soon live in V8's old generation, so neither storing them here nor moving them
+ * around the event heap costs a write barrier's slow path, and a timer allocates nothing. A
+ * cancelled timer's event stays in the queue until it comes due, so the slot lets go of it.
  */
 const SLOT_SPAN = 1 << 16;
 
@@ -66,11 +73,14 @@ export class NodeEnv implements Env {
       this.slotGeneration.push(0);
     }
     const id = (this.slotGeneration[slot] as number) * SLOT_SPAN + slot + 1;
-    const ev = new SimEvent(EV_TIMER, this.host.index, this.life);
-    ev.id = slot;
+    let ev = this.slotEvent[slot] as SimEvent | null;
+    if (ev === null) {
+      ev = new SimEvent(EV_TIMER, this.host.index, this.life);
+      ev.id = slot;
+      this.slotEvent[slot] = ev;
+    }
     ev.ref = id;
     ev.fn = fn;
-    this.slotEvent[slot] = ev;
     this.ctx.sched.after(delay, ev);
     return id;
   }
@@ -79,17 +89,22 @@ export class NodeEnv implements Env {
     const slot = (id - 1) % SLOT_SPAN;
     const ev = this.slotEvent[slot];
     if (ev === undefined || ev === null || ev.ref !== id) return;
+    this.slotEvent[slot] = null;
     this.release(slot);
     this.ctx.sched.cancel(ev);
   }
 
-  /** Called by the node as a timer fires (with its slot), so a late cancelTimer is a no-op. */
-  timerFired(slot: number): void {
-    this.release(slot);
+  /**
+   * Called by the node as a timer fires, before its callback runs: a late cancelTimer is then a
+   * no-op, and the callback may set a timer in the same slot (reusing this very event).
+   */
+  timerFired(ev: SimEvent): void {
+    ev.ref = 0;
+    ev.fn = null;
+    this.release(ev.id);
   }
 
   private release(slot: number): void {
-    this.slotEvent[slot] = null;
     this.slotGeneration[slot] = (this.slotGeneration[slot] as number) + 1;
     this.freeSlots.push(slot);
   }

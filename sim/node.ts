@@ -114,12 +114,14 @@ export class SimNode implements NetNode {
   fireTimer(ev: SimEvent): void {
     if (ev.life !== this.life) return;
     if (this.state === ST_PAUSED) return this.hold(ev);
-    (this.env as NodeEnv).timerFired(ev.id);
     const tr = this.ctx.trace;
     tr.begin(ev.time, K_TIMER, this.index);
     tr.mix(ev.id); // the slot: with node and time it identifies the timer, and it stays small
     if (tr.recording) tr.push({ t: ev.time, kind: 'timer', node: this.id, id: ev.ref as number });
-    (ev.fn as () => void)();
+    const fn = ev.fn as () => void;
+    // From here the event may be reused by a timer the callback sets.
+    (this.env as NodeEnv).timerFired(ev);
+    fn();
   }
 
   /** The OS completes the operation even while the process is paused; only its callback waits. */

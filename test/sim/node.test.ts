@@ -102,6 +102,32 @@ describe('node lifecycle', () => {
     expect(world.trace.records?.filter((r) => r.kind === 'timer')).toEqual([{ t: 200, kind: 'timer', node: 'a', id: 2 }]);
   });
 
+  it('a timer set or cancelled from a firing timer in its reused slot behaves like any other', () => {
+    const fired: string[] = [];
+    let stale = -1;
+    const world = probeWorld(['a'], {}, (p) => {
+      const env = p.env;
+      const first = env.setTimer(100, () => {
+        fired.push(`first@${env.now()}`);
+        stale = first;
+        // Reuses the slot (and the event) of the timer that is running.
+        const again = env.setTimer(50, () => fired.push(`again@${env.now()}`));
+        env.cancelTimer(first); // already fired: must not touch `again`
+        const doomed = env.setTimer(10, () => fired.push('doomed'));
+        env.cancelTimer(doomed);
+        env.setTimer(0, () => {
+          fired.push(`zero@${env.now()}`);
+          env.cancelTimer(stale); // an id two generations old
+          const chained = env.setTimer(5, () => fired.push(`chained@${env.now()}`));
+          expect(chained).not.toBe(again);
+        });
+        expect(again).not.toBe(first);
+      });
+    });
+    world.runUntil(1000);
+    expect(fired).toEqual(['first@100', 'zero@100', 'chained@105', 'again@150']);
+  });
+
   it('env.assert throws SimAssertionError with node and time', () => {
     const world = probeWorld(['a']);
     world.at(1234, () => probe(world, 'a').env.assert(false, 'hw <= leo'));
