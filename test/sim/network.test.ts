@@ -189,6 +189,33 @@ describe('network', () => {
     expect(deliver).toEqual({ t: 1000, kind: 'deliver', node: 'b', from: 'a', msg: 'm', id: 1 });
   });
 
+  it('deliveries held by a paused node, dropped or answered at once keep their own messages while events are reused', () => {
+    // c answers every message at once, so deliveries and replies keep reusing spent events while
+    // b is paused with two deliveries held and a crashed d drops what is sent to it.
+    const world = probeWorld(['a', 'b', 'c', 'd']);
+    const c = probe(world, 'c');
+    c.receive = (from, m) => {
+      c.received.push({ t: c.env.now(), from, msg: m });
+      const n = (m as { n?: number }).n ?? 0;
+      if (n < 1000) c.env.send(from, msg(n + 1000));
+    };
+    world.at(10, () => world.applyFault({ atMs: 0, fault: 'pause', node: 'b' }));
+    world.at(20, () => world.applyFault({ atMs: 0, fault: 'power-loss', node: 'd' }));
+    sendAt(world, 100, 'a', 'b', 1);
+    sendAt(world, 200, 'a', 'b', 2);
+    for (let i = 0; i < 20; i++) {
+      sendAt(world, 300 + i * 400, 'a', 'c', 10 + i);
+      sendAt(world, 300 + i * 400, 'a', 'd', 500 + i);
+    }
+    world.at(20_000, () => world.applyFault({ atMs: 0, fault: 'resume', node: 'b' }));
+    world.runUntil(30_000);
+    expect(numbers(world, 'b')).toEqual([1, 2]);
+    expect(probe(world, 'b').received.map((r) => r.t)).toEqual([20_000, 20_000]);
+    expect(numbers(world, 'c')).toEqual(Array.from({ length: 20 }, (_, i) => 10 + i));
+    expect(numbers(world, 'a', 'c')).toEqual(Array.from({ length: 20 }, (_, i) => 1010 + i));
+    expect(world.trace.records?.filter((r) => r.kind === 'drop' && r.reason === 'down')).toHaveLength(20);
+  });
+
   it('unknown node names in fault steps are user errors', () => {
     const world = probeWorld(['a', 'b']);
     expect(() => world.applyFault({ atMs: 0, fault: 'crash', node: 'zz' })).toThrow(/unknown node 'zz'/);
