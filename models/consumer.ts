@@ -164,8 +164,7 @@ export class Consumer implements Actor {
       const record = batch.records[i];
       if (record === undefined) return then();
       this.env.setTimer(this.config.processingUs, () => {
-        const { partition, offset, value } = record;
-        this.history.record({ kind: 'process', t: this.env.now(), process: this.env.node, partition, offset, value });
+        this.history.processed(this.env.now(), this.env.node, record.partition, record.offset, record.value);
         step(i + 1);
       });
     };

@@ -42,9 +42,21 @@ export type HistoryOp =
 
 export type HistoryKind = HistoryOp['kind'];
 
-/** Where actors append operations. Owned by the run, passed to actors by their factories. */
+/**
+ * Where actors append operations. Owned by the run, passed to actors by their factories. The
+ * per-value operations have their own methods, so the hot paths build no object per value (the run's
+ * History stores them in columns, see history-log.ts); record() takes any operation.
+ */
 export interface HistoryRecorder {
   record(op: HistoryOp): void;
+  /** = record({ kind: 'send-invoke', t, process, value, partition }) */
+  sendInvoke(t: Micros, process: NodeId, value: Value, partition: number): void;
+  /** = record({ kind: 'send-ok', t, process, value, partition, offset }) */
+  sendOk(t: Micros, process: NodeId, value: Value, partition: number, offset: number): void;
+  /** = record({ kind, t, process, value, partition, error }) */
+  sendEnd(kind: 'send-fail' | 'send-info', t: Micros, process: NodeId, value: Value, partition: number, error: string): void;
+  /** = record({ kind: 'process', t, process, partition, offset, value }) */
+  processed(t: Micros, process: NodeId, partition: number, offset: number, value: Value): void;
 }
 
 /** One replica's state at the end of a run, read from the broker that hosts it. */

@@ -119,7 +119,7 @@ export class Producer implements Actor {
     const k = this.counter++;
     const value = this.config.index * VALUE_STRIDE + this.config.firstValue + k;
     const partition = this.arrivals!.partitionOf(k);
-    this.history.record({ kind: 'send-invoke', t, process: this.env.node, value, partition });
+    this.history.sendInvoke(t, this.env.node, value, partition);
     const queue = this.queues[partition]!;
     if (queue.open === null) {
       queue.open = { partition, values: [], createdUs: t, baseSequence: -1, producerEpoch: -1, attempts: 0, maybeWritten: false, inFlight: -1, sentTo: null, timeout: null, lastError: null, abandoned: false, retryAtUs: 0 };
@@ -271,18 +271,16 @@ export class Producer implements Actor {
 
   private finishOk(batch: Batch, baseOffset: number): void {
     const t = this.env.now();
-    batch.values.forEach((value, i) => {
-      this.history.record({ kind: 'send-ok', t, process: this.env.node, value, partition: batch.partition, offset: baseOffset + i });
-    });
+    const { values, partition } = batch;
+    const process = this.env.node;
+    for (let i = 0; i < values.length; i++) this.history.sendOk(t, process, values[i]!, partition, baseOffset + i);
     this.env.trace('send-ok', { partition: batch.partition, offset: baseOffset, count: batch.values.length, first: batch.values[0] ?? -1 });
   }
 
   private finish(batch: Batch, error: string): void {
     const t = this.env.now();
     const kind = batch.maybeWritten ? 'send-info' : 'send-fail';
-    for (const value of batch.values) {
-      this.history.record({ kind, t, process: this.env.node, value, partition: batch.partition, error });
-    }
+    for (const value of batch.values) this.history.sendEnd(kind, t, this.env.node, value, batch.partition, error);
     if (error !== 'ACKS_0') this.env.trace(kind, { partition: batch.partition, error, count: batch.values.length, first: batch.values[0] ?? -1 });
   }
 

@@ -1,6 +1,7 @@
 // What every checker receives: the history, the final replica states, the final logs derived from
 // them once, and the options. Checkers are pure functions of this.
 import type { FinalState, HistoryOp } from '../models/history.js';
+import { History } from '../models/history-log.js';
 import type { AnomalyReport, AnomalyType } from './anomaly.js';
 import { DEFAULT_MAX_EXAMPLES } from './anomaly.js';
 import type { FinalLogs } from './final-log.js';
@@ -19,8 +20,11 @@ export interface CheckOptions {
   readonly allowed?: readonly AnomalyType[];
 }
 
+/** A run's History, or operations in order (tests, tools), which become one. */
+export type HistoryInput = History | readonly HistoryOp[];
+
 export interface CheckInput {
-  readonly history: readonly HistoryOp[];
+  readonly history: History;
   readonly final: FinalState;
   readonly finalLogs: FinalLogs;
   readonly options: { readonly consumers: boolean; readonly maxExamples: number };
@@ -29,13 +33,13 @@ export interface CheckInput {
 /** One anomaly's checker: null when the run shows none. */
 export type Checker = (input: CheckInput) => AnomalyReport | null;
 
-export function makeCheckInput(history: readonly HistoryOp[], final: FinalState, options: CheckOptions): CheckInput {
+export function makeCheckInput(history: HistoryInput, final: FinalState, options: CheckOptions): CheckInput {
   const maxExamples = options.maxExamples ?? DEFAULT_MAX_EXAMPLES;
   if (!Number.isInteger(maxExamples) || maxExamples < 0) {
     throw new RangeError(`maxExamples must be a non-negative integer, got ${maxExamples}`);
   }
   return {
-    history,
+    history: history instanceof History ? history : History.from(history),
     final,
     finalLogs: buildFinalLogs(final),
     options: { consumers: options.consumers, maxExamples },

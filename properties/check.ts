@@ -1,7 +1,7 @@
 // Runs every checker over one run and sorts out which anomalies the configuration allows.
-import type { FinalState, HistoryOp } from '../models/history.js';
+import type { FinalState } from '../models/history.js';
 import type { AnomalyReport, AnomalyType } from './anomaly.js';
-import type { CheckOptions, Checker } from './check-input.js';
+import type { CheckOptions, Checker, HistoryInput } from './check-input.js';
 import { makeCheckInput } from './check-input.js';
 import { checkAbortedRead } from './checkers/aborted-read.js';
 import { checkCommittedRecordLost } from './checkers/committed-record-lost.js';
@@ -42,7 +42,7 @@ export interface CheckOutcome {
 }
 
 /** All anomalies of a run, sorted by type name; only those with at least one case. */
-export function checkAll(history: readonly HistoryOp[], final: FinalState, options: CheckOptions): AnomalyReport[] {
+export function checkAll(history: HistoryInput, final: FinalState, options: CheckOptions): AnomalyReport[] {
   const input = makeCheckInput(history, final, options);
   const reports: AnomalyReport[] = [];
   for (const { check } of CHECKERS) {
@@ -53,7 +53,7 @@ export function checkAll(history: readonly HistoryOp[], final: FinalState, optio
 }
 
 /** checkAll, then split off the anomalies `options.allowed` does not list (none allowed by default). */
-export function checkRun(history: readonly HistoryOp[], final: FinalState, options: CheckOptions): CheckOutcome {
+export function checkRun(history: HistoryInput, final: FinalState, options: CheckOptions): CheckOutcome {
   const anomalies = checkAll(history, final, options);
   const unexpected = unexpectedAnomalies(anomalies, options.allowed ?? []);
   return { anomalies, unexpected, ok: unexpected.length === 0 };

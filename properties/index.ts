@@ -14,7 +14,8 @@ export type { AnomalyCase, AnomalyReport, AnomalyType, Json } from './anomaly.js
 export { buildFinalLogs, finalLogOf, hasValue, offsetsOf, recordIndexRange, recordsBetween } from './final-log.js';
 export type { FinalLog, FinalLogs, FinalRecord } from './final-log.js';
 export { makeCheckInput } from './check-input.js';
-export type { CheckInput, CheckOptions, Checker } from './check-input.js';
+export type { CheckInput, CheckOptions, Checker, HistoryInput } from './check-input.js';
+export { History } from '../models/history-log.js';
 export { CHECKERS, checkAll, checkRun, unexpectedAnomalies } from './check.js';
 export type { CheckOutcome } from './check.js';
 export { checkAbortedRead } from './checkers/aborted-read.js';

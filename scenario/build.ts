@@ -9,7 +9,7 @@ import { Broker } from '../models/broker.js';
 import type { BrokerConfig, ClusterLayout, ConsumerConfig, ProducerConfig } from '../models/config.js';
 import { Consumer } from '../models/consumer.js';
 import { Controller } from '../models/controller.js';
-import type { HistoryOp, HistoryRecorder } from '../models/history.js';
+import { History } from '../models/history-log.js';
 import { Producer } from '../models/producer.js';
 import type { Scenario, ScenarioNodes } from './schema.js';
 import { scenarioNodes } from './schema.js';
@@ -22,7 +22,7 @@ export const DEFAULT_MAX_EVENTS = 200_000_000;
 
 export interface BuiltRun {
   readonly world: World;
-  readonly history: HistoryOp[];
+  readonly history: History;
   readonly layout: ClusterLayout;
   readonly plan: readonly FaultStep[];
   readonly durationUs: number;
@@ -114,30 +114,24 @@ export function buildRun(s: Scenario, seed: number, options: BuildOptions = {}):
   });
   const nodes = scenarioNodes(s);
   const layout = clusterLayout(s, nodes);
-  const history: HistoryOp[] = [];
-  const recorder: HistoryRecorder = {
-    record: (op) => {
-      // The offsets partition is internal: its HW moves are no data the checkers judge.
-      if (op.kind === 'hw-advance' && op.partition >= layout.dataPartitions) return;
-      history.push(op);
-    },
-  };
+  // The offsets partition is internal: its HW moves are no data the checkers judge.
+  const history = new History({ skip: (op) => op.kind === 'hw-advance' && op.partition >= layout.dataPartitions });
   const config = brokerConfig(s);
   world.addNode(nodes.controller, (env) => new Controller(env, layout, config));
   for (const broker of nodes.brokers) {
-    world.addNode(broker, counted((incarnation, env) => new Broker(env, layout, config, recorder, incarnation)));
+    world.addNode(broker, counted((incarnation, env) => new Broker(env, layout, config, history, incarnation)));
   }
   nodes.producers.forEach(({ id, entry }, i) => {
     const pc = producerConfig(s, entry, i + 1);
     // Each incarnation counts from its own million: a restarted producer sends new values.
-    world.addNode(id, counted((incarnation, env) => new Producer(env, layout, { ...pc, firstValue: (incarnation - 1) * PRODUCER_INCARNATION_VALUES }, recorder)));
+    world.addNode(id, counted((incarnation, env) => new Producer(env, layout, { ...pc, firstValue: (incarnation - 1) * PRODUCER_INCARNATION_VALUES }, history)));
   });
   for (const { id, entry } of nodes.consumers) {
     const kc = consumerConfig(s, entry);
-    world.addNode(id, (env) => new Consumer(env, layout, kc, recorder));
+    world.addNode(id, (env) => new Consumer(env, layout, kc, history));
   }
   world.onFault((step, t) => {
-    if (step.fault === 'crash' || step.fault === 'power-loss') recorder.record({ kind: 'crash', t, process: step.node, power: step.fault === 'power-loss' });
+    if (step.fault === 'crash' || step.fault === 'power-loss') history.record({ kind: 'crash', t, process: step.node, power: step.fault === 'power-loss' });
   });
   const durationUs = s.durationMs * MS;
   const plan = options.plan ?? faultPlan(s, world, nodes);

@@ -5,7 +5,8 @@ import type { FaultStep } from '../sim/fault.js';
 import type { TraceRecord } from '../sim/trace-record.js';
 import { Broker } from '../models/broker.js';
 import { Controller } from '../models/controller.js';
-import type { FinalState, HistoryOp, ReplicaState } from '../models/history.js';
+import type { FinalState, ReplicaState } from '../models/history.js';
+import type { History } from '../models/history-log.js';
 import type { AnomalyReport, AnomalyType } from '../properties/anomaly.js';
 import { checkRun } from '../properties/check.js';
 import type { BuildOptions, BuiltRun } from './build.js';
@@ -48,7 +49,7 @@ export interface SettleState {
 
 export interface RunOutput {
   readonly result: RunResult;
-  readonly history: readonly HistoryOp[];
+  readonly history: History;
   readonly final: FinalState;
   readonly plan: readonly FaultStep[];
   readonly trace: readonly TraceRecord[] | null;
@@ -123,20 +124,22 @@ export function settleState(built: BuiltRun, final: FinalState): SettleState {
   return { settled: problems.length === 0, problems };
 }
 
-export function runStats(history: readonly HistoryOp[], durationUs: number): RunStats {
+export function runStats(history: History, durationUs: number): RunStats {
   const invoked = new Map<number, number>();
   const latencies: number[] = [];
   const slots = new Uint8Array(Math.max(1, Math.ceil(durationUs / 100_000)));
   let acked = 0, failed = 0;
-  for (const op of history) {
-    if (op.kind === 'send-invoke') invoked.set(op.value, op.t);
-    else if (op.kind === 'send-ok') {
+  for (let i = 0; i < history.length; i++) {
+    const kind = history.kind(i);
+    if (kind === 'send-invoke') invoked.set(history.value(i), history.time(i));
+    else if (kind === 'send-ok') {
       acked++;
-      const start = invoked.get(op.value);
-      if (start !== undefined) latencies.push(op.t - start);
-      const slot = Math.floor(op.t / 100_000);
+      const t = history.time(i);
+      const start = invoked.get(history.value(i));
+      if (start !== undefined) latencies.push(t - start);
+      const slot = Math.floor(t / 100_000);
       if (slot < slots.length) slots[slot] = 1;
-    } else if (op.kind === 'send-fail') failed++;
+    } else if (kind === 'send-fail') failed++;
   }
   latencies.sort((a, b) => a - b);
   const pct = (q: number) => latencies.length === 0 ? 0 : Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! / 10) / 100;

@@ -1,7 +1,7 @@
 // Ack latencies pooled over many runs: each run sends a log-bucketed histogram (a few hundred
 // numbers at most), so an explore row's p50/p99 are percentiles over every acknowledged send of
 // every run, not an average of per-run percentiles. Buckets are 1% wide.
-import type { HistoryOp } from '../../models/history.js';
+import type { History } from '../../models/history-log.js';
 
 /** [bucket, count] pairs; bucket b holds latencies up to RATIO^b µs. */
 export type LatencyHistogram = readonly (readonly [number, number])[];
@@ -14,15 +14,16 @@ function bucketOf(latencyUs: number): number {
 }
 
 /** Latency of every acknowledged send (send-invoke to send-ok), as run stats define it. */
-export function latencyHistogram(history: readonly HistoryOp[]): LatencyHistogram {
+export function latencyHistogram(history: History): LatencyHistogram {
   const invoked = new Map<number, number>();
   const buckets = new Map<number, number>();
-  for (const op of history) {
-    if (op.kind === 'send-invoke') invoked.set(op.value, op.t);
-    else if (op.kind === 'send-ok') {
-      const start = invoked.get(op.value);
+  for (let i = 0; i < history.length; i++) {
+    const kind = history.kind(i);
+    if (kind === 'send-invoke') invoked.set(history.value(i), history.time(i));
+    else if (kind === 'send-ok') {
+      const start = invoked.get(history.value(i));
       if (start === undefined) continue;
-      const bucket = bucketOf(op.t - start);
+      const bucket = bucketOf(history.time(i) - start);
       buckets.set(bucket, (buckets.get(bucket) ?? 0) + 1);
     }
   }

@@ -1,7 +1,8 @@
 // Walks each consumer's polls partition by partition and hands every pair of successive polled
 // records to a visitor. Shared by nonmonotonic-poll and poll-skip, which judge the same pairs.
 import type { Micros, NodeId } from '../../sim/env.js';
-import type { HistoryOp, Value } from '../../models/history.js';
+import type { Value } from '../../models/history.js';
+import type { History } from '../../models/history-log.js';
 
 export interface PolledAt {
   readonly offset: number;
@@ -22,9 +23,9 @@ export interface PollStep {
  * legitimately restarts from the committed offset), and so does a `crash` of it: the restarted
  * consumer resumes from the committed offset too, even if the model records no assign for it.
  */
-export function forEachPollStep(history: readonly HistoryOp[], visit: (step: PollStep) => void): void {
+export function forEachPollStep(history: History, visit: (step: PollStep) => void): void {
   const last = new Map<NodeId, Map<number, PolledAt>>();
-  for (const op of history) {
+  for (const op of history.objectOps()) {
     if (op.kind === 'assign' || op.kind === 'crash') {
       last.delete(op.process);
       continue;

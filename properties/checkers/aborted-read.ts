@@ -3,6 +3,7 @@
 import type { Micros, NodeId } from '../../sim/env.js';
 import { valueLabel } from '../../models/history.js';
 import type { HistoryOp, Value } from '../../models/history.js';
+import type { History } from '../../models/history-log.js';
 import type { AnomalyReport } from '../anomaly.js';
 import { CaseCollector } from '../anomaly.js';
 import type { CheckInput } from '../check-input.js';
@@ -39,20 +40,20 @@ export function checkAbortedRead(input: CheckInput): AnomalyReport | null {
   return cases.report();
 }
 
-function abortedReads(history: readonly HistoryOp[]): Read[] {
-  const failures = new Map<Value, SendFail>();
-  for (const op of history) {
-    if (op.kind === 'send-fail' && !failures.has(op.value)) failures.set(op.value, op);
+function abortedReads(history: History): Read[] {
+  const failures = new Map<Value, number>(); // value → its first send-fail row
+  for (let i = 0; i < history.length; i++) {
+    if (history.kind(i) === 'send-fail' && !failures.has(history.value(i))) failures.set(history.value(i), i);
   }
   const reads = new Map<Value, Read>();
-  for (const op of history) {
+  for (const op of history.objectOps()) {
     if (op.kind !== 'poll') continue;
     for (const { partition, offset, value } of op.records) {
-      const failure = failures.get(value);
-      if (failure === undefined) continue;
+      const row = failures.get(value);
+      if (row === undefined) continue;
       const read = reads.get(value);
       if (read !== undefined) read.times += 1;
-      else reads.set(value, { failure, process: op.process, partition, offset, t: op.t, times: 1 });
+      else reads.set(value, { failure: history.at(row) as SendFail, process: op.process, partition, offset, t: op.t, times: 1 });
     }
   }
   return [...reads.values()];

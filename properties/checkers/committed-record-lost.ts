@@ -14,7 +14,7 @@ import { finalLogFields, labelled } from '../_internals/values.js';
 export function checkCommittedRecordLost(input: CheckInput): AnomalyReport | null {
   const cases = new CaseCollector('committed-record-lost', input.options.maxExamples);
   const judged = new Set<Value>();
-  for (const op of input.history) {
+  for (const op of input.history.objectOps()) {
     if (op.kind !== 'hw-advance') continue;
     const log = finalLogOf(input.finalLogs, op.partition);
     for (const { offset, value } of op.records) {

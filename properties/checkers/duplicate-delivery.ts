@@ -2,6 +2,7 @@
 // after a rebalance or a consumer crash between processing and committing).
 import { valueLabel } from '../../models/history.js';
 import type { HistoryOp, Value } from '../../models/history.js';
+import type { History } from '../../models/history-log.js';
 import type { AnomalyReport } from '../anomaly.js';
 import { CaseCollector } from '../anomaly.js';
 import type { CheckInput } from '../check-input.js';
@@ -27,19 +28,21 @@ export function checkDuplicateDelivery(input: CheckInput): AnomalyReport | null 
   return cases.report();
 }
 
-function repeatedDeliveries(history: readonly HistoryOp[]): ProcessOp[][] {
-  const first = new Map<Value, ProcessOp>();
-  const repeated = new Map<Value, ProcessOp[]>();
-  for (const op of history) {
-    if (op.kind !== 'process') continue;
-    const earlier = first.get(op.value);
+function repeatedDeliveries(history: History): ProcessOp[][] {
+  // Rows first: only the values processed more than once become objects.
+  const first = new Map<Value, number>();
+  const repeated = new Map<Value, number[]>();
+  for (let i = 0; i < history.length; i++) {
+    if (history.kind(i) !== 'process') continue;
+    const value = history.value(i);
+    const earlier = first.get(value);
     if (earlier === undefined) {
-      first.set(op.value, op);
+      first.set(value, i);
       continue;
     }
-    const list = repeated.get(op.value);
-    if (list === undefined) repeated.set(op.value, [earlier, op]);
-    else list.push(op);
+    const list = repeated.get(value);
+    if (list === undefined) repeated.set(value, [earlier, i]);
+    else list.push(i);
   }
-  return [...repeated.values()];
+  return [...repeated.values()].map((rows) => rows.map((i) => history.at(i) as ProcessOp));
 }

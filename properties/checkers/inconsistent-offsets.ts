@@ -3,7 +3,8 @@
 // at one offset (a re-read after a rebalance) is consistent.
 import type { Micros, NodeId } from '../../sim/env.js';
 import { valueLabel } from '../../models/history.js';
-import type { HistoryOp, Value } from '../../models/history.js';
+import type { Value } from '../../models/history.js';
+import type { History } from '../../models/history-log.js';
 import type { AnomalyReport } from '../anomaly.js';
 import { CaseCollector } from '../anomaly.js';
 import type { CheckInput } from '../check-input.js';
@@ -45,10 +46,10 @@ export function checkInconsistentOffsets(input: CheckInput): AnomalyReport | nul
   return cases.report();
 }
 
-function findConflicts(history: readonly HistoryOp[]): Conflict[] {
+function findConflicts(history: History): Conflict[] {
   const byPartition = new Map<number, Map<number, OffsetReads>>();
   const conflicts: Conflict[] = [];
-  for (const op of history) {
+  for (const op of history.objectOps()) {
     if (op.kind !== 'poll') continue;
     for (const { partition, offset, value } of op.records) {
       let offsets = byPartition.get(partition);

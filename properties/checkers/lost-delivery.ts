@@ -4,6 +4,7 @@
 import type { Micros, NodeId } from '../../sim/env.js';
 import { valueLabel } from '../../models/history.js';
 import type { HistoryOp, Value } from '../../models/history.js';
+import type { History } from '../../models/history-log.js';
 import type { AnomalyReport } from '../anomaly.js';
 import { CaseCollector } from '../anomaly.js';
 import type { CheckInput } from '../check-input.js';
@@ -52,9 +53,9 @@ export function checkLostDelivery(input: CheckInput): AnomalyReport | null {
 }
 
 /** The last commit-ok by time (ties: the later op) per group and partition, sorted by group then partition. */
-function lastCommits(history: readonly HistoryOp[]): [string, [number, Commit][]][] {
+function lastCommits(history: History): [string, [number, Commit][]][] {
   const byGroup = new Map<string, Map<number, Commit>>();
-  for (const op of history) {
+  for (const op of history.objectOps()) {
     if (op.kind !== 'commit-ok') continue;
     let commits = byGroup.get(op.group);
     if (commits === undefined) {
@@ -74,18 +75,21 @@ function lastCommits(history: readonly HistoryOp[]): [string, [number, Commit][]
  * Process ops carry no group: a consumer's group is the one of its latest assign or commit. A value
  * processed before its consumer's group is known counts for every group rather than be misjudged.
  */
-function processedValues(history: readonly HistoryOp[]): Processed {
+function processedValues(history: History): Processed {
   const groupOf = new Map<NodeId, string>();
   const processed: Processed = { byGroup: new Map(), ungrouped: new Set() };
-  for (const op of history) {
-    if (op.kind === 'assign' || op.kind === 'commit-ok' || op.kind === 'commit-fail') {
+  for (let i = 0; i < history.length; i++) {
+    const kind = history.kind(i);
+    if (kind === 'assign' || kind === 'commit-ok' || kind === 'commit-fail') {
+      const op = history.at(i) as Extract<HistoryOp, { kind: 'assign' | 'commit-ok' | 'commit-fail' }>;
       groupOf.set(op.process, op.group);
       continue;
     }
-    if (op.kind !== 'process') continue;
-    const group = groupOf.get(op.process);
+    if (kind !== 'process') continue;
+    const value = history.value(i);
+    const group = groupOf.get(history.process(i));
     if (group === undefined) {
-      processed.ungrouped.add(op.value);
+      processed.ungrouped.add(value);
       continue;
     }
     let values = processed.byGroup.get(group);
@@ -93,7 +97,7 @@ function processedValues(history: readonly HistoryOp[]): Processed {
       values = new Set();
       processed.byGroup.set(group, values);
     }
-    values.add(op.value);
+    values.add(value);
   }
   return processed;
 }

@@ -2,7 +2,7 @@
 // Only send-ok counts: an unknown outcome (send-info) may or may not have happened, and a send-fail
 // definitely did not, so neither can be lost.
 import { valueLabel } from '../../models/history.js';
-import type { Value } from '../../models/history.js';
+import type { HistoryOp, Value } from '../../models/history.js';
 import type { AnomalyReport } from '../anomaly.js';
 import { CaseCollector } from '../anomaly.js';
 import type { CheckInput } from '../check-input.js';
@@ -10,26 +10,34 @@ import { finalLogOf, hasValue } from '../final-log.js';
 import { replicasHolding } from '../_internals/replicas.js';
 import { finalLogFields, labelled } from '../_internals/values.js';
 
+type SendOk = Extract<HistoryOp, { kind: 'send-ok' }>;
+
 export function checkLostWrite(input: CheckInput): AnomalyReport | null {
   const cases = new CaseCollector('lost-write', input.options.maxExamples);
   const judged = new Set<Value>();
-  for (const op of input.history) {
-    if (op.kind !== 'send-ok' || judged.has(op.value)) continue;
-    judged.add(op.value);
-    const log = finalLogOf(input.finalLogs, op.partition);
-    if (hasValue(log, op.value)) continue;
-    cases.add(() => ({
-      summary:
-        `${valueLabel(op.value)} was acknowledged to ${op.process} at offset ${op.offset} of partition ` +
-        `${op.partition} (t=${op.t}µs) but is not in the final committed log (from ${log.source ?? 'no replica'}, HW ${log.highWatermark})`,
-      ...labelled(op.value),
-      partition: op.partition,
-      ackedOffset: op.offset,
-      producer: op.process,
-      ackedAtUs: op.t,
-      ...finalLogFields(log),
-      heldBy: replicasHolding(input.final, op.partition, op.value),
-    }));
+  const history = input.history;
+  for (let i = 0; i < history.length; i++) {
+    if (history.kind(i) !== 'send-ok') continue;
+    const value = history.value(i);
+    if (judged.has(value)) continue;
+    judged.add(value);
+    const log = finalLogOf(input.finalLogs, history.partition(i));
+    if (hasValue(log, value)) continue;
+    cases.add(() => {
+      const op = history.at(i) as SendOk;
+      return {
+        summary:
+          `${valueLabel(op.value)} was acknowledged to ${op.process} at offset ${op.offset} of partition ` +
+          `${op.partition} (t=${op.t}µs) but is not in the final committed log (from ${log.source ?? 'no replica'}, HW ${log.highWatermark})`,
+        ...labelled(op.value),
+        partition: op.partition,
+        ackedOffset: op.offset,
+        producer: op.process,
+        ackedAtUs: op.t,
+        ...finalLogFields(log),
+        heldBy: replicasHolding(input.final, op.partition, op.value),
+      };
+    });
   }
   return cases.report();
 }

@@ -3,13 +3,12 @@
 // batches with max.in.flight > 1 and no idempotence).
 import type { Micros, NodeId } from '../../sim/env.js';
 import { valueLabel } from '../../models/history.js';
-import type { HistoryOp, Value } from '../../models/history.js';
+import type { Value } from '../../models/history.js';
+import type { History } from '../../models/history-log.js';
 import type { AnomalyReport } from '../anomaly.js';
 import { CaseCollector } from '../anomaly.js';
 import type { CheckInput } from '../check-input.js';
 import { labelled } from '../_internals/values.js';
-
-type SendOk = Extract<HistoryOp, { kind: 'send-ok' }>;
 
 /** The acknowledged send with the highest offset so far, per producer and partition. */
 interface Highest {
@@ -25,42 +24,50 @@ interface Highest {
  */
 export function checkNonmonotonicSend(input: CheckInput): AnomalyReport | null {
   const cases = new CaseCollector('nonmonotonic-send', input.options.maxExamples);
-  const acks = firstAcks(input.history);
+  const history = input.history;
+  const acks = firstAcks(history);
   const highest = new Map<NodeId, Map<number, Highest>>();
   const invoked = new Set<Value>();
-  for (const op of input.history) {
-    if (op.kind !== 'send-invoke' || invoked.has(op.value)) continue;
-    invoked.add(op.value);
-    const ack = acks.get(op.value);
-    if (ack === undefined) continue;
-    let byPartition = highest.get(op.process);
+  for (let i = 0; i < history.length; i++) {
+    if (history.kind(i) !== 'send-invoke') continue;
+    const value = history.value(i);
+    if (invoked.has(value)) continue;
+    invoked.add(value);
+    const ackRow = acks.get(value);
+    if (ackRow === undefined) continue;
+    const process = history.process(i);
+    const partition = history.partition(ackRow);
+    const offset = history.offset(ackRow);
+    const invokedAt = history.time(i);
+    let byPartition = highest.get(process);
     if (byPartition === undefined) {
       byPartition = new Map();
-      highest.set(op.process, byPartition);
+      highest.set(process, byPartition);
     }
-    const earlier = byPartition.get(ack.partition);
-    if (earlier === undefined || ack.offset > earlier.offset) {
-      byPartition.set(ack.partition, { value: op.value, offset: ack.offset, invokedAt: op.t });
-    } else if (ack.offset < earlier.offset) {
-      const invokedAt = op.t;
+    const earlier = byPartition.get(partition);
+    if (earlier === undefined || offset > earlier.offset) {
+      byPartition.set(partition, { value, offset, invokedAt });
+    } else if (offset < earlier.offset) {
+      const ackedAt = history.time(ackRow);
       cases.add(() => ({
         summary:
-          `${op.process} sent ${valueLabel(earlier.value)} (at ${earlier.invokedAt}µs) before ${valueLabel(op.value)} (at ${invokedAt}µs) ` +
-          `to partition ${ack.partition}, but they landed at offsets ${earlier.offset} and ${ack.offset}`,
-        producer: op.process,
-        partition: ack.partition,
+          `${process} sent ${valueLabel(earlier.value)} (at ${earlier.invokedAt}µs) before ${valueLabel(value)} (at ${invokedAt}µs) ` +
+          `to partition ${partition}, but they landed at offsets ${earlier.offset} and ${offset}`,
+        producer: process,
+        partition,
         earlier: { ...labelled(earlier.value), offset: earlier.offset, invokedAtUs: earlier.invokedAt },
-        later: { ...labelled(op.value), offset: ack.offset, invokedAtUs: invokedAt, ackedAtUs: ack.t },
+        later: { ...labelled(value), offset, invokedAtUs: invokedAt, ackedAtUs: ackedAt },
       }));
     }
   }
   return cases.report();
 }
 
-function firstAcks(history: readonly HistoryOp[]): Map<Value, SendOk> {
-  const acks = new Map<Value, SendOk>();
-  for (const op of history) {
-    if (op.kind === 'send-ok' && !acks.has(op.value)) acks.set(op.value, op);
+/** Each value's first send-ok row. */
+function firstAcks(history: History): Map<Value, number> {
+  const acks = new Map<Value, number>();
+  for (let i = 0; i < history.length; i++) {
+    if (history.kind(i) === 'send-ok' && !acks.has(history.value(i))) acks.set(history.value(i), i);
   }
   return acks;
 }

@@ -2,7 +2,8 @@
 // liveness anomaly: after heal and settle, consumers must have caught up. Only meaningful when the
 // run had consumers.
 import { valueLabel } from '../../models/history.js';
-import type { HistoryOp, Value } from '../../models/history.js';
+import type { Value } from '../../models/history.js';
+import type { History } from '../../models/history-log.js';
 import type { AnomalyReport } from '../anomaly.js';
 import { CaseCollector } from '../anomaly.js';
 import type { CheckInput } from '../check-input.js';
@@ -32,10 +33,10 @@ export function checkUnseen(input: CheckInput): AnomalyReport | null {
   return cases.report();
 }
 
-function pollIndex(history: readonly HistoryOp[]): { polled: Map<number, Set<Value>>; highestPolled: Map<number, number> } {
+function pollIndex(history: History): { polled: Map<number, Set<Value>>; highestPolled: Map<number, number> } {
   const polled = new Map<number, Set<Value>>();
   const highestPolled = new Map<number, number>();
-  for (const op of history) {
+  for (const op of history.objectOps()) {
     if (op.kind !== 'poll') continue;
     for (const { partition, offset, value } of op.records) {
       let values = polled.get(partition);

@@ -26,7 +26,7 @@ export function count(out: RunOutput, type: AnomalyType): number {
 export type OpOf<K extends HistoryOp['kind']> = HistoryOp extends infer T ? (T extends { readonly kind: infer Kinds } ? (K extends Kinds ? T & { readonly kind: K } : never) : never) : never;
 
 export function ops<K extends HistoryOp['kind']>(out: RunOutput, kind: K, process?: string): OpOf<K>[] {
-  return out.history.filter((op): op is OpOf<K> => op.kind === kind && (process === undefined || op.process === process));
+  return out.history.toArray().filter((op): op is OpOf<K> => op.kind === kind && (process === undefined || op.process === process));
 }
 
 export function traced(out: RunOutput, kind: string, node?: string): TraceRecord[] {

@@ -30,7 +30,7 @@ const SAFE = {
  * (so no assign of its own lies between), but it did so under the older generation.
  */
 function unexplainedRepeats(out: RunOutput): string[] {
-  const generations = processGenerations(out.history);
+  const generations = processGenerations(out.history.toArray());
   const previous = new Map<number, ProcessOp>();
   const problems: string[] = [];
   for (const [op, generation] of generations) {
@@ -86,8 +86,8 @@ describe('the safe configuration under random faults', () => {
 
   test('the faults did reach the clients: consumers crashed, groups rebalanced, records were redelivered', () => {
     expect(outs).toHaveLength(SEEDS);
-    const crashes = outs.flatMap((out) => out.history.filter((op) => op.kind === 'crash' && op.process.startsWith('k')));
-    const rebalanced = outs.filter((out) => out.history.filter((op) => op.kind === 'assign').length > 2);
+    const crashes = outs.flatMap((out) => out.history.toArray().filter((op) => op.kind === 'crash' && op.process.startsWith('k')));
+    const rebalanced = outs.filter((out) => out.history.toArray().filter((op) => op.kind === 'assign').length > 2);
     const redelivered = outs.filter((out) => out.result.anomalies.some((a) => a.type === 'duplicate-delivery'));
     expect(crashes.length).toBeGreaterThan(0);
     expect(rebalanced.length).toBeGreaterThan(SEEDS / 4);

@@ -13,7 +13,7 @@ test('a consumer whose JoinGroup answer was lost joins again and catches up', ()
     faults: { mode: 'script', steps: [{ atMs: 3000, fault: 'partition', isolate: ['k1'] }] },
   });
   expect(count(out, 'unseen')).toBe(0);
-  expect(out.history.some((op) => op.kind === 'assign' && op.t > 3_000_000)).toBe(true);
+  expect(out.history.toArray().some((op) => op.kind === 'assign' && op.t > 3_000_000)).toBe(true);
 });
 
 test('a reply meant for an earlier incarnation of a client never matches a request of the new one', () => {

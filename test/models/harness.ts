@@ -30,7 +30,7 @@ export function count(out: RunOutput, type: AnomalyType): number {
 }
 
 export function ops<K extends HistoryOp['kind']>(out: RunOutput, kind: K): Extract<HistoryOp, { kind: K }>[] {
-  return out.history.filter((op): op is Extract<HistoryOp, { kind: K }> => op.kind === kind);
+  return out.history.toArray().filter((op): op is Extract<HistoryOp, { kind: K }> => op.kind === kind);
 }
 
 /** Every replica's log identical below the smallest HW, and every acked value in the final log. */

@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import type { FinalState, HistoryOp, ReplicaState } from '../../models/history.js';
 import type { AnomalyType } from '../../properties/anomaly.js';
 import { checkAll } from '../../properties/check.js';
+import type { HistoryInput } from '../../properties/check-input.js';
 import type { RunOutput } from '../../scenario/run.js';
 import { runScenario } from '../../scenario/run.js';
 import { parseScenario } from '../../scenario/schema.js';
@@ -14,11 +15,13 @@ const clean: RunOutput = runScenario(parseScenario({
   consumers: [{ count: 1, commit: 'after-process', 'session.timeout.ms': 6000 }], faults: { mode: 'none' },
 }, 'real'), 1);
 
-const found = (history: readonly HistoryOp[], final: FinalState): AnomalyType[] =>
+const found = (history: HistoryInput, final: FinalState): AnomalyType[] =>
   checkAll(history, final, { consumers: true }).map((a) => a.type);
 
 type Op<K extends HistoryOp['kind']> = Extract<HistoryOp, { kind: K }>;
-const opsOf = <K extends HistoryOp['kind']>(kind: K) => clean.history.filter((op): op is Op<K> => op.kind === kind);
+// One array of the clean run's operations: plants find ops in it by identity.
+const cleanOps = clean.history.toArray();
+const opsOf = <K extends HistoryOp['kind']>(kind: K) => cleanOps.filter((op): op is Op<K> => op.kind === kind);
 const leader = (final: FinalState): ReplicaState => final.replicas.find((r) => r.isLeader)!;
 const follower = (final: FinalState): ReplicaState => final.replicas.find((r) => !r.isLeader)!;
 const withReplica = (final: FinalState, node: string, change: (r: ReplicaState) => ReplicaState): FinalState =>
@@ -33,12 +36,12 @@ describe('checkers on a real run', () => {
   });
 
   // Each plant takes the real history and final state and returns them with one anomaly in.
-  const plants: Record<AnomalyType, () => [readonly HistoryOp[], FinalState]> = {
+  const plants: Record<AnomalyType, () => [HistoryInput, FinalState]> = {
     'lost-write': () => {
       const l = leader(clean.final);
       return [clean.history, withReplica(clean.final, l.node, (r) => ({ ...r, records: r.records.filter((x) => x.offset !== 10) }))];
     },
-    'unseen': () => [clean.history.filter((op) => !(op.kind === 'poll' && op.records.some((r) => r.offset === l0end() - 1))), clean.final],
+    'unseen': () => [cleanOps.filter((op) => !(op.kind === 'poll' && op.records.some((r) => r.offset === l0end() - 1))), clean.final],
     'duplicate': () => {
       const l = leader(clean.final);
       const first = l.records[0]!;
@@ -56,16 +59,16 @@ describe('checkers on a real run', () => {
     },
     'poll-skip': () => {
       const middle = opsOf('poll')[Math.floor(opsOf('poll').length / 2)]!;
-      return [clean.history.filter((op) => op !== middle), clean.final];
+      return [cleanOps.filter((op) => op !== middle), clean.final];
     },
     'nonmonotonic-send': () => {
       const oks = opsOf('send-ok');
       const [a, b] = [oks[5]!, oks[400]!];
-      return [clean.history.map((op) => (op === a ? { ...a, offset: b.offset } : op === b ? { ...b, offset: a.offset } : op)), clean.final];
+      return [cleanOps.map((op) => (op === a ? { ...a, offset: b.offset } : op === b ? { ...b, offset: a.offset } : op)), clean.final];
     },
     'aborted-read': () => {
       const ok = opsOf('send-ok')[3]!;
-      return [clean.history.map((op) => (op === ok ? { kind: 'send-fail', t: ok.t, process: ok.process, value: ok.value, partition: ok.partition, error: 'NOT_ENOUGH_REPLICAS' } as const : op)), clean.final];
+      return [cleanOps.map((op) => (op === ok ? { kind: 'send-fail', t: ok.t, process: ok.process, value: ok.value, partition: ok.partition, error: 'NOT_ENOUGH_REPLICAS' } as const : op)), clean.final];
     },
     'log-divergence': () => {
       const f = follower(clean.final);
@@ -81,12 +84,12 @@ describe('checkers on a real run', () => {
     },
     'lost-delivery': () => {
       const p = opsOf('process')[2]!;
-      return [clean.history.filter((op) => op !== p), clean.final];
+      return [cleanOps.filter((op) => op !== p), clean.final];
     },
   };
   const l0end = () => leader(clean.final).highWatermark;
 
-  for (const [type, plant] of Object.entries(plants) as [AnomalyType, () => [readonly HistoryOp[], FinalState]][]) {
+  for (const [type, plant] of Object.entries(plants) as [AnomalyType, () => [HistoryInput, FinalState]][]) {
     test(`${type}: planted into the real run, it is reported`, () => {
       const [history, final] = plant();
       expect(found(history, final)).toContain(type);

@@ -1,0 +1,233 @@
+// The history as a run records it: one row per operation, in order, in typed-array columns. The
+// per-value operations (send-invoke, send-ok, send-fail, send-info, process) are only numbers and
+// two interned strings, so they are stored as such: a run of 60,000 sends would otherwise keep about
+// 180,000 small objects alive for the checkers, and V8's young-generation collector copied each of
+// them twice while the simulation ran. The other kinds (poll, assign, commits, hw-advance, crash) are
+// rare and keep their objects.
+//
+// Checkers read rows through the accessors (kind(i), value(i), …) without building objects; at(i),
+// iteration and toArray() give HistoryOp objects for everything else (output, tests, small tools).
+import type { Micros, NodeId } from '../sim/env.js';
+import type { HistoryKind, HistoryOp, HistoryRecorder, Value } from './history.js';
+
+type ColumnKind = 'send-invoke' | 'send-ok' | 'send-fail' | 'send-info' | 'process';
+type ObjectOp = Exclude<HistoryOp, { kind: ColumnKind }>;
+
+/** Kind codes of the kind column, in a fixed order (the index into KINDS). */
+const KINDS = [
+  'send-invoke', 'send-ok', 'send-fail', 'send-info', 'process',
+  'poll', 'assign', 'commit-ok', 'commit-fail', 'hw-advance', 'crash',
+] as const satisfies readonly HistoryKind[];
+const K_SEND_INVOKE = 0;
+const K_SEND_OK = 1;
+const K_SEND_FAIL = 2;
+const K_SEND_INFO = 3;
+const K_PROCESS = 4;
+/** Codes from here on are stored as objects. */
+const FIRST_OBJECT_KIND = 5;
+const KIND_CODE: ReadonlyMap<HistoryKind, number> = new Map(KINDS.map((k, i) => [k, i]));
+
+const INITIAL_ROWS = 4096;
+
+export interface HistoryOptions {
+  /** Operations given to record() that this history does not keep (e.g. internal partitions). */
+  readonly skip?: (op: HistoryOp) => boolean;
+}
+
+export class History implements HistoryRecorder, Iterable<HistoryOp> {
+  private rows = 0;
+  private kinds = new Uint8Array(INITIAL_ROWS);
+  private times = new Float64Array(INITIAL_ROWS);
+  private processes = new Uint16Array(INITIAL_ROWS);
+  private values = new Float64Array(INITIAL_ROWS);
+  private partitions = new Int32Array(INITIAL_ROWS);
+  private offsets = new Float64Array(INITIAL_ROWS);
+  /** Error string id (send-fail, send-info) or index into `objects` (object kinds). */
+  private aux = new Int32Array(INITIAL_ROWS);
+  private readonly objects: ObjectOp[] = [];
+  private readonly processNames: NodeId[] = [];
+  private readonly processIds = new Map<NodeId, number>();
+  private lastProcess: NodeId | null = null;
+  private lastProcessId = -1;
+  private readonly errors: string[] = [];
+  private readonly errorIds = new Map<string, number>();
+  private readonly skip: ((op: HistoryOp) => boolean) | null;
+
+  constructor(options: HistoryOptions = {}) {
+    this.skip = options.skip ?? null;
+  }
+
+  /** A history holding `ops` in order (tests, tools, histories read back from JSON). */
+  static from(ops: Iterable<HistoryOp>): History {
+    const history = new History();
+    for (const op of ops) history.record(op);
+    return history;
+  }
+
+  get length(): number {
+    return this.rows;
+  }
+
+  // ---------------------------------------------------------------- recording
+
+  record(op: HistoryOp): void {
+    if (this.skip !== null && this.skip(op)) return;
+    switch (op.kind) {
+      case 'send-invoke': return this.sendInvoke(op.t, op.process, op.value, op.partition);
+      case 'send-ok': return this.sendOk(op.t, op.process, op.value, op.partition, op.offset);
+      case 'send-fail':
+      case 'send-info': return this.sendEnd(op.kind, op.t, op.process, op.value, op.partition, op.error);
+      case 'process': return this.processed(op.t, op.process, op.partition, op.offset, op.value);
+      default: {
+        const code = KIND_CODE.get(op.kind);
+        if (code === undefined) throw new TypeError(`unknown history operation kind '${String((op as { kind: unknown }).kind)}'`);
+        const row = this.row(code, op.t, op.process);
+        this.aux[row] = this.objects.length;
+        this.objects.push(op);
+      }
+    }
+  }
+
+  sendInvoke(t: Micros, process: NodeId, value: Value, partition: number): void {
+    const row = this.row(K_SEND_INVOKE, t, process);
+    this.values[row] = value;
+    this.partitions[row] = partition;
+  }
+
+  sendOk(t: Micros, process: NodeId, value: Value, partition: number, offset: number): void {
+    const row = this.row(K_SEND_OK, t, process);
+    this.values[row] = value;
+    this.partitions[row] = partition;
+    this.offsets[row] = offset;
+  }
+
+  sendEnd(kind: 'send-fail' | 'send-info', t: Micros, process: NodeId, value: Value, partition: number, error: string): void {
+    const row = this.row(kind === 'send-fail' ? K_SEND_FAIL : K_SEND_INFO, t, process);
+    this.values[row] = value;
+    this.partitions[row] = partition;
+    let id = this.errorIds.get(error);
+    if (id === undefined) {
+      id = this.errors.length;
+      this.errors.push(error);
+      this.errorIds.set(error, id);
+    }
+    this.aux[row] = id;
+  }
+
+  processed(t: Micros, process: NodeId, partition: number, offset: number, value: Value): void {
+    const row = this.row(K_PROCESS, t, process);
+    this.values[row] = value;
+    this.partitions[row] = partition;
+    this.offsets[row] = offset;
+  }
+
+  private row(kind: number, t: Micros, process: NodeId): number {
+    if (this.rows === this.kinds.length) this.grow();
+    const row = this.rows++;
+    this.kinds[row] = kind;
+    this.times[row] = t;
+    this.processes[row] = this.processId(process);
+    return row;
+  }
+
+  private processId(process: NodeId): number {
+    if (process === this.lastProcess) return this.lastProcessId;
+    let id = this.processIds.get(process);
+    if (id === undefined) {
+      id = this.processNames.length;
+      if (id > 0xffff) throw new RangeError('more than 65,536 processes in one history');
+      this.processNames.push(process);
+      this.processIds.set(process, id);
+    }
+    this.lastProcess = process;
+    this.lastProcessId = id;
+    return id;
+  }
+
+  private grow(): void {
+    const n = this.kinds.length * 4;
+    this.kinds = grown(this.kinds, new Uint8Array(n));
+    this.times = grown(this.times, new Float64Array(n));
+    this.processes = grown(this.processes, new Uint16Array(n));
+    this.values = grown(this.values, new Float64Array(n));
+    this.partitions = grown(this.partitions, new Int32Array(n));
+    this.offsets = grown(this.offsets, new Float64Array(n));
+    this.aux = grown(this.aux, new Int32Array(n));
+  }
+
+  // ---------------------------------------------------------------- reading rows
+
+  kind(i: number): HistoryKind {
+    return KINDS[this.kinds[i] as number] as HistoryKind;
+  }
+
+  time(i: number): Micros {
+    return this.times[i] as number;
+  }
+
+  process(i: number): NodeId {
+    return this.processNames[this.processes[i] as number] as NodeId;
+  }
+
+  /** The value of a send-* or process row. */
+  value(i: number): Value {
+    return this.values[i] as number;
+  }
+
+  /** The partition of a send-* or process row. */
+  partition(i: number): number {
+    return this.partitions[i] as number;
+  }
+
+  /** The offset of a send-ok or process row. */
+  offset(i: number): number {
+    return this.offsets[i] as number;
+  }
+
+  /** The error of a send-fail or send-info row. */
+  error(i: number): string {
+    return this.errors[this.aux[i] as number] as string;
+  }
+
+  /** The operations of the kinds kept as objects (poll, assign, commits, hw-advance, crash), in order. */
+  objectOps(): readonly HistoryOp[] {
+    return this.objects;
+  }
+
+  /** Row i as an operation object (a new object for the column kinds). */
+  at(i: number): HistoryOp {
+    if (!(i >= 0 && i < this.rows)) throw new RangeError(`history row ${i} out of range [0, ${this.rows})`);
+    const code = this.kinds[i] as number;
+    if (code >= FIRST_OBJECT_KIND) return this.objects[this.aux[i] as number] as HistoryOp;
+    const t = this.time(i);
+    const process = this.process(i);
+    const value = this.value(i);
+    const partition = this.partition(i);
+    switch (code) {
+      case K_SEND_INVOKE: return { kind: 'send-invoke', t, process, value, partition };
+      case K_SEND_OK: return { kind: 'send-ok', t, process, value, partition, offset: this.offset(i) };
+      case K_SEND_FAIL: return { kind: 'send-fail', t, process, value, partition, error: this.error(i) };
+      case K_SEND_INFO: return { kind: 'send-info', t, process, value, partition, error: this.error(i) };
+      default: return { kind: 'process', t, process, partition, offset: this.offset(i), value };
+    }
+  }
+
+  *[Symbol.iterator](): Iterator<HistoryOp> {
+    for (let i = 0; i < this.rows; i++) yield this.at(i);
+  }
+
+  toArray(): HistoryOp[] {
+    const out = new Array<HistoryOp>(this.rows);
+    for (let i = 0; i < this.rows; i++) out[i] = this.at(i);
+    return out;
+  }
+
+  toJSON(): HistoryOp[] {
+    return this.toArray();
+  }
+}
+
+function grown<T extends Uint8Array | Uint16Array | Int32Array | Float64Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}

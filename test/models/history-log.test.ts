@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { HistoryOp } from '../../models/history.js';
+import { History } from '../../models/history-log.js';
+
+const OPS: HistoryOp[] = [
+  { kind: 'send-invoke', t: 10, process: 'p1', value: 10_000_000, partition: 0 },
+  { kind: 'crash', t: 11, process: 'b2', power: true },
+  { kind: 'send-ok', t: 20, process: 'p1', value: 10_000_000, partition: 0, offset: 7 },
+  { kind: 'send-fail', t: 21, process: 'p2', value: 20_000_001, partition: 1, error: 'NOT_ENOUGH_REPLICAS' },
+  { kind: 'send-info', t: 22, process: 'p2', value: 20_000_002, partition: 1, error: 'REQUEST_TIMED_OUT' },
+  { kind: 'poll', t: 30, process: 'k1', records: [{ partition: 0, offset: 7, value: 10_000_000 }] },
+  { kind: 'process', t: 31, process: 'k1', partition: 0, offset: 7, value: 10_000_000 },
+  { kind: 'assign', t: 32, process: 'k1', group: 'g', generation: 2, partitions: [0] },
+  { kind: 'commit-ok', t: 33, process: 'k1', group: 'g', generation: 2, offsets: [{ partition: 0, offset: 8 }] },
+  { kind: 'commit-fail', t: 34, process: 'k1', group: 'g', generation: 2, offsets: [{ partition: 0, offset: 8 }] },
+  { kind: 'hw-advance', t: 35, process: 'b1', partition: 0, leaderEpoch: 3, records: [{ offset: 7, value: 10_000_000 }] },
+  // Times past 2^31 µs and values past 2^31 survive the columns.
+  { kind: 'send-ok', t: 5_000_000_000, process: 'p250', value: 2_500_000_123, partition: 2, offset: 3_000_000_000 },
+];
+
+describe('History (the columnar history)', () => {
+  it('gives back every kind of operation as recorded, in order, field for field', () => {
+    const history = History.from(OPS);
+    expect(history.length).toBe(OPS.length);
+    expect(history.toArray()).toEqual(OPS);
+    expect([...history]).toEqual(OPS);
+    expect(JSON.parse(JSON.stringify(history))).toEqual(OPS);
+    // Field order too: JSON output of a run must not change shape.
+    expect(history.toArray().map((op) => Object.keys(op))).toEqual(OPS.map((op) => Object.keys(op)));
+  });
+
+  it('reads rows without objects, and keeps the rare kinds as the very objects recorded', () => {
+    const history = History.from(OPS);
+    expect(history.kind(2)).toBe('send-ok');
+    expect([history.time(2), history.process(2), history.value(2), history.partition(2), history.offset(2)]).toEqual([20, 'p1', 10_000_000, 0, 7]);
+    expect(history.error(3)).toBe('NOT_ENOUGH_REPLICAS');
+    expect(history.error(4)).toBe('REQUEST_TIMED_OUT');
+    expect(history.at(5)).toBe(OPS[5]);
+    expect(history.objectOps()).toEqual(OPS.filter((op) => ['poll', 'assign', 'commit-ok', 'commit-fail', 'hw-advance', 'crash'].includes(op.kind)));
+    expect(() => history.at(OPS.length)).toThrow(RangeError);
+  });
+
+  it('the per-value methods record what record() would', () => {
+    const viaMethods = new History();
+    viaMethods.sendInvoke(10, 'p1', 5, 0);
+    viaMethods.sendOk(20, 'p1', 5, 0, 9);
+    viaMethods.sendEnd('send-info', 21, 'p1', 6, 0, 'ACKS_0');
+    viaMethods.processed(30, 'k1', 0, 9, 5);
+    expect(viaMethods.toArray()).toEqual([
+      { kind: 'send-invoke', t: 10, process: 'p1', value: 5, partition: 0 },
+      { kind: 'send-ok', t: 20, process: 'p1', value: 5, partition: 0, offset: 9 },
+      { kind: 'send-info', t: 21, process: 'p1', value: 6, partition: 0, error: 'ACKS_0' },
+      { kind: 'process', t: 30, process: 'k1', partition: 0, offset: 9, value: 5 },
+    ]);
+  });
+
+  it('grows past its first columns without losing rows', () => {
+    const history = new History();
+    for (let i = 0; i < 5000; i++) history.sendOk(i, `p${i % 3}`, 1000 + i, i % 4, i);
+    expect(history.length).toBe(5000);
+    for (const i of [0, 1023, 1024, 2047, 2048, 4999]) {
+      expect(history.at(i)).toEqual({ kind: 'send-ok', t: i, process: `p${i % 3}`, value: 1000 + i, partition: i % 4, offset: i });
+    }
+  });
+
+  it('skips what its skip option rejects, and refuses unknown kinds', () => {
+    const history = new History({ skip: (op) => op.kind === 'hw-advance' && op.partition >= 1 });
+    history.record({ kind: 'hw-advance', t: 1, process: 'b1', partition: 1, leaderEpoch: 0, records: [] });
+    history.record({ kind: 'hw-advance', t: 2, process: 'b1', partition: 0, leaderEpoch: 0, records: [] });
+    expect(history.toArray().map((op) => op.t)).toEqual([2]);
+    expect(() => history.record({ kind: 'nonsense', t: 3, process: 'x' } as unknown as HistoryOp)).toThrow(/unknown history operation kind 'nonsense'/);
+  });
+});
