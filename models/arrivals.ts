@@ -38,14 +38,15 @@ export class Arrivals {
 
   /**
    * When partition p's batch closes: its linger deadline or the arrival that fills it, whichever is
-   * first. `open` describes the open batch (first arrival time, values so far), or null if none.
+   * first. `openCount` values are in the open batch, whose first arrived at `openCreatedUs`; with
+   * no batch open, `openCount` is 0.
    */
-  closeTime(p: number, next: number, open: { createdUs: number; count: number } | null, lingerUs: number): number {
+  closeTime(p: number, next: number, openCreatedUs: number, openCount: number, lingerUs: number): number {
     let lingerAt: number;
     let fillIndex: number;
-    if (open !== null) {
-      lingerAt = open.createdUs + lingerUs;
-      fillIndex = this.nthFor(p, next, this.batchLimit - open.count);
+    if (openCount > 0) {
+      lingerAt = openCreatedUs + lingerUs;
+      fillIndex = this.nthFor(p, next, this.batchLimit - openCount);
     } else {
       const first = this.nthFor(p, next, 1);
       if (!this.arrives(first)) return Infinity;

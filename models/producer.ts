@@ -60,6 +60,7 @@ export class Producer implements Actor {
   private counter = 0;
   private arrivals: Arrivals | null = null;
   private wakeTimer = -1;
+  private readonly wakeFn = (): void => this.wake();
   private readonly requestTimeouts: Deadlines<number>;
   private producerId = -1;
   private producerEpoch = 0;
@@ -107,12 +108,16 @@ export class Producer implements Actor {
     while (arrivals.arrives(this.counter) && arrivals.timeOf(this.counter) <= now) this.produceValue(arrivals.timeOf(this.counter));
     const lingerUs = this.config.lingerUs;
     let next = Infinity;
-    this.queues.forEach((queue, partition) => {
+    for (let partition = 0; partition < this.queues.length; partition++) {
+      const queue = this.queues[partition]!;
       if (queue.open !== null && queue.open.createdUs + lingerUs <= now) this.closeBatch(partition);
-      const open = queue.open === null ? null : { createdUs: queue.open.createdUs, count: queue.open.values.length };
-      next = Math.min(next, arrivals.closeTime(partition, this.counter, open, lingerUs));
-    });
-    if (next < Infinity) this.wakeTimer = this.env.setTimer(Math.max(0, next - now), () => this.wake());
+      const open = queue.open;
+      const closeAt = open === null
+        ? arrivals.closeTime(partition, this.counter, 0, 0, lingerUs)
+        : arrivals.closeTime(partition, this.counter, open.createdUs, open.values.length, lingerUs);
+      if (closeAt < next) next = closeAt;
+    }
+    if (next < Infinity) this.wakeTimer = this.env.setTimer(Math.max(0, next - now), this.wakeFn);
   }
 
   private produceValue(t: number): void {
