@@ -25,6 +25,8 @@ const K_SEND_INFO = 3;
 const K_PROCESS = 4;
 /** Codes from here on are stored as objects. */
 const FIRST_OBJECT_KIND = 5;
+const K_POLL = 5;
+const K_HW_ADVANCE = 9;
 const KIND_CODE: ReadonlyMap<HistoryKind, number> = new Map(KINDS.map((k, i) => [k, i]));
 
 const INITIAL_ROWS = 4096;
@@ -189,15 +191,30 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
     return this.errors[this.aux[i] as number] as string;
   }
 
-  /** The operations of the kinds kept as objects (poll, assign, commits, hw-advance, crash), in order. */
+  /**
+   * The operations of the kinds kept as objects (poll, assign, commits, hw-advance, crash), in
+   * order, as recorded (a poll's records may carry more fields than PolledRecord's).
+   */
   objectOps(): readonly HistoryOp[] {
     return this.objects;
   }
 
-  /** Row i as an operation object (a new object for the column kinds). */
+  /**
+   * Row i as an operation object: a new object for the column kinds; for the others the object
+   * recorded, except that the records of a poll and of an hw-advance are given with just the fields
+   * their types name (consumers and leaders record the log's own records, which carry more).
+   */
   at(i: number): HistoryOp {
     if (!(i >= 0 && i < this.rows)) throw new RangeError(`history row ${i} out of range [0, ${this.rows})`);
     const code = this.kinds[i] as number;
+    if (code === K_POLL) {
+      const op = this.objects[this.aux[i] as number] as Extract<HistoryOp, { kind: 'poll' }>;
+      return { kind: 'poll', t: op.t, process: op.process, records: op.records.map(({ partition, offset, value }) => ({ partition, offset, value })) };
+    }
+    if (code === K_HW_ADVANCE) {
+      const op = this.objects[this.aux[i] as number] as Extract<HistoryOp, { kind: 'hw-advance' }>;
+      return { ...op, records: op.records.map(({ offset, value }) => ({ offset, value })) };
+    }
     if (code >= FIRST_OBJECT_KIND) return this.objects[this.aux[i] as number] as HistoryOp;
     const t = this.time(i);
     const process = this.process(i);

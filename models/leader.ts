@@ -109,14 +109,15 @@ export class LeaderRole {
     // A loop of plain literals, not map() with a spread: this runs once per record produced, and a
     // spread builds each record property by property (a data record has no payload field at all).
     const { producerId, producerEpoch } = req;
+    const partition = this.core.partition;
     const records: LogRecord[] = new Array<LogRecord>(count);
     for (let i = 0; i < count; i++) {
       const r = req.records[i]!;
       const offset = baseOffset + i;
       const sequence = producerId >= 0 ? req.baseSequence + i : -1;
       records[i] = r.payload === undefined
-        ? { offset, epoch, value: r.value, producerId, producerEpoch, sequence, batchLastSequence: lastSequence }
-        : { offset, epoch, value: r.value, producerId, producerEpoch, sequence, batchLastSequence: lastSequence, payload: r.payload };
+        ? { partition, offset, epoch, value: r.value, producerId, producerEpoch, sequence, batchLastSequence: lastSequence }
+        : { partition, offset, epoch, value: r.value, producerId, producerEpoch, sequence, batchLastSequence: lastSequence, payload: r.payload };
     }
     // The producer state moves when the leader accepts a batch (under Kafka's log lock), not when
     // the disk has it: a pipelined next batch is checked against this one.

@@ -4,6 +4,8 @@ import type { GroupLogPayload } from './group-records.js';
 import type { Value } from './history.js';
 
 export interface LogRecord {
+  /** The partition whose log holds it: so a consumer hands out the record itself as it polls it. */
+  readonly partition: number;
   readonly offset: number;
   /** Leader epoch the record was written in. */
   readonly epoch: number;

@@ -35,7 +35,8 @@ describe('History (the columnar history)', () => {
     expect([history.time(2), history.process(2), history.value(2), history.partition(2), history.offset(2)]).toEqual([20, 'p1', 10_000_000, 0, 7]);
     expect(history.error(3)).toBe('NOT_ENOUGH_REPLICAS');
     expect(history.error(4)).toBe('REQUEST_TIMED_OUT');
-    expect(history.at(5)).toBe(OPS[5]);
+    expect(history.at(7)).toBe(OPS[7]);
+    expect(history.at(5)).toEqual(OPS[5]);
     expect(history.objectOps()).toEqual(OPS.filter((op) => ['poll', 'assign', 'commit-ok', 'commit-fail', 'hw-advance', 'crash'].includes(op.kind)));
     expect(() => history.at(OPS.length)).toThrow(RangeError);
   });
@@ -61,6 +62,13 @@ describe('History (the columnar history)', () => {
     for (const i of [0, 1023, 1024, 2047, 2048, 4999]) {
       expect(history.at(i)).toEqual({ kind: 'send-ok', t: i, process: `p${i % 3}`, value: 1000 + i, partition: i % 4, offset: i });
     }
+  });
+
+  it("gives a poll's records as partition, offset and value only", () => {
+    const logRecord = { partition: 0, offset: 7, epoch: 2, value: 10_000_000, producerId: -1, producerEpoch: -1, sequence: -1, batchLastSequence: -1 };
+    const history = History.from([{ kind: 'poll', t: 1, process: 'k1', records: [logRecord] }]);
+    expect(history.toArray()).toEqual([{ kind: 'poll', t: 1, process: 'k1', records: [{ partition: 0, offset: 7, value: 10_000_000 }] }]);
+    expect(history.objectOps()[0]).toMatchObject({ records: [logRecord] });
   });
 
   it('skips what its skip option rejects, and refuses unknown kinds', () => {

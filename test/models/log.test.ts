@@ -14,7 +14,7 @@ const env = {
 
 function records(epochs: readonly number[]): LogRecord[] {
   return epochs.map((epoch, offset) => ({
-    offset, epoch, value: 1000 + offset, producerId: -1, producerEpoch: -1, sequence: -1, batchLastSequence: -1,
+    partition: 0, offset, epoch, value: 1000 + offset, producerId: -1, producerEpoch: -1, sequence: -1, batchLastSequence: -1,
   }));
 }
 
