@@ -91,22 +91,15 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
   }
 
   sendInvoke(t: Micros, process: NodeId, value: Value, partition: number): void {
-    const row = this.row(K_SEND_INVOKE, t, process);
-    this.values[row] = value;
-    this.partitions[row] = partition;
+    this.valueRow(K_SEND_INVOKE, t, process, value, partition);
   }
 
   sendOk(t: Micros, process: NodeId, value: Value, partition: number, offset: number): void {
-    const row = this.row(K_SEND_OK, t, process);
-    this.values[row] = value;
-    this.partitions[row] = partition;
-    this.offsets[row] = offset;
+    this.offsets[this.valueRow(K_SEND_OK, t, process, value, partition)] = offset;
   }
 
   sendEnd(kind: 'send-fail' | 'send-info', t: Micros, process: NodeId, value: Value, partition: number, error: string): void {
-    const row = this.row(kind === 'send-fail' ? K_SEND_FAIL : K_SEND_INFO, t, process);
-    this.values[row] = value;
-    this.partitions[row] = partition;
+    const row = this.valueRow(kind === 'send-fail' ? K_SEND_FAIL : K_SEND_INFO, t, process, value, partition);
     let id = this.errorIds.get(error);
     if (id === undefined) {
       id = this.errors.length;
@@ -117,10 +110,15 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
   }
 
   processed(t: Micros, process: NodeId, partition: number, offset: number, value: Value): void {
-    const row = this.row(K_PROCESS, t, process);
+    this.offsets[this.valueRow(K_PROCESS, t, process, value, partition)] = offset;
+  }
+
+  /** A new row of a column kind, with its value and partition. */
+  private valueRow(kind: number, t: Micros, process: NodeId, value: Value, partition: number): number {
+    const row = this.row(kind, t, process);
     this.values[row] = value;
     this.partitions[row] = partition;
-    this.offsets[row] = offset;
+    return row;
   }
 
   private row(kind: number, t: Micros, process: NodeId): number {
