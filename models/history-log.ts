@@ -95,7 +95,8 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
   }
 
   sendOk(t: Micros, process: NodeId, value: Value, partition: number, offset: number): void {
-    this.offsets[this.valueRow(K_SEND_OK, t, process, value, partition)] = offset;
+    const row = this.valueRow(K_SEND_OK, t, process, value, partition); // first: it may grow the columns
+    this.offsets[row] = offset;
   }
 
   sendEnd(kind: 'send-fail' | 'send-info', t: Micros, process: NodeId, value: Value, partition: number, error: string): void {
@@ -110,7 +111,8 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
   }
 
   processed(t: Micros, process: NodeId, partition: number, offset: number, value: Value): void {
-    this.offsets[this.valueRow(K_PROCESS, t, process, value, partition)] = offset;
+    const row = this.valueRow(K_PROCESS, t, process, value, partition); // first: it may grow the columns
+    this.offsets[row] = offset;
   }
 
   /** A new row of a column kind, with its value and partition. */

@@ -55,13 +55,19 @@ describe('History (the columnar history)', () => {
     ]);
   });
 
-  it('grows past its first columns without losing rows', () => {
+  it('grows past its first columns without losing rows or fields, whichever method adds the row', () => {
     const history = new History();
-    for (let i = 0; i < 5000; i++) history.sendOk(i, `p${i % 3}`, 1000 + i, i % 4, i);
-    expect(history.length).toBe(5000);
-    for (const i of [0, 1023, 1024, 2047, 2048, 4999]) {
-      expect(history.at(i)).toEqual({ kind: 'send-ok', t: i, process: `p${i % 3}`, value: 1000 + i, partition: i % 4, offset: i });
+    const expected: HistoryOp[] = [];
+    for (let i = 0; i < 40_000; i++) {
+      const [t, process, value, partition] = [i, `p${i % 3}`, 1000 + i, i % 4];
+      switch (i % 4) {
+        case 0: history.sendOk(t, process, value, partition, i); expected.push({ kind: 'send-ok', t, process, value, partition, offset: i }); break;
+        case 1: history.processed(t, process, partition, i, value); expected.push({ kind: 'process', t, process, partition, offset: i, value }); break;
+        case 2: history.sendEnd('send-fail', t, process, value, partition, `E${i % 5}`); expected.push({ kind: 'send-fail', t, process, value, partition, error: `E${i % 5}` }); break;
+        default: history.sendInvoke(t, process, value, partition); expected.push({ kind: 'send-invoke', t, process, value, partition });
+      }
     }
+    expect(history.toArray()).toEqual(expected);
   });
 
   it("gives a poll's records as partition, offset and value only", () => {
