@@ -45,6 +45,10 @@ export class Consumer implements Actor {
   private maxPollTimer = -1;
   private nextAutoCommitUs: number;
   private assignment: Assignment | null = null;
+  /** The batch being processed, how many of its records are done, and what runs after the last. */
+  private processing: Batch | null = null;
+  private processed = 0;
+  private afterProcessing: (() => void) | null = null;
 
   constructor(private readonly env: Env, layout: ClusterLayout, private readonly config: ConsumerConfig, private readonly history: HistoryRecorder) {
     this.calls = new GroupCalls(env, layout.brokers, config.group);
@@ -157,19 +161,37 @@ export class Consumer implements Actor {
     }
   }
 
-  /** The application's work: one record after another, each done after processingMs. */
+  /**
+   * The application's work: one record after another, each done after processingMs. One batch at a
+   * time (the application thread is busy with it), so its progress lives in fields and every
+   * record's timer runs the same callback: no closure per record.
+   */
   private process(batch: Batch, then: () => void): void {
     this.app = 'processing';
-    const step = (i: number): void => {
-      const record = batch.records[i];
-      if (record === undefined) return then();
-      this.env.setTimer(this.config.processingUs, () => {
-        this.history.processed(this.env.now(), this.env.node, record.partition, record.offset, record.value);
-        step(i + 1);
-      });
-    };
-    step(0);
+    this.env.assert(this.processing === null, 'process() while another batch is being processed');
+    this.processing = batch;
+    this.processed = 0;
+    this.afterProcessing = then;
+    this.processNext();
   }
+
+  private processNext(): void {
+    const batch = this.processing!;
+    if (this.processed < batch.records.length) {
+      this.env.setTimer(this.config.processingUs, this.processOne);
+      return;
+    }
+    const then = this.afterProcessing!;
+    this.processing = null;
+    this.afterProcessing = null;
+    then();
+  }
+
+  private readonly processOne = (): void => {
+    const record = this.processing!.records[this.processed++]!;
+    this.history.processed(this.env.now(), this.env.node, record.partition, record.offset, record.value);
+    this.processNext();
+  };
 
   /** commitSync of the poll's end offsets; `then(true)` only when the coordinator confirmed it. */
   private commit(batch: Batch, then: (ok: boolean) => void): void {
