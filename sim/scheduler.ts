@@ -95,7 +95,8 @@ export class Scheduler {
   }
 
   cancel(ev: SimEvent): void {
-    // The running event is past cancelling (and must stay at the root until it finishes).
+    // The running event is past cancelling (its seq changes only if it is scheduled again, as a
+    // reused event may be, and then it is an ordinary queued event).
     if (ev.kind === EV_CANCELLED || (this.running && ev.seq === this.currentSeq)) return;
     ev.kind = EV_CANCELLED;
     this.cancelledPending++;

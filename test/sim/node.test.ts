@@ -128,6 +128,23 @@ describe('node lifecycle', () => {
     expect(fired).toEqual(['first@100', 'zero@100', 'chained@105', 'again@150']);
   });
 
+  it('cancelling a timer after it fired frees nothing: later timers keep their own slots', () => {
+    const fired: string[] = [];
+    const world = probeWorld(['a'], {}, (p) => {
+      const env = p.env;
+      const done = env.setTimer(10, () => fired.push('done'));
+      env.setTimer(20, () => {
+        env.cancelTimer(done); // fired 10 µs ago, its slot free and not yet reused
+        // Three timers: a slot freed twice would be handed to two of them.
+        env.setTimer(5, () => fired.push('x'));
+        env.setTimer(6, () => fired.push('y'));
+        env.setTimer(7, () => fired.push('z'));
+      });
+    });
+    world.runUntil(1000);
+    expect(fired).toEqual(['done', 'x', 'y', 'z']);
+  });
+
   it('env.assert throws SimAssertionError with node and time', () => {
     const world = probeWorld(['a']);
     world.at(1234, () => probe(world, 'a').env.assert(false, 'hw <= leo'));
