@@ -7,7 +7,9 @@ import { BROKER_REQUEST_TIMEOUT_US, HEADER_BYTES, MAX_FETCH_RECORDS, RECORD_BYTE
 import type {
   AlterPartitionResponse, ConsumerFetch, EpochQuery, ErrorCode, FetchRequest, PartitionMeta, ProduceRequest,
 } from './messages.js';
-import type { LogRecord, ProducedRecord } from './records.js';
+import type { GroupLogPayload } from './group-records.js';
+import type { ProducedRecord } from './records.js';
+import { LogRecord, RecordBatch } from './records.js';
 import type { Deadline } from './deadlines.js';
 import { Deadlines } from './deadlines.js';
 import type { ReplicaCore } from './replica.js';
@@ -106,19 +108,12 @@ export class LeaderRole {
     this.nextOffset += count;
     const epoch = this.core.leaderEpoch;
     const lastSequence = req.producerId >= 0 ? req.baseSequence + count - 1 : -1;
-    // A loop of plain literals, not map() with a spread: this runs once per record produced, and a
-    // spread builds each record property by property (a data record has no payload field at all).
     const { producerId, producerEpoch } = req;
-    const partition = this.core.partition;
+    const first = req.records[0];
+    const payloads = first !== undefined && first.payload !== undefined ? req.records.map((r) => r.payload as GroupLogPayload) : null;
+    const batch = new RecordBatch(this.core.partition, baseOffset, epoch, producerId, producerEpoch, req.baseSequence, lastSequence, payloads);
     const records: LogRecord[] = new Array<LogRecord>(count);
-    for (let i = 0; i < count; i++) {
-      const r = req.records[i]!;
-      const offset = baseOffset + i;
-      const sequence = producerId >= 0 ? req.baseSequence + i : -1;
-      records[i] = r.payload === undefined
-        ? { partition, offset, epoch, value: r.value, producerId, producerEpoch, sequence, batchLastSequence: lastSequence }
-        : { partition, offset, epoch, value: r.value, producerId, producerEpoch, sequence, batchLastSequence: lastSequence, payload: r.payload };
-    }
+    for (let i = 0; i < count; i++) records[i] = new LogRecord(baseOffset + i, req.records[i]!.value, batch);
     // The producer state moves when the leader accepts a batch (under Kafka's log lock), not when
     // the disk has it: a pipelined next batch is checked against this one.
     this.core.producers.observe(records);

@@ -45,15 +45,28 @@ export class ProducerStateTable {
     return { kind: 'append' };
   }
 
-  /** Learns from records as they are appended (leader or follower): batch ends carry the range. */
+  /**
+   * Learns from records as they are appended (leader or follower): batch ends carry the range. A
+   * batch's records sit together in any log or fetched slice, so this walks runs of records that
+   * share one RecordBatch: per record only a pointer comparison.
+   */
   observe(records: readonly LogRecord[]): void {
     let batchStart: LogRecord | undefined;
-    for (const record of records) {
-      if (record.producerId < 0) continue;
-      if (batchStart === undefined || batchStart.producerId !== record.producerId) batchStart = record;
-      if (record.sequence !== record.batchLastSequence) continue;
-      this.remember(record.producerId, record.producerEpoch, {
-        firstSequence: batchStart.sequence, lastSequence: record.sequence, baseOffset: batchStart.offset,
+    const n = records.length;
+    for (let i = 0; i < n;) {
+      const first = records[i]!;
+      const batch = first.batch;
+      let j = i + 1;
+      while (j < n && records[j]!.batch === batch) j++;
+      const last = records[j - 1]!;
+      i = j;
+      const producerId = batch.producerId;
+      if (producerId < 0) continue;
+      if (batchStart === undefined || batchStart.batch.producerId !== producerId) batchStart = first;
+      // The batch's last record closes it (a fetch may have cut the batch before it).
+      if (last.offset - batch.baseOffset !== batch.lastSequence - batch.baseSequence) continue;
+      this.remember(producerId, batch.producerEpoch, {
+        firstSequence: batchStart.sequence, lastSequence: batch.lastSequence, baseOffset: batchStart.offset,
       });
       batchStart = undefined;
     }

@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Env } from '../../sim/env.js';
 import { ReplicaLog, type EpochEntry } from '../../models/log.js';
-import type { LogRecord } from '../../models/records.js';
+import { LogRecord, RecordBatch } from '../../models/records.js';
 
 const env = {
   assert(condition: boolean, message: string): void {
@@ -13,9 +13,7 @@ const env = {
 } as unknown as Env;
 
 function records(epochs: readonly number[]): LogRecord[] {
-  return epochs.map((epoch, offset) => ({
-    partition: 0, offset, epoch, value: 1000 + offset, producerId: -1, producerEpoch: -1, sequence: -1, batchLastSequence: -1,
-  }));
+  return epochs.map((epoch, offset) => new LogRecord(offset, 1000 + offset, new RecordBatch(0, offset, epoch, -1, -1, -1, -1, null)));
 }
 
 function appended(recs: readonly LogRecord[]): ReplicaLog {
@@ -57,7 +55,7 @@ describe('ReplicaLog.load', () => {
   });
 
   test('refuses offsets that do not run 0…n-1, and epochs that go backwards', () => {
-    const shifted = records([0, 0, 1]).map((r) => ({ ...r, offset: r.offset + 1 }));
+    const shifted = records([0, 0, 1]).map((r) => new LogRecord(r.offset + 1, r.value, r.batch));
     expect(() => new ReplicaLog(env, 0).load(shifted, [])).toThrow(/recovered offsets 1…3 for 3 records/);
     expect(() => new ReplicaLog(env, 0).load(records([2, 2, 1, 1]), [])).toThrow(/epoch 1 after 2 goes backwards/);
   });
