@@ -3,11 +3,17 @@
 // before they expire; as kernel timers they would sit in the event queue until then, deepening every
 // heap operation. Here one kernel timer is armed for the earliest live deadline, cancelled entries
 // are dropped lazily, and what expires is handed to `onExpire` in deadline order.
+//
+// An entry lets go of its item as soon as it is cancelled: it stays in the list until its deadline
+// passes (30 s for a request timeout), and its item (a leader's waiting produce request, with its
+// callback and values) would otherwise live that long too, long enough for V8 to copy it out of
+// the young generation and keep it in the old one.
 import type { Env } from '../sim/env.js';
 
 export interface Deadline<T> {
   readonly deadlineUs: number;
-  readonly item: T;
+  /** What expires; undefined once cancelled or expired. */
+  item: T | undefined;
   /** False once cancelled or expired. */
   live: boolean;
 }
@@ -42,6 +48,7 @@ export class Deadlines<T> {
   cancel(entry: Deadline<T>): void {
     if (!entry.live) return;
     entry.live = false;
+    entry.item = undefined;
     this.liveCount--;
   }
 
@@ -82,9 +89,11 @@ export class Deadlines<T> {
       if (entry.live && entry.deadlineUs > now) break;
       this.head++;
       if (!entry.live) continue;
+      const item = entry.item as T;
       entry.live = false;
+      entry.item = undefined;
       this.liveCount--;
-      this.onExpire(entry.item);
+      this.onExpire(item);
     }
     // Compact now and then so a long run does not keep every entry it ever armed.
     if (this.head > 1024 && this.head * 2 > entries.length) {

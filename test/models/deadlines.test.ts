@@ -52,4 +52,16 @@ describe('Deadlines', () => {
     world.runUntil(10_000);
     expect(expired).toEqual([{ t: 1000, item: 'first' }, { t: 1500, item: 'second' }]);
   });
+
+  test('a timeout lets go of its item once cancelled or expired (it stays listed until its deadline)', () => {
+    const { world, deadlines } = setup();
+    const cancelled = deadlines.add(30_000_000, 'request');
+    const expiring = deadlines.add(1000, 'poll');
+    expect(cancelled.item).toBe('request');
+    deadlines.cancel(cancelled);
+    expect(cancelled.item).toBeUndefined();
+    world.runUntil(2000);
+    expect(expiring.item).toBeUndefined();
+    expect(expiring.live).toBe(false);
+  });
 });
