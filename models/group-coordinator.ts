@@ -10,7 +10,7 @@ import type {
 } from './group-messages.js';
 import { GroupMembership } from './group-membership.js';
 import type { GroupLogPayload } from './group-records.js';
-import { INTERNAL_VALUE, loadGroups } from './group-records.js';
+import { loadGroups } from './group-records.js';
 import type { Group } from './group-state.js';
 import { emptyGroup, groupFromLog, memberRecords } from './group-state.js';
 import type { ErrorCode } from './messages.js';
@@ -117,8 +117,7 @@ export class GroupCoordinator {
     const replica = this.replica;
     this.env.assert(replica !== undefined, 'group coordinator appends without an offsets replica');
     const groups = this.groups;
-    const records = payloads.map((payload) => ({ value: INTERNAL_VALUE, payload }));
-    replica!.appendInternal(records, OFFSETS_COMMIT_TIMEOUT_US, (error) => {
+    replica!.appendInternal(payloads, OFFSETS_COMMIT_TIMEOUT_US, (error) => {
       if (this.groups !== groups) return done(error === null ? null : 'NOT_COORDINATOR');
       done(error === null ? null : error === 'NOT_LEADER_OR_FOLLOWER' ? 'NOT_COORDINATOR' : 'COORDINATOR_NOT_AVAILABLE');
     });

@@ -4,6 +4,7 @@
 // rebuilds every group from it (loadGroups), so a commit is exactly as safe as a data record.
 import type { NodeId } from '../sim/env.js';
 import type { LogRecord } from './records.js';
+import { payloadOf } from './records.js';
 
 export interface GroupMemberRecord {
   readonly memberId: string;
@@ -41,7 +42,7 @@ export function loadGroups(records: readonly LogRecord[]): Map<string, LoadedGro
     return found;
   };
   for (const record of records) {
-    const payload = record.payload;
+    const payload = payloadOf(record);
     if (payload === undefined) continue;
     const group = entry(payload.group);
     if (payload.kind === 'offset') {

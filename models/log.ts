@@ -1,7 +1,7 @@
 // One replica's log in memory, with its leader-epoch cache. It mirrors what the broker's disk page
 // cache holds: the broker applies a change here only when the disk operation behind it completed.
 import type { Env } from '../sim/env.js';
-import type { LogRecord } from './records.js';
+import type { LogRecord, RecordBatch } from './records.js';
 
 export interface EpochEntry {
   readonly epoch: number;
@@ -27,12 +27,19 @@ export class ReplicaLog {
 
   /** Appends records that must start at the log end, keeping the epoch cache in step. */
   append(records: readonly LogRecord[]): void {
-    // Hot path: test first, build the assertion message only when it fails.
-    for (const record of records) {
-      if (record.offset !== this.records.length) this.env.assert(false, `p${this.partition}: append offset ${record.offset} is not the log end ${this.records.length}`);
-      const last = this.epochs[this.epochs.length - 1];
-      if (last === undefined || last.epoch !== record.epoch) this.assignEpoch(record.epoch, record.offset);
-      this.records.push(record);
+    // Hot path: test first, build the assertion message only when it fails. A batch's records share
+    // its epoch, so the epoch cache is consulted only where the batch changes.
+    const log = this.records;
+    let batch: RecordBatch | null = null;
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i]!;
+      if (record.offset !== log.length) this.env.assert(false, `p${this.partition}: append offset ${record.offset} is not the log end ${log.length}`);
+      if (record.batch !== batch) {
+        batch = record.batch;
+        const last = this.epochs[this.epochs.length - 1];
+        if (last === undefined || last.epoch !== batch.epoch) this.assignEpoch(batch.epoch, record.offset);
+      }
+      log.push(record);
     }
   }
 
@@ -93,16 +100,16 @@ export class ReplicaLog {
     const epochs = this.epochs;
     epochs.length = 0;
     for (let start = 0; start < n;) {
-      const epoch = records[start]!.epoch;
+      const epoch = records[start]!.batch.epoch;
       epochs.push({ epoch, startOffset: start });
       let lo = start + 1;
       let hi = n; // the first record of a later epoch lies in [lo, hi]
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if (records[mid]!.epoch === epoch) lo = mid + 1;
+        if (records[mid]!.batch.epoch === epoch) lo = mid + 1;
         else hi = mid;
       }
-      if (lo < n && records[lo]!.epoch < epoch) this.env.assert(false, `p${this.partition}: recovered epoch ${records[lo]!.epoch} after ${epoch} goes backwards`);
+      if (lo < n && records[lo]!.batch.epoch < epoch) this.env.assert(false, `p${this.partition}: recovered epoch ${records[lo]!.batch.epoch} after ${epoch} goes backwards`);
       start = lo;
     }
     this.records = records.slice();

@@ -2,7 +2,8 @@
 import type { NodeId } from '../sim/env.js';
 import type { Acks } from './config.js';
 import type { GroupRequest } from './group-messages.js';
-import type { LogRecord, ProducedRecord } from './records.js';
+import type { Value } from './history.js';
+import type { LogRecord } from './records.js';
 
 /** A partition's state as the controller records it. */
 export interface PartitionMeta {
@@ -124,7 +125,8 @@ export interface ProduceRequest {
   readonly partition: number;
   readonly acks: Acks;
   readonly timeoutUs: number;
-  readonly records: readonly ProducedRecord[];
+  /** The batch's values, in order: the leader assigns offsets and epoch. */
+  readonly values: readonly Value[];
   readonly producerId: number;
   readonly producerEpoch: number;
   readonly baseSequence: number;

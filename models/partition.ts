@@ -3,13 +3,13 @@
 import type { NodeId } from '../sim/env.js';
 import { HEADER_BYTES } from './config.js';
 import { FollowerRole } from './follower.js';
+import type { GroupLogPayload } from './group-records.js';
 import type { ReplicaState } from './history.js';
 import type { AppendDone } from './leader.js';
 import { LeaderRole } from './leader.js';
 import type {
   AlterPartitionResponse, ConsumerFetch, EpochQuery, EpochQueryResponse, ErrorCode, FetchRequest, FetchResponse, PartitionMeta, ProduceRequest,
 } from './messages.js';
-import type { ProducedRecord } from './records.js';
 import type { BrokerContext } from './replica.js';
 import { ReplicaCore } from './replica.js';
 
@@ -91,9 +91,9 @@ export class PartitionReplica {
   }
 
   /** The group coordinator's local append (acks=all); refused at once unless this replica leads. */
-  appendInternal(records: readonly ProducedRecord[], timeoutUs: number, done: AppendDone): void {
+  appendInternal(payloads: readonly GroupLogPayload[], timeoutUs: number, done: AppendDone): void {
     if (this.leaderRole === null) return done('NOT_LEADER_OR_FOLLOWER', -1);
-    this.leaderRole.appendInternal(records, timeoutUs, done);
+    this.leaderRole.appendInternal(payloads, timeoutUs, done);
   }
 
   onFetch(from: NodeId, req: FetchRequest): void {
@@ -148,7 +148,7 @@ export class PartitionReplica {
     return {
       node: core.ctx.id, partition: core.partition, up, isLeader: core.role === 'leader', leaderEpoch: core.leaderEpoch,
       logStartOffset: 0, logEndOffset: core.log.logEndOffset, highWatermark: core.highWatermark,
-      records: core.log.records.map((r) => ({ offset: r.offset, epoch: r.epoch, value: r.value })),
+      records: core.log.records.map((r) => ({ offset: r.offset, epoch: r.batch.epoch, value: r.value })),
     };
   }
 }

@@ -2,6 +2,7 @@
 // producer id, its epoch and the last five batches' sequence ranges and offsets. Every replica keeps
 // it from the records it appends, so it survives leader changes; a restart rebuilds it from the log.
 import type { LogRecord } from './records.js';
+import { sequenceOf } from './records.js';
 
 export const CACHED_BATCHES = 5;
 
@@ -66,7 +67,7 @@ export class ProducerStateTable {
       // The batch's last record closes it (a fetch may have cut the batch before it).
       if (last.offset - batch.baseOffset !== batch.lastSequence - batch.baseSequence) continue;
       this.remember(producerId, batch.producerEpoch, {
-        firstSequence: batchStart.sequence, lastSequence: batch.lastSequence, baseOffset: batchStart.offset,
+        firstSequence: sequenceOf(batchStart), lastSequence: batch.lastSequence, baseOffset: batchStart.offset,
       });
       batchStart = undefined;
     }

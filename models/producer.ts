@@ -175,7 +175,7 @@ export class Producer implements Actor {
     this.inFlightById.set(id, batch);
     this.env.send(leader, {
       type: 'produce', id, partition: batch.partition, acks: this.config.acks, timeoutUs: this.config.requestTimeoutUs,
-      records: batch.values.map((value) => ({ value })),
+      values: batch.values,
       producerId: this.config.enableIdempotence ? this.producerId : -1, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence,
     }, HEADER_BYTES + batch.values.length * RECORD_BYTES);
     if (this.config.acks === '0') {

@@ -3,10 +3,11 @@ import { describe, expect, test } from 'vitest';
 import { rangeAssign } from '../../models/group-assignor.js';
 import type { GroupLogPayload } from '../../models/group-records.js';
 import { INTERNAL_VALUE, loadGroups } from '../../models/group-records.js';
-import { LogRecord, RecordBatch } from '../../models/records.js';
+import type { LogRecord } from '../../models/records.js';
+import { batchOf, recordOf } from './records.js';
 
 function record(offset: number, payload: GroupLogPayload): LogRecord {
-  return new LogRecord(offset, INTERNAL_VALUE, new RecordBatch(0, offset, 1, -1, -1, -1, -1, [payload]));
+  return recordOf(offset, INTERNAL_VALUE, batchOf(offset, 1, -1, -1, -1, -1, [payload]));
 }
 
 describe('range assignor', () => {
@@ -42,7 +43,7 @@ describe('loading groups from the offsets log', () => {
     const log: LogRecord[] = [
       record(0, { kind: 'group', group: 'g1', generation: 1, leader: 'k1-x', members: [member] }),
       record(1, { kind: 'offset', group: 'g1', partition: 0, offset: 10, generation: 1, memberId: 'k1-x' }),
-      new LogRecord(2, 5, new RecordBatch(0, 2, 1, -1, -1, -1, -1, null)),
+      recordOf(2, 5, batchOf(2, 1)),
       record(3, { kind: 'offset', group: 'g1', partition: 0, offset: 25, generation: 1, memberId: 'k1-x' }),
       record(4, { kind: 'offset', group: 'g2', partition: 1, offset: 3, generation: 4, memberId: 'k9-y' }),
       record(5, { kind: 'group', group: 'g1', generation: 2, leader: null, members: [] }),

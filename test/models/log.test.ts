@@ -4,7 +4,8 @@
 import { describe, expect, test } from 'vitest';
 import type { Env } from '../../sim/env.js';
 import { ReplicaLog, type EpochEntry } from '../../models/log.js';
-import { LogRecord, RecordBatch } from '../../models/records.js';
+import type { LogRecord } from '../../models/records.js';
+import { batchOf, recordOf } from './records.js';
 
 const env = {
   assert(condition: boolean, message: string): void {
@@ -13,7 +14,7 @@ const env = {
 } as unknown as Env;
 
 function records(epochs: readonly number[]): LogRecord[] {
-  return epochs.map((epoch, offset) => new LogRecord(offset, 1000 + offset, new RecordBatch(0, offset, epoch, -1, -1, -1, -1, null)));
+  return epochs.map((epoch, offset) => recordOf(offset, 1000 + offset, batchOf(offset, epoch)));
 }
 
 function appended(recs: readonly LogRecord[]): ReplicaLog {
@@ -55,7 +56,7 @@ describe('ReplicaLog.load', () => {
   });
 
   test('refuses offsets that do not run 0…n-1, and epochs that go backwards', () => {
-    const shifted = records([0, 0, 1]).map((r) => new LogRecord(r.offset + 1, r.value, r.batch));
+    const shifted = records([0, 0, 1]).map((r) => recordOf(r.offset + 1, r.value, r.batch));
     expect(() => new ReplicaLog(env, 0).load(shifted, [])).toThrow(/recovered offsets 1…3 for 3 records/);
     expect(() => new ReplicaLog(env, 0).load(records([2, 2, 1, 1]), [])).toThrow(/epoch 1 after 2 goes backwards/);
   });
@@ -68,7 +69,7 @@ describe('ReplicaLog.load', () => {
     log.truncateTo(1);
     log.append(records([0, 5]).slice(1));
     expect(snapshot).toEqual(recs);
-    expect(log.records.map((r) => r.epoch)).toEqual([0, 5]);
+    expect(log.records.map((r) => r.batch.epoch)).toEqual([0, 5]);
   });
 
   test('refuses to load over records already there', () => {

@@ -3,7 +3,9 @@
 // must reach the same state. Checked through check(), the only thing the leader asks of it.
 import { describe, expect, test } from 'vitest';
 import { CACHED_BATCHES, ProducerStateTable } from '../../models/producer-state.js';
-import { LogRecord, RecordBatch } from '../../models/records.js';
+import type { LogRecord } from '../../models/records.js';
+import { sequenceOf } from '../../models/records.js';
+import { batchOf, recordOf } from './records.js';
 
 /** A log built batch by batch, as a leader appends: [producerId (-1: not idempotent), epoch, first sequence, count]. */
 function logOf(batches: readonly (readonly [number, number, number, number])[]): LogRecord[] {
@@ -11,8 +13,8 @@ function logOf(batches: readonly (readonly [number, number, number, number])[]):
   for (const [producerId, producerEpoch, baseSequence, count] of batches) {
     const base = log.length;
     const idempotent = producerId >= 0;
-    const batch = new RecordBatch(0, base, 1, producerId, idempotent ? producerEpoch : -1, idempotent ? baseSequence : -1, idempotent ? baseSequence + count - 1 : -1, null);
-    for (let i = 0; i < count; i++) log.push(new LogRecord(base + i, 100 + base + i, batch));
+    const batch = batchOf(base, 1, producerId, idempotent ? producerEpoch : -1, idempotent ? baseSequence : -1, idempotent ? baseSequence + count - 1 : -1, null);
+    for (let i = 0; i < count; i++) log.push(recordOf(base + i, 100 + base + i, batch));
   }
   return log;
 }
@@ -44,7 +46,7 @@ describe('ProducerStateTable', () => {
         const whole = rebuilt.check(id, 0, first, count);
         expect(whole.kind).toBe('duplicate');
         const pieces = follower.check(id, 0, first, count);
-        const cut = (log.findIndex((r) => r.producerId === id && r.sequence === first) % size) + count > size;
+        const cut = (log.findIndex((r) => r.batch.producerId === id && sequenceOf(r) === first) % size) + count > size;
         if (!cut) expect(pieces, `size ${size}, producer ${id} from ${first}`).toEqual(whole);
         else expect(pieces.kind, `size ${size}, producer ${id} from ${first}`).not.toBe('duplicate');
       }
@@ -54,10 +56,10 @@ describe('ProducerStateTable', () => {
 
   test('a batch cut short by a truncation does not swallow the next producer\'s batch; non-idempotent records leave no state', () => {
     // Producer 7's three-record batch lost its last record (a truncation) before others were appended.
-    const b7 = new RecordBatch(0, 0, 1, 7, 0, 0, 2, null);
-    const plain = new RecordBatch(0, 2, 1, -1, -1, -1, -1, null);
-    const b8 = new RecordBatch(0, 3, 1, 8, 0, 0, 1, null);
-    const log = [new LogRecord(0, 100, b7), new LogRecord(1, 101, b7), new LogRecord(2, 102, plain), new LogRecord(3, 103, b8), new LogRecord(4, 104, b8)];
+    const b7 = batchOf(0, 1, 7, 0, 0, 2, null);
+    const plain = batchOf(2, 1);
+    const b8 = batchOf(3, 1, 8, 0, 0, 1, null);
+    const log = [recordOf(0, 100, b7), recordOf(1, 101, b7), recordOf(2, 102, plain), recordOf(3, 103, b8), recordOf(4, 104, b8)];
     const table = new ProducerStateTable();
     table.rebuild(log);
     expect(table.check(8, 0, 0, 2)).toEqual({ kind: 'duplicate', baseOffset: 3 });

@@ -1,0 +1,14 @@
+// Log records for unit tests, built as the leader builds them (plain objects sharing a batch).
+import type { GroupLogPayload } from '../../models/group-records.js';
+import type { LogRecord, RecordBatch } from '../../models/records.js';
+
+export function batchOf(
+  baseOffset: number, epoch: number, producerId = -1, producerEpoch = -1, baseSequence = -1, lastSequence = -1,
+  payloads: readonly GroupLogPayload[] | null = null,
+): RecordBatch {
+  return { baseOffset, epoch, producerId, producerEpoch, baseSequence, lastSequence, payloads };
+}
+
+export function recordOf(offset: number, value: number, batch: RecordBatch, partition = 0): LogRecord {
+  return { partition, offset, value, batch };
+}
