@@ -31,21 +31,29 @@ const KIND_CODE: ReadonlyMap<HistoryKind, number> = new Map(KINDS.map((k, i) => 
 
 const INITIAL_ROWS = 4096;
 
+/** Rows a capacity hint reserves at most (the columns take 35 bytes a row). */
+const MAX_RESERVED_ROWS = 1 << 20;
+
 export interface HistoryOptions {
   /** Operations given to record() that this history does not keep (e.g. internal partitions). */
   readonly skip?: (op: HistoryOp) => boolean;
+  /**
+   * Rows the run is expected to record: the columns start that large (up to 2^20 rows) rather than
+   * growing by copying. Pages the run never writes cost no memory (the allocator maps them lazily).
+   */
+  readonly expectedRows?: number;
 }
 
 export class History implements HistoryRecorder, Iterable<HistoryOp> {
   private rows = 0;
-  private kinds = new Uint8Array(INITIAL_ROWS);
-  private times = new Float64Array(INITIAL_ROWS);
-  private processes = new Uint16Array(INITIAL_ROWS);
-  private values = new Float64Array(INITIAL_ROWS);
-  private partitions = new Int32Array(INITIAL_ROWS);
-  private offsets = new Float64Array(INITIAL_ROWS);
+  private kinds: Uint8Array;
+  private times: Float64Array;
+  private processes: Uint16Array;
+  private values: Float64Array;
+  private partitions: Int32Array;
+  private offsets: Float64Array;
   /** Error string id (send-fail, send-info) or index into `objects` (object kinds). */
-  private aux = new Int32Array(INITIAL_ROWS);
+  private aux: Int32Array;
   private readonly objects: ObjectOp[] = [];
   private readonly processNames: NodeId[] = [];
   private readonly processIds = new Map<NodeId, number>();
@@ -57,6 +65,15 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
 
   constructor(options: HistoryOptions = {}) {
     this.skip = options.skip ?? null;
+    const expected = options.expectedRows ?? 0;
+    const n = expected > INITIAL_ROWS ? Math.min(Math.ceil(expected), MAX_RESERVED_ROWS) : INITIAL_ROWS; // NaN: the default
+    this.kinds = new Uint8Array(n);
+    this.times = new Float64Array(n);
+    this.processes = new Uint16Array(n);
+    this.values = new Float64Array(n);
+    this.partitions = new Int32Array(n);
+    this.offsets = new Float64Array(n);
+    this.aux = new Int32Array(n);
   }
 
   /** A history holding `ops` in order (tests, tools, histories read back from JSON). */

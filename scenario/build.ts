@@ -114,8 +114,14 @@ export function buildRun(s: Scenario, seed: number, options: BuildOptions = {}):
   });
   const nodes = scenarioNodes(s);
   const layout = clusterLayout(s, nodes);
-  // The offsets partition is internal: its HW moves are no data the checkers judge.
-  const history = new History({ skip: (op) => op.kind === 'hw-advance' && op.partition >= layout.dataPartitions });
+  // The offsets partition is internal: its HW moves are no data the checkers judge. A value sent
+  // takes two rows (its send and its outcome) and one more in each consumer group that processes it.
+  const valuesSent = s.producers.reduce((sum, p) => sum + p.messagesPerSec * p.count, 0) * s.durationMs / 1000;
+  const groups = new Set(s.consumers.map((c) => c.group)).size;
+  const history = new History({
+    skip: (op) => op.kind === 'hw-advance' && op.partition >= layout.dataPartitions,
+    expectedRows: valuesSent * (2 + groups) * 1.1,
+  });
   const config = brokerConfig(s);
   world.addNode(nodes.controller, (env) => new Controller(env, layout, config));
   for (const broker of nodes.brokers) {

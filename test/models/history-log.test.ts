@@ -55,8 +55,8 @@ describe('History (the columnar history)', () => {
     ]);
   });
 
-  it('grows past its first columns without losing rows or fields, whichever method adds the row', () => {
-    const history = new History();
+  it.each([{}, { expectedRows: 5001 }, { expectedRows: -1 }, { expectedRows: Number.NaN }, { expectedRows: Number.POSITIVE_INFINITY }])('grows past its first columns without losing rows or fields, whichever method adds the row (options %o)', (options) => {
+    const history = new History(options);
     const expected: HistoryOp[] = [];
     for (let i = 0; i < 40_000; i++) {
       const [t, process, value, partition] = [i, `p${i % 3}`, 1000 + i, i % 4];
@@ -71,7 +71,7 @@ describe('History (the columnar history)', () => {
   });
 
   it("gives a poll's records as partition, offset and value only", () => {
-    const logRecord = { partition: 0, offset: 7, epoch: 2, value: 10_000_000, producerId: -1, producerEpoch: -1, sequence: -1, batchLastSequence: -1 };
+    const logRecord = { partition: 0, offset: 7, value: 10_000_000, batch: { baseOffset: 7, epoch: 2, producerId: -1, producerEpoch: -1, baseSequence: -1, lastSequence: -1, payloads: null } };
     const history = History.from([{ kind: 'poll', t: 1, process: 'k1', records: [logRecord] }]);
     expect(history.toArray()).toEqual([{ kind: 'poll', t: 1, process: 'k1', records: [{ partition: 0, offset: 7, value: 10_000_000 }] }]);
     expect(history.objectOps()[0]).toMatchObject({ records: [logRecord] });
