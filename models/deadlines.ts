@@ -18,6 +18,9 @@ export interface Deadline<T> {
   live: boolean;
 }
 
+/** Forgotten entries at the head are sliced off once there are this many and they are half the list. */
+const COMPACT_MIN = 64;
+
 export class Deadlines<T> {
   /** Ordered by deadline; entries before `head` are gone. */
   private entries: Deadline<T>[] = [];
@@ -32,9 +35,15 @@ export class Deadlines<T> {
     return this.liveCount;
   }
 
+  /** Entries the list still holds, live or not yet sliced off (for tests and diagnostics). */
+  get listed(): number {
+    return this.entries.length;
+  }
+
   /** Arms a timeout `delayUs` from now (local clock). */
   add(delayUs: number, item: T): Deadline<T> {
     const entry: Deadline<T> = { deadlineUs: this.env.now() + delayUs, item, live: true };
+    this.dropDeadHead();
     const entries = this.entries;
     const last = entries[entries.length - 1];
     // Timeouts of one length arrive in order; a shorter one is slotted in (rare: mixed lengths).
@@ -79,13 +88,32 @@ export class Deadlines<T> {
     this.timer = this.env.setTimer(Math.max(0, deadlineUs - this.env.now()), () => this.fire());
   }
 
+  /**
+   * Forgets the cancelled entries at the head of the list now rather than when the timer next
+   * fires, which for a request timeout is 30 s away: timeouts are mostly cancelled in the order
+   * they were armed, so the list stays about as long as what is live, and a cancelled entry dies
+   * young instead of being promoted to V8's old generation first. Only the list changes, never the
+   * kernel timer, so a run's events do not depend on it.
+   */
+  private dropDeadHead(): void {
+    const entries = this.entries;
+    let head = this.head;
+    while (head < entries.length && !entries[head]!.live) head++;
+    this.head = head;
+    if (head >= COMPACT_MIN && head * 2 >= entries.length) {
+      this.entries = entries.slice(head);
+      this.head = 0;
+    }
+  }
+
   private fire(): void {
     this.timer = -1;
     this.armedForUs = Infinity;
     const now = this.env.now();
-    const entries = this.entries;
-    while (this.head < entries.length) {
-      const entry = entries[this.head]!;
+    // An expiry callback may add entries (which may compact the list) or clear it: read the list
+    // afresh each time round.
+    while (this.head < this.entries.length) {
+      const entry = this.entries[this.head]!;
       if (entry.live && entry.deadlineUs > now) break;
       this.head++;
       if (!entry.live) continue;
@@ -95,17 +123,8 @@ export class Deadlines<T> {
       this.liveCount--;
       this.onExpire(item);
     }
-    // Compact now and then so a long run does not keep every entry it ever armed.
-    if (this.head > 1024 && this.head * 2 > entries.length) {
-      this.entries = entries.slice(this.head);
-      this.head = 0;
-    }
-    const next = this.nextLive();
+    this.dropDeadHead();
+    const next = this.entries[this.head];
     if (next !== undefined) this.arm(next.deadlineUs);
-  }
-
-  private nextLive(): Deadline<T> | undefined {
-    while (this.head < this.entries.length && !this.entries[this.head]!.live) this.head++;
-    return this.entries[this.head];
   }
 }

@@ -64,4 +64,21 @@ describe('Deadlines', () => {
     expect(expiring.item).toBeUndefined();
     expect(expiring.live).toBe(false);
   });
+
+  test('timeouts cancelled in order leave the list as new ones are armed, long before their deadlines', () => {
+    const { world, expired, deadlines } = setup();
+    for (let i = 0; i < 1000; i++) deadlines.cancel(deadlines.add(30_000_000, `r${i}`));
+    deadlines.add(30_000_000, 'last');
+    expect(deadlines.listed).toBeLessThan(64); // not 1001: the cancelled ones went as the next were armed
+    // Out of order: a cancelled entry behind a live one waits for the live one to go.
+    const first = deadlines.add(30_000_000, 'first');
+    const rest = Array.from({ length: 200 }, (_, i) => deadlines.add(30_000_000, `s${i}`));
+    for (const entry of rest) deadlines.cancel(entry);
+    deadlines.add(30_000_000, 'more');
+    expect(deadlines.listed).toBeGreaterThanOrEqual(203);
+    deadlines.cancel(first);
+    world.runUntil(40_000_000);
+    expect(expired.map((e) => e.item)).toEqual(['last', 'more']);
+    expect(deadlines.listed).toBe(0);
+  });
 });
