@@ -78,6 +78,19 @@ describe('scheduler', () => {
     expect(s.eventsRun).toBe(1000);
   });
 
+  it('a queue of mostly cancelled timers is rebuilt before it grows deep', () => {
+    // As a model's long timeouts (max.poll.interval.ms, request timeouts) armed and cancelled by the
+    // thousand: left in the heap until due they would make every push and pop walk a deeper tree.
+    const s = newScheduler();
+    for (let i = 0; i < 50; i++) callAt(s, 1_000_000 + i, () => undefined);
+    let most = 0;
+    for (let i = 0; i < 1000; i++) {
+      s.cancel(callAt(s, 300_000 + i, () => undefined));
+      most = Math.max(most, s.pending);
+    }
+    expect(most).toBeLessThan(200);
+  });
+
   it('the event budget stops a self-rescheduling loop', () => {
     const world = probeWorld(['a'], { maxEvents: 5000 }, (p) => {
       const loop = (): void => { p.env.setTimer(0, loop); };
