@@ -45,16 +45,14 @@ const OP_REPLACE = 3;
 const EMPTY: readonly unknown[] = Object.freeze([]);
 const NO_ENTRIES: unknown[] = [];
 
-/** A pending operation: the event carries it in `ref` (disk ops are rarer than messages). */
+/** A pending operation: its event carries it in `ref`, and both are reused together (see spare()). */
 class DiskOp {
-  constructor(
-    readonly op: number,
-    readonly file: string,
-    /** The caller's entries, copied at issue so later changes to its array do not leak in. */
-    readonly entries: unknown[],
-    /** Bytes for appends and replaces, the new length for a truncate. */
-    readonly size: number,
-  ) {}
+  op = OP_FSYNC;
+  file = '';
+  /** The caller's entries, copied at issue so later changes to its array do not leak in. */
+  entries: unknown[] = NO_ENTRIES;
+  /** Bytes for appends and replaces, the new length for a truncate. */
+  size = 0;
 }
 
 class DiskFile {
@@ -85,6 +83,13 @@ export class NodeDisk implements Disk {
   private readonly fileMap = new Map<string, DiskFile>();
   /** Completion time of the last operation issued: the queue's tail. */
   private tailUs = 0;
+  /**
+   * Completion events done with, each with its DiskOp, for reuse (as the network reuses delivery
+   * events): reused events live in V8's old generation, so queueing one costs no write-barrier slow
+   * path, and an operation allocates nothing. An event comes back only once its operation was
+   * applied and its callback is about to run or was dropped, never while a paused node holds it.
+   */
+  private readonly spareEvents: SimEvent[] = [];
 
   constructor(
     private readonly host: DiskHost,
@@ -95,20 +100,20 @@ export class NodeDisk implements Disk {
   ) {}
 
   append(file: string, entries: readonly unknown[], bytes: number, done?: () => void): void {
-    this.enqueue(new DiskOp(OP_APPEND, file, entries.slice(), bytes), this.timing.writeUs, done);
+    this.enqueue(OP_APPEND, file, entries.slice(), bytes, this.timing.writeUs, done);
   }
 
   truncate(file: string, length: number, done?: () => void): void {
     if (!Number.isInteger(length) || length < 0) this.fail(`truncate(${file}) to invalid length ${length}`);
-    this.enqueue(new DiskOp(OP_TRUNCATE, file, NO_ENTRIES, length), this.timing.writeUs, done);
+    this.enqueue(OP_TRUNCATE, file, NO_ENTRIES, length, this.timing.writeUs, done);
   }
 
   fsync(file: string, done?: () => void): void {
-    this.enqueue(new DiskOp(OP_FSYNC, file, NO_ENTRIES, 0), this.timing.fsyncUs, done);
+    this.enqueue(OP_FSYNC, file, NO_ENTRIES, 0, this.timing.fsyncUs, done);
   }
 
   replace(file: string, entries: readonly unknown[], bytes: number, done?: () => void): void {
-    this.enqueue(new DiskOp(OP_REPLACE, file, entries.slice(), bytes), this.timing.writeUs + this.timing.fsyncUs, done);
+    this.enqueue(OP_REPLACE, file, entries.slice(), bytes, this.timing.writeUs + this.timing.fsyncUs, done);
   }
 
   read(file: string): readonly unknown[] {
@@ -125,12 +130,25 @@ export class NodeDisk implements Disk {
     return [...this.fileMap.keys()];
   }
 
-  private enqueue(op: DiskOp, latencyUs: number, done: (() => void) | undefined): void {
+  private enqueue(code: number, file: string, entries: unknown[], size: number, latencyUs: number, done: (() => void) | undefined): void {
     const now = this.sched.now;
     const due = Math.max(now + Math.ceil(latencyUs * this.host.slowDiskFactor), this.tailUs);
     this.tailUs = due;
-    const ev = new SimEvent(EV_DISK, this.host.index, this.host.life);
-    ev.ref = op;
+    let ev = this.spareEvents.pop();
+    let op: DiskOp;
+    if (ev === undefined) {
+      ev = new SimEvent(EV_DISK, this.host.index, this.host.life);
+      op = new DiskOp();
+      ev.ref = op;
+    } else {
+      ev.kind = EV_DISK;
+      ev.life = this.host.life;
+      op = ev.ref as DiskOp;
+    }
+    op.op = code;
+    op.file = file;
+    op.entries = entries;
+    op.size = size;
     ev.fn = done ?? null;
     this.sched.atKnown(due, ev); // an integer, not before now
   }
@@ -145,6 +163,18 @@ export class NodeDisk implements Disk {
       case OP_REPLACE: return this.applyReplace(op.file, op.entries, op.size);
       default: this.fail(`unknown disk op ${op.op}`);
     }
+  }
+
+  /**
+   * Takes back a completion event that has left the queue for good: applied (or dropped with its
+   * dead process) and its callback, if any, taken by the caller. Its next operation may reuse it at
+   * once, even from that callback (the scheduler lets a running event be scheduled again).
+   */
+  spare(ev: SimEvent): void {
+    const op = ev.ref as DiskOp;
+    op.entries = NO_ENTRIES;
+    ev.fn = null;
+    this.spareEvents.push(ev);
   }
 
   private applyAppend(name: string, entries: unknown[], bytes: number): void {

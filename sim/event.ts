@@ -12,7 +12,7 @@ export const EV_CALL = 0;
 export const EV_TIMER = 1;
 /** A message arriving: `node` = receiver, `from` = sender, `id`, `epoch` = connection, `ref` = message. */
 export const EV_DELIVER = 2;
-/** A disk operation completing: `id` = operation, `ref` = its DiskOp, `fn` = done. */
+/** A disk operation completing: `ref` = its DiskOp (the disk reuses both together), `fn` = done. */
 export const EV_DISK = 3;
 /** Background write-back of one file: `ref` = the file, `id` = its dirty generation. */
 export const EV_WRITEBACK = 4;

@@ -124,16 +124,22 @@ export class SimNode implements NetNode {
     fn();
   }
 
-  /** The OS completes the operation even while the process is paused; only its callback waits. */
+  /**
+   * The OS completes the operation even while the process is paused; only its callback waits (the
+   * event is then held, and not reused). Otherwise the event goes back to the disk before the
+   * callback runs, which may issue the next operation with it.
+   */
   diskDone(ev: SimEvent): void {
-    if (ev.life !== this.life) return;
+    if (ev.life !== this.life) return this.disk.spare(ev);
     this.disk.complete(ev);
-    if (ev.fn === null) return;
+    const fn = ev.fn;
+    if (fn === null) return this.disk.spare(ev);
     if (this.state === ST_PAUSED) {
       ev.kind = EV_CALL;
       return this.hold(ev);
     }
-    ev.fn();
+    this.disk.spare(ev);
+    fn();
   }
 
   /** A held callback given back on resume. */

@@ -200,4 +200,32 @@ describe('disk', () => {
     expect(disk(w).read('log')).not.toBe(first);
     expect(disk(w).read('missing')).toEqual([]);
   });
+
+  it('completion events are reused: chained operations, held callbacks of a paused node and a crash keep every operation whole', () => {
+    const w = probeWorld(['a']);
+    const done: string[] = [];
+    // Each callback issues the next operation, which reuses the event that just completed.
+    const chain = (i: number): void => {
+      if (i > 3) return;
+      disk(w).append('log', [`c${i}`], 10, () => { done.push(`c${i}@${w.now()}`); chain(i + 1); });
+    };
+    w.at(0, () => chain(1));
+    // Paused while two appends complete: both callbacks are held, and an operation issued by the
+    // first (after resume) must not reuse the event still holding the second.
+    w.at(1000, () => {
+      disk(w).append('log', ['p1'], 10, () => { done.push(`p1@${w.now()}`); disk(w).fsync('log', () => done.push(`sync@${w.now()}`)); });
+      disk(w).append('log', ['p2'], 10, () => done.push(`p2@${w.now()}`));
+    });
+    w.at(1010, () => w.applyFault({ atMs: 0, fault: 'pause', node: 'a' }));
+    w.at(1500, () => w.applyFault({ atMs: 0, fault: 'resume', node: 'a' }));
+    // A crash with an operation pending: its event comes back unused by anyone, and the next
+    // incarnation's operations run whole.
+    w.at(5000, () => disk(w).append('log', ['lost'], 10, () => done.push('lost')));
+    fault(w, 5010, 'crash');
+    fault(w, 5020, 'restart');
+    w.at(6000, () => { for (const x of ['r1', 'r2']) disk(w).append('log', [x], 10, () => done.push(`${x}@${w.now()}`)); });
+    w.runUntil(20_000);
+    expect(done).toEqual(['c1@50', 'c2@100', 'c3@150', 'p1@1500', 'p2@1500', 'sync@3500', 'r1@6050', 'r2@6050']);
+    expect(disk(w).read('log')).toEqual(['c1', 'c2', 'c3', 'p1', 'p2', 'r1', 'r2']);
+  });
 });
