@@ -55,8 +55,57 @@ class DiskOp {
   size = 0;
 }
 
+/**
+ * A file's page cache: the entry arrays as its writes brought them, never changed once stored (a
+ * cut replaces the last one by a shorter copy), so an append costs one push whatever its size.
+ * A log file gets tens of thousands of entries a run, and pushing each one into a flat array made
+ * V8 regrow that array over and over; it is flattened only when read, which recovery does once.
+ */
+class PageCache {
+  private segments: unknown[][] = [];
+  /** Entries in all segments. */
+  length = 0;
+
+  /** Adds entries the cache now owns (nobody changes the array afterwards). */
+  append(entries: unknown[]): void {
+    if (entries.length === 0) return;
+    this.segments.push(entries);
+    this.length += entries.length;
+  }
+
+  /** Keeps the first `n` entries (n ≤ length). */
+  truncate(n: number): void {
+    const segments = this.segments;
+    while (segments.length > 0 && this.length - segments[segments.length - 1]!.length >= n) {
+      this.length -= segments.pop()!.length;
+    }
+    if (this.length > n) {
+      const last = segments[segments.length - 1]!;
+      segments[segments.length - 1] = last.slice(0, last.length - (this.length - n));
+      this.length = n;
+    }
+  }
+
+  /** Holds exactly `entries` (which it now owns). */
+  reset(entries: unknown[]): void {
+    this.segments = entries.length > 0 ? [entries] : [];
+    this.length = entries.length;
+  }
+
+  /** The first `n` entries (n ≤ length) as a new array. */
+  prefix(n: number): unknown[] {
+    const out = new Array<unknown>(n);
+    let i = 0;
+    for (const segment of this.segments) {
+      for (let j = 0; j < segment.length && i < n; j++) out[i++] = segment[j];
+      if (i === n) break;
+    }
+    return out;
+  }
+}
+
 class DiskFile {
-  cache: unknown[] = [];
+  readonly cache = new PageCache();
   /**
    * The durable view when it is more than a prefix of the page cache (a truncation cut the cache
    * below what was durable, and the cut is not yet durable); null when it is cache[0..common).
@@ -122,7 +171,7 @@ export class NodeDisk implements Disk {
     // A snapshot: repeated reads are free and a reader's copy never changes under it. Not frozen:
     // V8 copies and iterates frozen arrays several times slower, and recovery reads whole logs
     // (the readonly type keeps readers from writing to it).
-    f.snapshot ??= f.cache.slice();
+    f.snapshot ??= f.cache.prefix(f.cache.length);
     return f.snapshot;
   }
 
@@ -179,8 +228,7 @@ export class NodeDisk implements Disk {
 
   private applyAppend(name: string, entries: unknown[], bytes: number): void {
     const f = this.open(name);
-    const cache = f.cache;
-    for (let i = 0; i < entries.length; i++) cache.push(entries[i]);
+    f.cache.append(entries); // the operation's own copy: the cache keeps it as it is
     f.snapshot = null;
     this.markDirty(f);
     const tr = this.trace;
@@ -197,8 +245,8 @@ export class NodeDisk implements Disk {
     const f = this.open(name);
     if (length < f.cache.length) {
       // What is durable survives the cut until the cut itself is durable.
-      if (f.durable === null && length < f.common) f.durable = f.cache.slice(0, f.common);
-      f.cache.length = length;
+      if (f.durable === null && length < f.common) f.durable = f.cache.prefix(f.common);
+      f.cache.truncate(length);
       f.common = Math.min(f.common, length);
       f.snapshot = null;
       this.markDirty(f);
@@ -216,7 +264,7 @@ export class NodeDisk implements Disk {
   private applyReplace(name: string, entries: unknown[], bytes: number): void {
     const f = this.open(name);
     // The rename is atomic: the old content (both views) is replaced at once, already durable.
-    f.cache = entries;
+    f.cache.reset(entries);
     f.durable = null;
     f.common = entries.length;
     f.durableExists = true;
@@ -268,9 +316,9 @@ export class NodeDisk implements Disk {
     // A torn write lands a prefix of the dirty tail over the durable data after the common prefix.
     const lost = before - (f.common + torn);
     if (torn > 0 || f.durable === null) {
-      f.cache.length = f.common + torn;
+      f.cache.truncate(f.common + torn);
     } else {
-      f.cache = f.durable;
+      f.cache.reset(f.durable);
     }
     f.durable = null;
     f.common = f.cache.length;

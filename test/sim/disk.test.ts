@@ -1,3 +1,4 @@
+import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import type { Disk } from '../../sim/env.js';
 import type { World } from '../../sim/world.js';
@@ -227,5 +228,41 @@ describe('disk', () => {
     w.runUntil(20_000);
     expect(done).toEqual(['c1@50', 'c2@100', 'c3@150', 'p1@1500', 'p2@1500', 'sync@3500', 'r1@6050', 'r2@6050']);
     expect(disk(w).read('log')).toEqual(['c1', 'c2', 'c3', 'p1', 'p2', 'r1', 'r2']);
+  });
+
+  // The page cache keeps each write's entries as one piece and cuts pieces on truncation: whatever
+  // the mix of writes, cuts and replaces, a read must see exactly what a flat array would hold.
+  test.prop([fc.array(fc.oneof(
+    fc.record({ op: fc.constant('append' as const), n: fc.integer({ min: 0, max: 5 }) }),
+    fc.record({ op: fc.constant('truncate' as const), to: fc.integer({ min: 0, max: 30 }) }),
+    fc.record({ op: fc.constant('replace' as const), n: fc.integer({ min: 0, max: 4 }) }),
+  ), { maxLength: 30 })])('reads see what a flat file would hold after any appends, truncates and replaces', (ops) => {
+    const w = probeWorld(['a']);
+    const model: number[] = [];
+    const seen: [number[], number[]][] = [];
+    let next = 0;
+    w.at(0, () => {
+      for (const step of ops) {
+        const d = disk(w);
+        if (step.op === 'append' || step.op === 'replace') {
+          const entries = Array.from({ length: step.n }, () => next++);
+          const done = (): void => {
+            if (step.op === 'replace') model.length = 0;
+            model.push(...entries);
+            seen.push([d.read('log') as number[], model.slice()]);
+          };
+          if (step.op === 'append') d.append('log', entries, 10, done);
+          else d.replace('log', entries, 10, done);
+        } else {
+          d.truncate('log', step.to, () => {
+            model.length = Math.min(model.length, step.to);
+            seen.push([d.read('log') as number[], model.slice()]);
+          });
+        }
+      }
+    });
+    w.runUntil(1_000_000);
+    for (const [read, expected] of seen) expect(read).toEqual(expected);
+    expect(seen.length).toBe(ops.length);
   });
 });
