@@ -92,13 +92,16 @@ class PageCache {
     this.length = entries.length;
   }
 
-  /** The first `n` entries (n ≤ length) as a new array. */
+  /**
+   * The first `n` entries (n ≤ length) as a new array. Built by pushing, not by filling a
+   * preallocated one: that would be a holey array, and a log recovered from it would stay one.
+   */
   prefix(n: number): unknown[] {
-    const out = new Array<unknown>(n);
-    let i = 0;
+    const out: unknown[] = [];
     for (const segment of this.segments) {
-      for (let j = 0; j < segment.length && i < n; j++) out[i++] = segment[j];
-      if (i === n) break;
+      const take = Math.min(segment.length, n - out.length);
+      for (let j = 0; j < take; j++) out.push(segment[j]);
+      if (out.length === n) break;
     }
     return out;
   }
