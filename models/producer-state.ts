@@ -48,8 +48,9 @@ export class ProducerStateTable {
 
   /**
    * Learns from records as they are appended (leader or follower): batch ends carry the range. A
-   * batch's records sit together in any log or fetched slice, so this walks runs of records that
-   * share one RecordBatch: per record only a pointer comparison.
+   * batch's records normally sit together, so this walks runs of consecutive records that share
+   * one RecordBatch (per record only a pointer comparison) and treats each run as the per-record
+   * walk did: a batch cut by a fetch or a truncation is remembered from where its last run began.
    */
   observe(records: readonly LogRecord[]): void {
     let batchStart: LogRecord | undefined;
