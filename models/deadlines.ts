@@ -1,13 +1,13 @@
 // Timeouts the way Kafka's purgatory keeps them (a timing wheel), not one kernel timer each.
 // Request timeouts and long polls are armed by the thousand and almost all are cancelled long
 // before they expire; as kernel timers they would sit in the event queue until then, deepening every
-// heap operation. Here one kernel timer is armed for the earliest live deadline, cancelled entries
-// are dropped lazily, and what expires is handed to `onExpire` in deadline order.
+// heap operation. Here one kernel timer is armed for the earliest live deadline, and what expires
+// is handed to `onExpire` in deadline order.
 //
-// An entry lets go of its item as soon as it is cancelled: it stays in the list until its deadline
-// passes (30 s for a request timeout), and its item (a leader's waiting produce request, with its
-// callback and values) would otherwise live that long too, long enough for V8 to copy it out of
-// the young generation and keep it in the old one.
+// A cancelled entry lets go of its item at once, and leaves the list when nothing live is ahead of
+// it and the next timeout is armed (see dropDeadHead). Otherwise it and its item (a leader's
+// waiting produce request, with its callback and values) would stay until the deadline passed, 30 s
+// for a request timeout: long enough for V8 to copy them out of the young generation.
 import type { Env } from '../sim/env.js';
 
 export interface Deadline<T> {

@@ -10,7 +10,7 @@ import type { Deadline } from './deadlines.js';
 import { Deadlines } from './deadlines.js';
 import { firstRequestId } from './request-ids.js';
 
-/** The one request a follower has in flight: its id, when it times out, and what to do then. */
+/** The one request a follower has in flight: its id, and what to do if it times out. */
 interface Pending {
   readonly id: number;
   readonly retry: () => void;

@@ -87,6 +87,11 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
     return this.rows;
   }
 
+  /** Rows the columns hold before they must grow (for tests and diagnostics). */
+  get capacity(): number {
+    return this.kinds.length;
+  }
+
   // ---------------------------------------------------------------- recording
 
   record(op: HistoryOp): void {

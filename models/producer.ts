@@ -279,7 +279,7 @@ export class Producer implements Actor {
     const { values, partition } = batch;
     const process = this.env.node;
     for (let i = 0; i < values.length; i++) this.history.sendOk(t, process, values[i]!, partition, baseOffset + i);
-    this.env.trace('send-ok', { partition: batch.partition, offset: baseOffset, count: batch.values.length, first: batch.values[0] ?? -1 });
+    this.env.trace('send-ok', { partition, offset: baseOffset, count: values.length, first: values[0] ?? -1 });
   }
 
   private finish(batch: Batch, error: string): void {

@@ -121,7 +121,7 @@ class DiskFile {
   dirtyGen = 0;
   /** False until the file's existence itself is durable (a never-synced file vanishes on power loss). */
   durableExists = false;
-  /** Frozen copy handed to readers; rebuilt after the next change. */
+  /** Flat copy handed to readers; rebuilt after the next change. */
   snapshot: readonly unknown[] | null = null;
 
   constructor(readonly name: string) {}

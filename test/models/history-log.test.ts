@@ -55,6 +55,14 @@ describe('History (the columnar history)', () => {
     ]);
   });
 
+  it('reserves the rows it is told to expect, within bounds', () => {
+    expect(new History().capacity).toBe(4096);
+    expect(new History({ expectedRows: 100_000.5 }).capacity).toBe(100_001);
+    expect(new History({ expectedRows: 10 }).capacity).toBe(4096);
+    expect(new History({ expectedRows: Number.NaN }).capacity).toBe(4096);
+    expect(new History({ expectedRows: Number.POSITIVE_INFINITY }).capacity).toBe(1 << 20);
+  });
+
   it.each([{}, { expectedRows: 5001 }, { expectedRows: -1 }, { expectedRows: Number.NaN }, { expectedRows: Number.POSITIVE_INFINITY }])('grows past its first columns without losing rows or fields, whichever method adds the row (options %o)', (options) => {
     const history = new History(options);
     const expected: HistoryOp[] = [];
