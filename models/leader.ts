@@ -116,8 +116,10 @@ export class LeaderRole {
     const values = req.values;
     const batch: RecordBatch = { baseOffset, epoch, producerId, producerEpoch, baseSequence: req.baseSequence, lastSequence, payloads };
     const partition = this.core.partition;
-    const records: LogRecord[] = new Array<LogRecord>(count);
-    for (let i = 0; i < count; i++) records[i] = newRecord(partition, baseOffset + i, values[i]!, batch);
+    // Pushed, not stored into new Array(count): that array would be holey, and so the disk's copy of
+    // it, and a log a restart reads back from those copies.
+    const records: LogRecord[] = [];
+    for (let i = 0; i < count; i++) records.push(newRecord(partition, baseOffset + i, values[i]!, batch));
     // The producer state moves when the leader accepts a batch (under Kafka's log lock), not when
     // the disk has it: a pipelined next batch is checked against this one.
     this.core.producers.observe(records);

@@ -112,7 +112,9 @@ export class ReplicaLog {
       if (lo < n && records[lo]!.batch.epoch < epoch) this.env.assert(false, `p${this.partition}: recovered epoch ${records[lo]!.batch.epoch} after ${epoch} goes backwards`);
       start = lo;
     }
-    this.records = records.slice();
+    // A fresh literal for an empty log: a slice of the disk's frozen empty array would be holey, and a
+    // log stays of the elements kind it starts with through every push.
+    this.records = n === 0 ? [] : records.slice();
     // An epoch a leader began but wrote nothing in still counts for the walk.
     const leo = this.logEndOffset;
     for (const entry of checkpoint) {

@@ -44,6 +44,8 @@ const OP_REPLACE = 3;
 
 const EMPTY: readonly unknown[] = Object.freeze([]);
 const NO_ENTRIES: unknown[] = [];
+/** The receiver of concat calls: concat never changes it. */
+const EMPTY_MUTABLE: unknown[] = [];
 
 /** A pending operation: its event carries it in `ref`, and both are reused together (see spare()). */
 class DiskOp {
@@ -93,18 +95,46 @@ class PageCache {
   }
 
   /**
-   * The first `n` entries (n ≤ length) as a new array. Built by pushing, not by filling a
-   * preallocated one: that would be a holey array, and a log recovered from it would stay one.
+   * The first `n` entries (n ≤ length) as one array, by `concat`: one copy of exact size, packed
+   * when the pieces are (a log's are: a holey log would stay holey through every later append).
+   * The result may be a stored segment itself (one piece, taken whole): like every segment, it is
+   * never changed, and readers get it as read-only.
    */
   prefix(n: number): unknown[] {
-    const out: unknown[] = [];
+    const pieces: unknown[][] = [];
+    let have = 0;
     for (const segment of this.segments) {
-      const take = Math.min(segment.length, n - out.length);
-      for (let j = 0; j < take; j++) out.push(segment[j]);
-      if (out.length === n) break;
+      if (have === n) break;
+      const take = Math.min(segment.length, n - have);
+      pieces.push(take === segment.length ? segment : segment.slice(0, take));
+      have += take;
     }
-    return out;
+    return concatAll(pieces);
   }
+
+  /**
+   * All entries as one array, which then becomes the cache's only segment: a restart reads a whole
+   * log, and the next restart's read then copies one array and the few writes since, not the
+   * thousands of pieces the writes left.
+   */
+  flatten(): unknown[] {
+    const all = this.prefix(this.length);
+    if (this.segments.length > 1) this.segments = [all];
+    return all;
+  }
+}
+
+/** Arguments a single concat call is given at most (each takes a stack slot). */
+const CONCAT_CHUNK = 4096;
+
+/** The pieces' entries in order, in a new array unless there is exactly one piece. */
+function concatAll(pieces: unknown[][]): unknown[] {
+  if (pieces.length === 0) return [];
+  if (pieces.length === 1) return pieces[0]!;
+  if (pieces.length <= CONCAT_CHUNK) return EMPTY_MUTABLE.concat(...pieces);
+  const chunks: unknown[][] = [];
+  for (let i = 0; i < pieces.length; i += CONCAT_CHUNK) chunks.push(EMPTY_MUTABLE.concat(...pieces.slice(i, i + CONCAT_CHUNK)));
+  return EMPTY_MUTABLE.concat(...chunks);
 }
 
 class DiskFile {
@@ -174,7 +204,7 @@ export class NodeDisk implements Disk {
     // A snapshot: repeated reads are free and a reader's copy never changes under it. Not frozen:
     // V8 copies and iterates frozen arrays several times slower, and recovery reads whole logs
     // (the readonly type keeps readers from writing to it).
-    f.snapshot ??= f.cache.prefix(f.cache.length);
+    f.snapshot ??= f.cache.flatten();
     return f.snapshot;
   }
 

@@ -1,11 +1,14 @@
 // ReplicaLog.load, the restart path: it must rebuild exactly the epoch cache that record-by-record
 // appends build, keep a checkpointed empty epoch at the log end, refuse a log that cannot have come
 // from append(), and never share its array with the disk snapshot it loaded from.
+import { setFlagsFromString } from 'node:v8';
 import { describe, expect, test } from 'vitest';
 import type { Env } from '../../sim/env.js';
 import { ReplicaLog, type EpochEntry } from '../../models/log.js';
 import type { LogRecord } from '../../models/records.js';
 import { batchOf, recordOf } from './records.js';
+import { parseScenario } from '../../scenario/schema.js';
+import { simulate } from '../../scenario/run.js';
 
 const env = {
   assert(condition: boolean, message: string): void {
@@ -75,5 +78,38 @@ describe('ReplicaLog.load', () => {
   test('refuses to load over records already there', () => {
     const log = appended(records([0]));
     expect(() => log.load(records([0]), [])).toThrow(/non-empty log/);
+  });
+});
+
+// Holey arrays cost a hole check on every read and stay holey through every push, so a log that
+// starts holey (a slice of the disk's frozen empty array did) or is recovered from holey pieces (the
+// leader's new Array(count)) stays slower for the whole run. V8's own predicate says which it is.
+describe('packed arrays', () => {
+  setFlagsFromString('--allow-natives-syntax');
+  // The intrinsic compiles only with the flag set first.
+  const holey = new Function('a', 'return %HasHoleyElements(a)') as (a: readonly unknown[]) => boolean;
+
+  test('a log loaded from an empty file is packed, and so is one loaded from packed records', () => {
+    expect(holey(new Array(3))).toBe(true); // the predicate works
+    const empty = new ReplicaLog(env, 0);
+    empty.load(Object.freeze([]) as readonly LogRecord[], []);
+    empty.append(records([0]));
+    expect(holey(empty.records)).toBe(false);
+    const loaded = new ReplicaLog(env, 0);
+    loaded.load(records([0, 0, 1]), []);
+    expect(holey(loaded.records)).toBe(false);
+  });
+
+  test('what a run writes to its logs, and a restart reads back, is packed', () => {
+    const scenario = parseScenario({
+      durationMs: 8000, producers: [{ messagesPerSec: 500 }],
+      faults: { mode: 'script', steps: [{ atMs: 3000, fault: 'crash', node: 'b1' }, { atMs: 4000, fault: 'restart', node: 'b1' }] },
+    }, 'packed');
+    const { world } = simulate(scenario, 1);
+    for (const broker of ['b1', 'b2', 'b3']) {
+      const entries = world.diskEntries(broker, 'log-0');
+      expect(entries.length).toBeGreaterThan(1000);
+      expect(holey(entries)).toBe(false);
+    }
   });
 });
