@@ -22,7 +22,8 @@ const METADATA_RETRY_US = 500_000;
 
 interface Batch {
   readonly partition: number;
-  readonly values: Value[];
+  /** Grows while the batch is open; replaced by an exact-size copy when it closes (see closeBatch). */
+  values: Value[];
   readonly createdUs: number;
   /** Sequence of the first record once assigned (idempotence), else -1. */
   baseSequence: number;
@@ -135,8 +136,13 @@ export class Producer implements Actor {
 
   private closeBatch(partition: number): void {
     const queue = this.queues[partition]!;
-    if (queue.open === null) return;
-    queue.ready.push(queue.open);
+    const batch = queue.open;
+    if (batch === null) return;
+    // Pushing grew the array to 17 slots or more; a closed batch may wait a long time (a partition
+    // without a leader keeps thousands), and its values travel on in produce requests: keep only
+    // what it holds.
+    batch.values = batch.values.slice();
+    queue.ready.push(batch);
     queue.open = null;
     this.drain(partition);
   }
