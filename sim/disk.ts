@@ -44,8 +44,6 @@ const OP_REPLACE = 3;
 
 const EMPTY: readonly unknown[] = Object.freeze([]);
 const NO_ENTRIES: unknown[] = [];
-/** The receiver of concat calls: concat never changes it. */
-const EMPTY_MUTABLE: unknown[] = [];
 
 /** A pending operation: its event carries it in `ref`, and both are reused together (see spare()). */
 class DiskOp {
@@ -58,83 +56,41 @@ class DiskOp {
 }
 
 /**
- * A file's page cache: the entry arrays as its writes brought them, never changed once stored (a
- * cut replaces the last one by a shorter copy), so an append costs one push whatever its size.
- * A log file gets tens of thousands of entries a run, and pushing each one into a flat array made
- * V8 regrow that array over and over; it is flattened only when read, which recovery does once.
+ * A file's page cache: one flat array the writes push their entries into. A log file gets tens of
+ * thousands of entries a run, and V8 regrows the array as it does (past 16,000 entries in its
+ * large-object space, where the collector never copies it). Keeping each write's entries as an
+ * array of their own instead (as this once did, to make an append one push) made every write leave
+ * an array that lives as long as the file: the young-generation collector copied each of them
+ * twice, about 30 % of all it copied in a standard run.
  */
 class PageCache {
-  private segments: unknown[][] = [];
-  /** Entries in all segments. */
-  length = 0;
+  private entries: unknown[] = [];
 
-  /** Adds entries the cache now owns (nobody changes the array afterwards). */
-  append(entries: unknown[]): void {
-    if (entries.length === 0) return;
-    this.segments.push(entries);
-    this.length += entries.length;
+  /** Entries in the file. */
+  get length(): number {
+    return this.entries.length;
+  }
+
+  append(entries: readonly unknown[]): void {
+    const all = this.entries;
+    for (let i = 0; i < entries.length; i++) all.push(entries[i]);
   }
 
   /** Keeps the first `n` entries (n ≤ length). */
   truncate(n: number): void {
-    const segments = this.segments;
-    while (segments.length > 0 && this.length - segments[segments.length - 1]!.length >= n) {
-      this.length -= segments.pop()!.length;
-    }
-    if (this.length > n) {
-      const last = segments[segments.length - 1]!;
-      segments[segments.length - 1] = last.slice(0, last.length - (this.length - n));
-      this.length = n;
-    }
+    this.entries.length = n;
   }
 
-  /** Holds exactly `entries` (which it now owns). */
+  /** Holds exactly `entries` (which it now owns: nobody else keeps or changes that array). */
   reset(entries: unknown[]): void {
-    this.segments = entries.length > 0 ? [entries] : [];
-    this.length = entries.length;
+    // A fresh literal for an empty file: an array shrunk to nothing may have a holey kind.
+    this.entries = entries.length > 0 ? entries : [];
   }
 
-  /**
-   * The first `n` entries (n ≤ length) as one array, by `concat`: one copy of exact size, packed
-   * when the pieces are (a log's are: a holey log would stay holey through every later append).
-   * The result may be a stored segment itself (one piece, taken whole): like every segment, it is
-   * never changed, and readers get it as read-only.
-   */
+  /** The first `n` entries (n ≤ length) as a new array (a packed one: the cache's entries are). */
   prefix(n: number): unknown[] {
-    const pieces: unknown[][] = [];
-    let have = 0;
-    for (const segment of this.segments) {
-      if (have === n) break;
-      const take = Math.min(segment.length, n - have);
-      pieces.push(take === segment.length ? segment : segment.slice(0, take));
-      have += take;
-    }
-    return concatAll(pieces);
+    return this.entries.slice(0, n);
   }
-
-  /**
-   * All entries as one array, which then becomes the cache's only segment: a restart reads a whole
-   * log, and the next restart's read then copies one array and the few writes since, not the
-   * thousands of pieces the writes left.
-   */
-  flatten(): unknown[] {
-    const all = this.prefix(this.length);
-    if (this.segments.length > 1) this.segments = [all];
-    return all;
-  }
-}
-
-/** Arguments a single concat call is given at most (each takes a stack slot). */
-const CONCAT_CHUNK = 4096;
-
-/** The pieces' entries in order, in a new array unless there is exactly one piece. */
-function concatAll(pieces: unknown[][]): unknown[] {
-  if (pieces.length === 0) return [];
-  if (pieces.length === 1) return pieces[0]!;
-  if (pieces.length <= CONCAT_CHUNK) return EMPTY_MUTABLE.concat(...pieces);
-  const chunks: unknown[][] = [];
-  for (let i = 0; i < pieces.length; i += CONCAT_CHUNK) chunks.push(EMPTY_MUTABLE.concat(...pieces.slice(i, i + CONCAT_CHUNK)));
-  return EMPTY_MUTABLE.concat(...chunks);
 }
 
 class DiskFile {
@@ -204,7 +160,7 @@ export class NodeDisk implements Disk {
     // A snapshot: repeated reads are free and a reader's copy never changes under it. Not frozen:
     // V8 copies and iterates frozen arrays several times slower, and recovery reads whole logs
     // (the readonly type keeps readers from writing to it).
-    f.snapshot ??= f.cache.flatten();
+    f.snapshot ??= f.cache.prefix(f.cache.length);
     return f.snapshot;
   }
 
@@ -261,7 +217,7 @@ export class NodeDisk implements Disk {
 
   private applyAppend(name: string, entries: unknown[], bytes: number): void {
     const f = this.open(name);
-    f.cache.append(entries); // the operation's own copy: the cache keeps it as it is
+    f.cache.append(entries);
     f.snapshot = null;
     this.markDirty(f);
     const tr = this.trace;

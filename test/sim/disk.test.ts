@@ -230,8 +230,8 @@ describe('disk', () => {
     expect(disk(w).read('log')).toEqual(['c1', 'c2', 'c3', 'p1', 'p2', 'r1', 'r2']);
   });
 
-  // The page cache keeps each write's entries as one piece and cuts pieces on truncation: whatever
-  // the mix of writes, cuts and replaces, a read must see exactly what a flat array would hold.
+  // Whatever the mix of writes, cuts and replaces, and whenever reads come, a read must see exactly
+  // what a flat file would hold, and keep seeing it (a snapshot) while later writes change the file.
   test.prop([fc.array(fc.oneof(
     fc.record({ op: fc.constant('append' as const), n: fc.integer({ min: 0, max: 5 }) }),
     fc.record({ op: fc.constant('truncate' as const), to: fc.integer({ min: 0, max: 30 }) }),
@@ -241,8 +241,7 @@ describe('disk', () => {
     const model: number[] = [];
     const seen: [number[], number[]][] = [];
     let next = 0;
-    // A read flattens the cache into one piece, which later writes add to: reads come after some
-    // operations only, so pieces pile up between them as they do between a broker's restarts.
+    // Reads come after some operations only, as a broker's restarts come now and then.
     const look = (d: Disk, i: number): void => {
       if (readAfter[i] === true || i === ops.length - 1) seen.push([d.read('log') as number[], model.slice()]);
     };
@@ -271,8 +270,7 @@ describe('disk', () => {
     expect(seen.length).toBe(ops.filter((_, i) => readAfter[i] === true || i === ops.length - 1).length);
   });
 
-  it('a read of a file written in more pieces than one concat call takes sees them all, in order', () => {
-    // 10,000 one-entry appends: the flatten concatenates them in chunks (a call's arguments are bounded).
+  it('a file written in 10,000 appends reads back whole and in order, and after a cut and an append', () => {
     const w = world(10_000);
     w.runUntil(1_000_000);
     const all = Array.from({ length: 10_000 }, (_, i) => i + 1);
