@@ -2,8 +2,9 @@
 // per-value operations (send-invoke, send-ok, send-fail, send-info, process) are only numbers and
 // two interned strings, so they are stored as such: a run of 60,000 sends would otherwise keep about
 // 180,000 small objects alive for the checkers, and V8's young-generation collector copied each of
-// them twice while the simulation ran. The other kinds (poll, assign, commits, hw-advance, crash) are
-// rare and keep their objects.
+// them twice while the simulation ran. So are hw-advances, a leader's about every batch, whose
+// committed records go to two columns of their own. The other kinds (poll, assign, commits, crash)
+// are rarer and keep their objects.
 //
 // Checkers read rows through the accessors (kind(i), value(i), …) without building objects; at(i),
 // iteration and toArray() give HistoryOp objects for everything else (output, tests, small tools).
@@ -30,18 +31,22 @@ const K_HW_ADVANCE = 9;
 const KIND_CODE: ReadonlyMap<HistoryKind, number> = new Map(KINDS.map((k, i) => [k, i]));
 
 const INITIAL_ROWS = 4096;
+const INITIAL_HW_RECORDS = 4096;
 
 /** Rows a capacity hint reserves at most (the columns take 35 bytes a row). */
 const MAX_RESERVED_ROWS = 1 << 20;
 
 export interface HistoryOptions {
-  /** Operations given to record() that this history does not keep (e.g. internal partitions). */
-  readonly skip?: (op: HistoryOp) => boolean;
   /**
    * Rows the run is expected to record: the columns start that large (up to 2^20 rows) rather than
    * growing by copying. Pages the run never writes cost no memory (the allocator maps them lazily).
    */
   readonly expectedRows?: number;
+  /**
+   * Partitions from this one on are internal (the offsets partition): their hw-advances are not
+   * kept, as they are data no checker judges.
+   */
+  readonly internalPartitionsFrom?: number;
 }
 
 export class History implements HistoryRecorder, Iterable<HistoryOp> {
@@ -61,10 +66,17 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
   private lastProcessId = -1;
   private readonly errors: string[] = [];
   private readonly errorIds = new Map<string, number>();
-  private readonly skip: ((op: HistoryOp) => boolean) | null;
+  private readonly internalFrom: number;
+  /** An hw-advance row's records: offsets[row] is its first index here, values[row] its count. */
+  private hwOffsets = new Float64Array(INITIAL_HW_RECORDS);
+  private hwValues = new Float64Array(INITIAL_HW_RECORDS);
+  private hwRecords = 0;
+  /** objectOps() as last built, and the row count it was built at. */
+  private objectOpsCache: HistoryOp[] | null = null;
+  private objectOpsRows = -1;
 
   constructor(options: HistoryOptions = {}) {
-    this.skip = options.skip ?? null;
+    this.internalFrom = options.internalPartitionsFrom ?? Infinity;
     const expected = options.expectedRows ?? 0;
     const n = expected > INITIAL_ROWS ? Math.min(Math.ceil(expected), MAX_RESERVED_ROWS) : INITIAL_ROWS; // NaN: the default
     this.kinds = new Uint8Array(n);
@@ -95,13 +107,13 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
   // ---------------------------------------------------------------- recording
 
   record(op: HistoryOp): void {
-    if (this.skip !== null && this.skip(op)) return;
     switch (op.kind) {
       case 'send-invoke': return this.sendInvoke(op.t, op.process, op.value, op.partition);
       case 'send-ok': return this.sendOk(op.t, op.process, op.value, op.partition, op.offset);
       case 'send-fail':
       case 'send-info': return this.sendEnd(op.kind, op.t, op.process, op.value, op.partition, op.error);
       case 'process': return this.processed(op.t, op.process, op.partition, op.offset, op.value);
+      case 'hw-advance': return this.hwAdvance(op.t, op.process, op.partition, op.leaderEpoch, op.records, 0, op.records.length);
       default: {
         const code = KIND_CODE.get(op.kind);
         if (code === undefined) throw new TypeError(`unknown history operation kind '${String((op as { kind: unknown }).kind)}'`);
@@ -135,6 +147,33 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
   processed(t: Micros, process: NodeId, partition: number, offset: number, value: Value): void {
     const row = this.valueRow(K_PROCESS, t, process, value, partition); // first: it may grow the columns
     this.offsets[row] = offset;
+  }
+
+  hwAdvance(
+    t: Micros, process: NodeId, partition: number, leaderEpoch: number,
+    records: readonly { readonly offset: number; readonly value: Value }[], from: number, to: number,
+  ): void {
+    if (partition >= this.internalFrom) return;
+    const count = to - from;
+    const row = this.row(K_HW_ADVANCE, t, process);
+    this.partitions[row] = partition;
+    this.aux[row] = leaderEpoch;
+    this.offsets[row] = this.hwRecords;
+    this.values[row] = count;
+    if (this.hwRecords + count > this.hwOffsets.length) {
+      const n = Math.max(this.hwOffsets.length * 4, this.hwRecords + count);
+      this.hwOffsets = grown(this.hwOffsets, new Float64Array(n));
+      this.hwValues = grown(this.hwValues, new Float64Array(n));
+    }
+    const offsets = this.hwOffsets;
+    const values = this.hwValues;
+    let k = this.hwRecords;
+    for (let i = from; i < to; i++, k++) {
+      const record = records[i]!;
+      offsets[k] = record.offset;
+      values[k] = record.value;
+    }
+    this.hwRecords = k;
   }
 
   /** A new row of a column kind, with its value and partition. */
@@ -218,7 +257,28 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
    * order, as recorded (a poll's records may carry more fields than PolledRecord's).
    */
   objectOps(): readonly HistoryOp[] {
-    return this.objects;
+    if (this.objectOpsCache !== null && this.objectOpsRows === this.rows) return this.objectOpsCache;
+    const ops: HistoryOp[] = [];
+    const kinds = this.kinds;
+    for (let i = 0; i < this.rows; i++) {
+      const code = kinds[i] as number;
+      if (code === K_HW_ADVANCE) ops.push(this.hwAdvanceAt(i));
+      else if (code >= FIRST_OBJECT_KIND) ops.push(this.objects[this.aux[i] as number] as HistoryOp);
+    }
+    this.objectOpsCache = ops;
+    this.objectOpsRows = this.rows;
+    return ops;
+  }
+
+  private hwAdvanceAt(i: number): HistoryOp {
+    const start = this.offsets[i] as number;
+    const end = start + (this.values[i] as number);
+    const records: { offset: number; value: Value }[] = [];
+    for (let k = start; k < end; k++) records.push({ offset: this.hwOffsets[k] as number, value: this.hwValues[k] as number });
+    return {
+      kind: 'hw-advance', t: this.time(i), process: this.process(i), partition: this.partitions[i] as number,
+      leaderEpoch: this.aux[i] as number, records,
+    };
   }
 
   /**
@@ -233,10 +293,7 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
       const op = this.objects[this.aux[i] as number] as Extract<HistoryOp, { kind: 'poll' }>;
       return { kind: 'poll', t: op.t, process: op.process, records: op.records.map(({ partition, offset, value }) => ({ partition, offset, value })) };
     }
-    if (code === K_HW_ADVANCE) {
-      const op = this.objects[this.aux[i] as number] as Extract<HistoryOp, { kind: 'hw-advance' }>;
-      return { ...op, records: op.records.map(({ offset, value }) => ({ offset, value })) };
-    }
+    if (code === K_HW_ADVANCE) return this.hwAdvanceAt(i);
     if (code >= FIRST_OBJECT_KIND) return this.objects[this.aux[i] as number] as HistoryOp;
     const t = this.time(i);
     const process = this.process(i);

@@ -57,6 +57,8 @@ export interface HistoryRecorder {
   sendEnd(kind: 'send-fail' | 'send-info', t: Micros, process: NodeId, value: Value, partition: number, error: string): void;
   /** = record({ kind: 'process', t, process, partition, offset, value }) */
   processed(t: Micros, process: NodeId, partition: number, offset: number, value: Value): void;
+  /** = record({ kind: 'hw-advance', t, process, partition, leaderEpoch, records: records.slice(from, to) }) */
+  hwAdvance(t: Micros, process: NodeId, partition: number, leaderEpoch: number, records: readonly { readonly offset: number; readonly value: Value }[], from: number, to: number): void;
 }
 
 /** One replica's state at the end of a run, read from the broker that hosts it. */

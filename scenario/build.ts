@@ -119,7 +119,7 @@ export function buildRun(s: Scenario, seed: number, options: BuildOptions = {}):
   const valuesSent = s.producers.reduce((sum, p) => sum + p.messagesPerSec * p.count, 0) * s.durationMs / 1000;
   const groups = new Set(s.consumers.map((c) => c.group)).size;
   const history = new History({
-    skip: (op) => op.kind === 'hw-advance' && op.partition >= layout.dataPartitions,
+    internalPartitionsFrom: layout.dataPartitions,
     expectedRows: valuesSent * (2 + groups) * 1.1,
   });
   const config = brokerConfig(s);

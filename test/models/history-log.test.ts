@@ -41,6 +41,28 @@ describe('History (the columnar history)', () => {
     expect(() => history.at(OPS.length)).toThrow(RangeError);
   });
 
+  it('stores hw-advances in columns: the method takes a slice of the log, and objectOps() keeps the order of all object kinds', () => {
+    const log = [10, 11, 12, 13, 14].map((value, offset) => ({ offset, value, partition: 0, extra: true }));
+    const history = new History();
+    history.hwAdvance(5, 'b1', 0, 2, log, 1, 3);
+    history.record({ kind: 'crash', t: 6, process: 'b2', power: false });
+    history.hwAdvance(7, 'b1', 0, 3, log, 3, 3);
+    // More committed records than the columns start with: they grow.
+    const many = Array.from({ length: 10_000 }, (_, offset) => ({ offset, value: 1_000_000 + offset }));
+    history.hwAdvance(8, 'b3', 1, 4, many, 0, many.length);
+    const expected: HistoryOp[] = [
+      { kind: 'hw-advance', t: 5, process: 'b1', partition: 0, leaderEpoch: 2, records: [{ offset: 1, value: 11 }, { offset: 2, value: 12 }] },
+      { kind: 'crash', t: 6, process: 'b2', power: false },
+      { kind: 'hw-advance', t: 7, process: 'b1', partition: 0, leaderEpoch: 3, records: [] },
+      { kind: 'hw-advance', t: 8, process: 'b3', partition: 1, leaderEpoch: 4, records: many },
+    ];
+    expect(history.toArray()).toEqual(expected);
+    expect(history.objectOps()).toEqual(expected);
+    expect(history.objectOps()).toBe(history.objectOps()); // built once while nothing is added
+    history.record({ kind: 'crash', t: 9, process: 'b1', power: true });
+    expect(history.objectOps()).toHaveLength(5);
+  });
+
   it('the per-value methods record what record() would', () => {
     const viaMethods = new History();
     viaMethods.sendInvoke(10, 'p1', 5, 0);
@@ -85,10 +107,11 @@ describe('History (the columnar history)', () => {
     expect(history.objectOps()[0]).toMatchObject({ records: [logRecord] });
   });
 
-  it('skips what its skip option rejects, and refuses unknown kinds', () => {
-    const history = new History({ skip: (op) => op.kind === 'hw-advance' && op.partition >= 1 });
+  it('keeps no hw-advance of an internal partition, and refuses unknown kinds', () => {
+    const history = new History({ internalPartitionsFrom: 1 });
     history.record({ kind: 'hw-advance', t: 1, process: 'b1', partition: 1, leaderEpoch: 0, records: [] });
     history.record({ kind: 'hw-advance', t: 2, process: 'b1', partition: 0, leaderEpoch: 0, records: [] });
+    history.hwAdvance(3, 'b1', 1, 0, [{ offset: 0, value: 5 }], 0, 1);
     expect(history.toArray().map((op) => op.t)).toEqual([2]);
     expect(() => history.record({ kind: 'nonsense', t: 3, process: 'x' } as unknown as HistoryOp)).toThrow(/unknown history operation kind 'nonsense'/);
   });
