@@ -149,7 +149,7 @@ export class Consumer implements Actor {
     if (records.length === 0 || assignment === null) return;
     this.collecting = -1;
     this.env.cancelTimer(this.pollTimer);
-    this.history.record({ kind: 'poll', t: this.env.now(), process: this.env.node, records });
+    this.history.poll(this.env.now(), this.env.node, records);
     const batch: Batch = { records, generation: assignment.generation, memberId: assignment.memberId, offsets: this.fetcher.positions() };
     this.app = 'processing';
     this.maxPollTimer = this.env.setTimer(this.config.maxPollIntervalUs, () => this.onMaxPollIntervalExceeded());

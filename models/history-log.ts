@@ -2,14 +2,14 @@
 // per-value operations (send-invoke, send-ok, send-fail, send-info, process) are only numbers and
 // two interned strings, so they are stored as such: a run of 60,000 sends would otherwise keep about
 // 180,000 small objects alive for the checkers, and V8's young-generation collector copied each of
-// them twice while the simulation ran. So are hw-advances, a leader's about every batch, whose
-// committed records go to two columns of their own. The other kinds (poll, assign, commits, crash)
-// are rarer and keep their objects.
+// them twice while the simulation ran. So are polls and hw-advances (a consumer's and a leader's
+// about every batch), whose records go to columns of their own. The other kinds (assign, commits,
+// crash) are rare and keep their objects.
 //
 // Checkers read rows through the accessors (kind(i), value(i), …) without building objects; at(i),
 // iteration and toArray() give HistoryOp objects for everything else (output, tests, small tools).
 import type { Micros, NodeId } from '../sim/env.js';
-import type { HistoryKind, HistoryOp, HistoryRecorder, Value } from './history.js';
+import type { HistoryKind, HistoryOp, HistoryRecorder, PolledRecord, Value } from './history.js';
 
 type ColumnKind = 'send-invoke' | 'send-ok' | 'send-fail' | 'send-info' | 'process';
 type ObjectOp = Exclude<HistoryOp, { kind: ColumnKind }>;
@@ -24,14 +24,14 @@ const K_SEND_OK = 1;
 const K_SEND_FAIL = 2;
 const K_SEND_INFO = 3;
 const K_PROCESS = 4;
-/** Codes from here on are stored as objects. */
+/** Codes from here on are no per-value rows: polls and hw-advances in columns, the rest as objects. */
 const FIRST_OBJECT_KIND = 5;
 const K_POLL = 5;
 const K_HW_ADVANCE = 9;
 const KIND_CODE: ReadonlyMap<HistoryKind, number> = new Map(KINDS.map((k, i) => [k, i]));
 
 const INITIAL_ROWS = 4096;
-const INITIAL_HW_RECORDS = 4096;
+const INITIAL_ROW_RECORDS = 4096;
 
 /** Rows a capacity hint reserves at most (the columns take 35 bytes a row). */
 const MAX_RESERVED_ROWS = 1 << 20;
@@ -67,10 +67,14 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
   private readonly errors: string[] = [];
   private readonly errorIds = new Map<string, number>();
   private readonly internalFrom: number;
-  /** An hw-advance row's records: offsets[row] is its first index here, values[row] its count. */
-  private hwOffsets = new Float64Array(INITIAL_HW_RECORDS);
-  private hwValues = new Float64Array(INITIAL_HW_RECORDS);
-  private hwRecords = 0;
+  /**
+   * The records of poll and hw-advance rows, one after another: offsets[row] is a row's first index
+   * here, values[row] its count (an hw-advance's records have no partition: its row's).
+   */
+  private recPartitions = new Int32Array(INITIAL_ROW_RECORDS);
+  private recOffsets = new Float64Array(INITIAL_ROW_RECORDS);
+  private recValues = new Float64Array(INITIAL_ROW_RECORDS);
+  private rowRecords = 0;
   /** objectOps() as last built, and the row count it was built at. */
   private objectOpsCache: HistoryOp[] | null = null;
   private objectOpsRows = -1;
@@ -113,6 +117,7 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
       case 'send-fail':
       case 'send-info': return this.sendEnd(op.kind, op.t, op.process, op.value, op.partition, op.error);
       case 'process': return this.processed(op.t, op.process, op.partition, op.offset, op.value);
+      case 'poll': return this.poll(op.t, op.process, op.records);
       case 'hw-advance': return this.hwAdvance(op.t, op.process, op.partition, op.leaderEpoch, op.records, 0, op.records.length);
       default: {
         const code = KIND_CODE.get(op.kind);
@@ -149,31 +154,52 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
     this.offsets[row] = offset;
   }
 
+  poll(t: Micros, process: NodeId, records: readonly PolledRecord[]): void {
+    const row = this.row(K_POLL, t, process);
+    const count = records.length;
+    let k = this.reserveRecords(row, count);
+    const partitions = this.recPartitions;
+    const offsets = this.recOffsets;
+    const values = this.recValues;
+    for (let i = 0; i < count; i++, k++) {
+      const record = records[i]!;
+      partitions[k] = record.partition;
+      offsets[k] = record.offset;
+      values[k] = record.value;
+    }
+  }
+
   hwAdvance(
     t: Micros, process: NodeId, partition: number, leaderEpoch: number,
     records: readonly { readonly offset: number; readonly value: Value }[], from: number, to: number,
   ): void {
     if (partition >= this.internalFrom) return;
-    const count = to - from;
     const row = this.row(K_HW_ADVANCE, t, process);
     this.partitions[row] = partition;
     this.aux[row] = leaderEpoch;
-    this.offsets[row] = this.hwRecords;
-    this.values[row] = count;
-    if (this.hwRecords + count > this.hwOffsets.length) {
-      const n = Math.max(this.hwOffsets.length * 4, this.hwRecords + count);
-      this.hwOffsets = grown(this.hwOffsets, new Float64Array(n));
-      this.hwValues = grown(this.hwValues, new Float64Array(n));
-    }
-    const offsets = this.hwOffsets;
-    const values = this.hwValues;
-    let k = this.hwRecords;
+    let k = this.reserveRecords(row, to - from);
+    const offsets = this.recOffsets;
+    const values = this.recValues;
     for (let i = from; i < to; i++, k++) {
       const record = records[i]!;
       offsets[k] = record.offset;
       values[k] = record.value;
     }
-    this.hwRecords = k;
+  }
+
+  /** Room for a row's `count` records in the record columns; the index of the first. */
+  private reserveRecords(row: number, count: number): number {
+    const start = this.rowRecords;
+    if (start + count > this.recOffsets.length) {
+      const n = Math.max(this.recOffsets.length * 4, start + count);
+      this.recPartitions = grown(this.recPartitions, new Int32Array(n));
+      this.recOffsets = grown(this.recOffsets, new Float64Array(n));
+      this.recValues = grown(this.recValues, new Float64Array(n));
+    }
+    this.offsets[row] = start;
+    this.values[row] = count;
+    this.rowRecords = start + count;
+    return start;
   }
 
   /** A new row of a column kind, with its value and partition. */
@@ -253,8 +279,8 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
   }
 
   /**
-   * The operations of the kinds kept as objects (poll, assign, commits, hw-advance, crash), in
-   * order, as recorded (a poll's records may carry more fields than PolledRecord's).
+   * The operations of the kinds that are not per-value rows (poll, assign, commits, hw-advance,
+   * crash), in order, as at(i) gives them. Built on first use, and again after new rows.
    */
   objectOps(): readonly HistoryOp[] {
     if (this.objectOpsCache !== null && this.objectOpsRows === this.rows) return this.objectOpsCache;
@@ -263,6 +289,7 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
     for (let i = 0; i < this.rows; i++) {
       const code = kinds[i] as number;
       if (code === K_HW_ADVANCE) ops.push(this.hwAdvanceAt(i));
+      else if (code === K_POLL) ops.push(this.pollAt(i));
       else if (code >= FIRST_OBJECT_KIND) ops.push(this.objects[this.aux[i] as number] as HistoryOp);
     }
     this.objectOpsCache = ops;
@@ -270,11 +297,21 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
     return ops;
   }
 
+  private pollAt(i: number): HistoryOp {
+    const start = this.offsets[i] as number;
+    const end = start + (this.values[i] as number);
+    const records: PolledRecord[] = [];
+    for (let k = start; k < end; k++) {
+      records.push({ partition: this.recPartitions[k] as number, offset: this.recOffsets[k] as number, value: this.recValues[k] as number });
+    }
+    return { kind: 'poll', t: this.time(i), process: this.process(i), records };
+  }
+
   private hwAdvanceAt(i: number): HistoryOp {
     const start = this.offsets[i] as number;
     const end = start + (this.values[i] as number);
     const records: { offset: number; value: Value }[] = [];
-    for (let k = start; k < end; k++) records.push({ offset: this.hwOffsets[k] as number, value: this.hwValues[k] as number });
+    for (let k = start; k < end; k++) records.push({ offset: this.recOffsets[k] as number, value: this.recValues[k] as number });
     return {
       kind: 'hw-advance', t: this.time(i), process: this.process(i), partition: this.partitions[i] as number,
       leaderEpoch: this.aux[i] as number, records,
@@ -282,17 +319,13 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
   }
 
   /**
-   * Row i as an operation object: a new object for the column kinds; for the others the object
-   * recorded, except that the records of a poll and of an hw-advance are given with just the fields
-   * their types name (consumers and leaders record the log's own records, which carry more).
+   * Row i as an operation object: a new object for the kinds stored in columns (a poll's and an
+   * hw-advance's records with just the fields their types name); the object recorded for the others.
    */
   at(i: number): HistoryOp {
     if (!(i >= 0 && i < this.rows)) throw new RangeError(`history row ${i} out of range [0, ${this.rows})`);
     const code = this.kinds[i] as number;
-    if (code === K_POLL) {
-      const op = this.objects[this.aux[i] as number] as Extract<HistoryOp, { kind: 'poll' }>;
-      return { kind: 'poll', t: op.t, process: op.process, records: op.records.map(({ partition, offset, value }) => ({ partition, offset, value })) };
-    }
+    if (code === K_POLL) return this.pollAt(i);
     if (code === K_HW_ADVANCE) return this.hwAdvanceAt(i);
     if (code >= FIRST_OBJECT_KIND) return this.objects[this.aux[i] as number] as HistoryOp;
     const t = this.time(i);

@@ -57,6 +57,8 @@ export interface HistoryRecorder {
   sendEnd(kind: 'send-fail' | 'send-info', t: Micros, process: NodeId, value: Value, partition: number, error: string): void;
   /** = record({ kind: 'process', t, process, partition, offset, value }) */
   processed(t: Micros, process: NodeId, partition: number, offset: number, value: Value): void;
+  /** = record({ kind: 'poll', t, process, records }) (only the records' partition, offset and value are kept) */
+  poll(t: Micros, process: NodeId, records: readonly PolledRecord[]): void;
   /** = record({ kind: 'hw-advance', t, process, partition, leaderEpoch, records: records.slice(from, to) }) */
   hwAdvance(t: Micros, process: NodeId, partition: number, leaderEpoch: number, records: readonly { readonly offset: number; readonly value: Value }[], from: number, to: number): void;
 }

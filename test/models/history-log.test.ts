@@ -29,7 +29,7 @@ describe('History (the columnar history)', () => {
     expect(history.toArray().map((op) => Object.keys(op))).toEqual(OPS.map((op) => Object.keys(op)));
   });
 
-  it('reads rows without objects, and keeps the rare kinds as the very objects recorded', () => {
+  it('reads rows without objects, and keeps the rare kinds (assign, commits, crash) as the very objects recorded', () => {
     const history = History.from(OPS);
     expect(history.kind(2)).toBe('send-ok');
     expect([history.time(2), history.process(2), history.value(2), history.partition(2), history.offset(2)]).toEqual([20, 'p1', 10_000_000, 0, 7]);
@@ -100,11 +100,19 @@ describe('History (the columnar history)', () => {
     expect(history.toArray()).toEqual(expected);
   });
 
-  it("gives a poll's records as partition, offset and value only", () => {
+  it("keeps a poll's records as partition, offset and value only, in columns", () => {
     const logRecord = { partition: 0, offset: 7, value: 10_000_000, batch: { baseOffset: 7, epoch: 2, producerId: -1, producerEpoch: -1, baseSequence: -1, lastSequence: -1, payloads: null } };
-    const history = History.from([{ kind: 'poll', t: 1, process: 'k1', records: [logRecord] }]);
-    expect(history.toArray()).toEqual([{ kind: 'poll', t: 1, process: 'k1', records: [{ partition: 0, offset: 7, value: 10_000_000 }] }]);
-    expect(history.objectOps()[0]).toMatchObject({ records: [logRecord] });
+    const polled = [logRecord, { ...logRecord, partition: 3, offset: 2_500_000_000, value: 2_500_000_001 }];
+    const history = new History();
+    history.poll(1, 'k1', polled);
+    history.poll(2, 'k2', []);
+    polled.length = 0; // the consumer's array is not kept
+    const expected = [
+      { kind: 'poll', t: 1, process: 'k1', records: [{ partition: 0, offset: 7, value: 10_000_000 }, { partition: 3, offset: 2_500_000_000, value: 2_500_000_001 }] },
+      { kind: 'poll', t: 2, process: 'k2', records: [] },
+    ];
+    expect(history.toArray()).toEqual(expected);
+    expect(history.objectOps()).toEqual(expected);
   });
 
   it('keeps no hw-advance of an internal partition, and refuses unknown kinds', () => {
