@@ -55,42 +55,99 @@ class DiskOp {
   size = 0;
 }
 
+/** Entries a page cache gathers from writes before it joins them into one array (see PageCache). */
+const CHUNK_ENTRIES = 4096;
+/** Arrays a single concat call is given at most (each takes a stack slot). */
+const CONCAT_MAX_ARGS = 4096;
+
 /**
- * A file's page cache: one flat array the writes push their entries into. A log file gets tens of
- * thousands of entries a run, and V8 regrows the array as it does (past 16,000 entries in its
- * large-object space, where the collector never copies it). Keeping each write's entries as an
- * array of their own instead (as this once did, to make an append one push) made every write leave
- * an array that lives as long as the file: the young-generation collector copied each of them
- * twice, about 30 % of all it copied in a standard run.
+ * A file's page cache. A log file gets tens of thousands of entries a run, and each way of holding
+ * them had a cost V8 made large: an array per write lives as long as the file, so the
+ * young-generation collector copied every one of them twice; one flat array regrows all run long,
+ * each time a fresh large-object allocation the OS must fault in page by page, and a push per
+ * entry. So a write's entries are kept as the write brought them (one push) only until a chunk's
+ * worth has come, and then joined by one concat into a packed array of exactly that size, which
+ * is never changed again: most writes' arrays die young, and nothing regrows.
  */
 class PageCache {
-  private entries: unknown[] = [];
-
+  /** Joined arrays, then the recent writes' arrays: none is ever changed once stored. */
+  private chunks: unknown[][] = [];
+  private recent: unknown[][] = [];
+  private recentLength = 0;
   /** Entries in the file. */
-  get length(): number {
-    return this.entries.length;
-  }
+  length = 0;
 
-  append(entries: readonly unknown[]): void {
-    const all = this.entries;
-    for (let i = 0; i < entries.length; i++) all.push(entries[i]);
+  /** Adds entries the cache now owns (nobody changes the array afterwards). */
+  append(entries: unknown[]): void {
+    const n = entries.length;
+    if (n === 0) return;
+    this.recent.push(entries);
+    this.recentLength += n;
+    this.length += n;
+    if (this.recentLength >= CHUNK_ENTRIES) {
+      this.chunks.push(concatAll(this.recent));
+      this.recent = [];
+      this.recentLength = 0;
+    }
   }
 
   /** Keeps the first `n` entries (n ≤ length). */
   truncate(n: number): void {
-    this.entries.length = n;
+    const recent = this.recent;
+    const chunks = this.chunks;
+    while (this.length > n) {
+      const fromRecent = recent.length > 0;
+      const last = fromRecent ? recent[recent.length - 1]! : chunks[chunks.length - 1]!;
+      const keep = Math.max(0, last.length - (this.length - n));
+      const cut = last.length - keep;
+      if (keep === 0) {
+        if (fromRecent) recent.pop();
+        else chunks.pop();
+      } else if (fromRecent) {
+        recent[recent.length - 1] = last.slice(0, keep);
+      } else {
+        chunks[chunks.length - 1] = last.slice(0, keep);
+      }
+      if (fromRecent) this.recentLength -= cut;
+      this.length -= cut;
+    }
   }
 
-  /** Holds exactly `entries` (which it now owns: nobody else keeps or changes that array). */
+  /** Holds exactly `entries` (which it now owns). */
   reset(entries: unknown[]): void {
-    // A fresh literal for an empty file: an array shrunk to nothing may have a holey kind.
-    this.entries = entries.length > 0 ? entries : [];
+    this.chunks = entries.length > 0 ? [entries] : [];
+    this.recent = [];
+    this.recentLength = 0;
+    this.length = entries.length;
   }
 
-  /** The first `n` entries (n ≤ length) as a new array (a packed one: the cache's entries are). */
+  /**
+   * The first `n` entries (n ≤ length) as one packed array (the pieces are packed: a holey log
+   * would stay holey through every later push). It may be a stored piece itself, never changed.
+   */
   prefix(n: number): unknown[] {
-    return this.entries.slice(0, n);
+    const pieces: unknown[][] = [];
+    let have = 0;
+    for (const list of [this.chunks, this.recent]) {
+      for (const piece of list) {
+        if (have === n) break;
+        const take = Math.min(piece.length, n - have);
+        pieces.push(take === piece.length ? piece : piece.slice(0, take));
+        have += take;
+      }
+    }
+    return concatAll(pieces);
   }
+}
+
+/** The pieces' entries in order: one of them itself, or a new array. */
+function concatAll(pieces: readonly unknown[][]): unknown[] {
+  if (pieces.length === 0) return [];
+  if (pieces.length === 1) return pieces[0]!;
+  if (pieces.length <= CONCAT_MAX_ARGS) return pieces[0]!.concat(...pieces.slice(1));
+  const joined: unknown[][] = [];
+  for (let i = 0; i < pieces.length; i += CONCAT_MAX_ARGS) joined.push(concatAll(pieces.slice(i, i + CONCAT_MAX_ARGS)));
+  return concatAll(joined);
 }
 
 class DiskFile {

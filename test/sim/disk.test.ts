@@ -233,9 +233,10 @@ describe('disk', () => {
   // Whatever the mix of writes, cuts and replaces, and whenever reads come, a read must see exactly
   // what a flat file would hold, and keep seeing it (a snapshot) while later writes change the file.
   test.prop([fc.array(fc.oneof(
-    fc.record({ op: fc.constant('append' as const), n: fc.integer({ min: 0, max: 5 }) }),
-    fc.record({ op: fc.constant('truncate' as const), to: fc.integer({ min: 0, max: 30 }) }),
-    fc.record({ op: fc.constant('replace' as const), n: fc.integer({ min: 0, max: 4 }) }),
+    // Small writes and cuts, and large ones that cross the page cache's 4,096-entry chunks.
+    fc.record({ op: fc.constant('append' as const), n: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 500, max: 5000 })) }),
+    fc.record({ op: fc.constant('truncate' as const), to: fc.oneof(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 40_000 })) }),
+    fc.record({ op: fc.constant('replace' as const), n: fc.oneof(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 6000 })) }),
   ), { maxLength: 30 }), fc.array(fc.boolean(), { minLength: 30, maxLength: 30 })])('reads see what a flat file would hold after any appends, truncates and replaces', (ops, readAfter) => {
     const w = probeWorld(['a']);
     const model: number[] = [];
@@ -270,7 +271,7 @@ describe('disk', () => {
     expect(seen.length).toBe(ops.filter((_, i) => readAfter[i] === true || i === ops.length - 1).length);
   });
 
-  it('a file written in 10,000 appends reads back whole and in order, and after a cut and an append', () => {
+  it('a file written in 10,000 appends reads back whole and in order, and after cuts and appends', () => {
     const w = world(10_000);
     w.runUntil(1_000_000);
     const all = Array.from({ length: 10_000 }, (_, i) => i + 1);
@@ -281,5 +282,12 @@ describe('disk', () => {
     });
     w.runUntil(2_000_000);
     expect(disk(w).read('log')).toEqual([...all.slice(0, 9_990), 'x']);
+    // A cut into the second joined chunk (entries 4,096…8,191), then writes after it.
+    w.at(w.now(), () => {
+      disk(w).truncate('log', 5_000);
+      disk(w).append('log', ['y', 'z'], 10);
+    });
+    w.runUntil(3_000_000);
+    expect(disk(w).read('log')).toEqual([...all.slice(0, 5_000), 'y', 'z']);
   });
 });
