@@ -24,6 +24,8 @@ export class FollowerRole {
   private readonly timeouts: Deadlines<Pending>;
   private backoffTimer = -1;
   private stopped = false;
+  /** The fetch loop's retry, made once: a follower sends a fetch every few milliseconds. */
+  private readonly fetchFn = (): void => this.fetch();
 
   constructor(private readonly core: ReplicaCore, private readonly leader: NodeId) {
     this.requestId = firstRequestId(core.env);
@@ -137,7 +139,7 @@ export class FollowerRole {
       // Before KIP-320 fetches carried no epoch: -1 tells the leader to skip the check.
       currentLeaderEpoch: this.epochMode ? core.leaderEpoch : -1,
       maxWaitUs: config.replicaFetchWaitMaxUs, session: this.requestId + 1,
-    }, () => this.fetch(), config.replicaFetchWaitMaxUs);
+    }, this.fetchFn, config.replicaFetchWaitMaxUs);
   }
 
   onFetchResponse(resp: FetchResponse): void {
@@ -146,7 +148,7 @@ export class FollowerRole {
     this.requestId++;
     this.answered();
     if (resp.error === 'OFFSET_OUT_OF_RANGE') return this.onOutOfRange(resp.leaderLogEnd);
-    if (resp.error !== null) return this.backoff(() => this.fetch());
+    if (resp.error !== null) return this.backoff(this.fetchFn);
     const core = this.core;
     const records = resp.records;
     const first = records[0];
