@@ -13,6 +13,7 @@ import type { Deadline } from './deadlines.js';
 import { Deadlines } from './deadlines.js';
 import type { ErrorCode, InitProducerIdResponse, MetadataResponse, ProduceResponse } from './messages.js';
 import { firstRequestId } from './request-ids.js';
+import { ReadyQueue } from './ready-queue.js';
 
 /** Errors after which the batch definitely was not appended. */
 const NOT_APPENDED: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
@@ -45,7 +46,7 @@ interface Batch {
 
 interface PartitionQueue {
   open: Batch | null;
-  readonly ready: Batch[];
+  readonly ready: ReadyQueue<Batch>;
   inFlight: number;
   nextSequence: number;
   /** Drains the queue when a retry at its head has backed off long enough. */
@@ -78,7 +79,7 @@ export class Producer implements Actor {
   ) {
     this.nextRequestId = firstRequestId(env);
     // Data partitions only: the offsets partition after them is the group coordinator's.
-    this.queues = Array.from({ length: layout.dataPartitions }, () => ({ open: null, ready: [], inFlight: 0, nextSequence: 0, retryTimer: -1 }));
+    this.queues = Array.from({ length: layout.dataPartitions }, () => ({ open: null, ready: new ReadyQueue<Batch>(), inFlight: 0, nextSequence: 0, retryTimer: -1 }));
     this.requestTimeouts = new Deadlines(env, (id) => this.onResult(id, 'REQUEST_TIMED_OUT', -1));
   }
 
@@ -157,7 +158,7 @@ export class Producer implements Actor {
     if (this.config.enableIdempotence && this.producerId < 0) return;
     while (queue.inFlight < this.config.maxInFlight && queue.ready.length > 0) {
       // As Java's accumulator, only the head is looked at: a retry backing off holds back the batches behind it.
-      const head = queue.ready[0]!;
+      const head = queue.ready.at(0)!;
       if (head.retryAtUs > this.env.now()) return this.drainAt(partition, head.retryAtUs);
       const batch = queue.ready.shift()!;
       if (this.expired(batch)) { this.finish(batch, batch.lastError ?? 'DELIVERY_TIMEOUT'); continue; }
@@ -263,9 +264,9 @@ export class Producer implements Actor {
     const queue = this.queues[batch.partition]!;
     let index = 0;
     if (this.config.enableIdempotence) {
-      while (index < queue.ready.length && queue.ready[index]!.baseSequence >= 0 && queue.ready[index]!.baseSequence < batch.baseSequence) index++;
+      while (index < queue.ready.length && queue.ready.at(index)!.baseSequence >= 0 && queue.ready.at(index)!.baseSequence < batch.baseSequence) index++;
     }
-    queue.ready.splice(index, 0, batch);
+    queue.ready.insert(index, batch);
     this.drain(batch.partition);
   }
 
