@@ -75,9 +75,11 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
   private recOffsets = new Float64Array(INITIAL_ROW_RECORDS);
   private recValues = new Float64Array(INITIAL_ROW_RECORDS);
   private rowRecords = 0;
-  /** objectOps() as last built, and the row count it was built at. */
+  /** objectOps() and objectRows() as last built, and the row counts they were built at. */
   private objectOpsCache: HistoryOp[] | null = null;
   private objectOpsRows = -1;
+  private objectRowsCache: Int32Array | null = null;
+  private objectRowsAt = -1;
 
   constructor(options: HistoryOptions = {}) {
     this.internalFrom = options.internalPartitionsFrom ?? Infinity;
@@ -178,10 +180,12 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
     this.partitions[row] = partition;
     this.aux[row] = leaderEpoch;
     let k = this.reserveRecords(row, to - from);
+    const partitions = this.recPartitions;
     const offsets = this.recOffsets;
     const values = this.recValues;
     for (let i = from; i < to; i++, k++) {
       const record = records[i]!;
+      partitions[k] = partition;
       offsets[k] = record.offset;
       values[k] = record.value;
     }
@@ -278,9 +282,56 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
     return this.errors[this.aux[i] as number] as string;
   }
 
+  /** The leader epoch of an hw-advance row. */
+  leaderEpoch(i: number): number {
+    return this.aux[i] as number;
+  }
+
   /**
-   * The operations of the kinds that are not per-value rows (poll, assign, commits, hw-advance,
-   * crash), in order, as at(i) gives them. Built on first use, and again after new rows.
+   * The records of a poll or hw-advance row are those from recordsStart(i) to recordsEnd(i)
+   * (exclusive), read with recordPartition(k), recordOffset(k) and recordValue(k): no object each.
+   */
+  recordsStart(i: number): number {
+    return this.offsets[i] as number;
+  }
+
+  recordsEnd(i: number): number {
+    return (this.offsets[i] as number) + (this.values[i] as number);
+  }
+
+  recordPartition(k: number): number {
+    return this.recPartitions[k] as number;
+  }
+
+  recordOffset(k: number): number {
+    return this.recOffsets[k] as number;
+  }
+
+  recordValue(k: number): Value {
+    return this.recValues[k] as number;
+  }
+
+  /**
+   * The rows of the kinds that are not per-value rows (poll, assign, commits, hw-advance, crash), in
+   * order: what checkers walk, reading polls and hw-advances through the accessors above and the
+   * rest with at(i) (the objects recorded). Built on first use, and again after new rows.
+   */
+  objectRows(): Int32Array {
+    if (this.objectRowsCache !== null && this.objectRowsAt === this.rows) return this.objectRowsCache;
+    const kinds = this.kinds;
+    let n = 0;
+    for (let i = 0; i < this.rows; i++) if ((kinds[i] as number) >= FIRST_OBJECT_KIND) n++;
+    const rows = new Int32Array(n);
+    for (let i = 0, j = 0; i < this.rows; i++) if ((kinds[i] as number) >= FIRST_OBJECT_KIND) rows[j++] = i;
+    this.objectRowsCache = rows;
+    this.objectRowsAt = this.rows;
+    return rows;
+  }
+
+  /**
+   * The operations of objectRows() as objects, as at(i) gives them: a poll's and an hw-advance's
+   * built anew (costly for a long run's thousands: checkers read rows instead), the others as
+   * recorded. Built on first use, and again after new rows.
    */
   objectOps(): readonly HistoryOp[] {
     if (this.objectOpsCache !== null && this.objectOpsRows === this.rows) return this.objectOpsCache;

@@ -25,22 +25,26 @@ export interface PollStep {
  */
 export function forEachPollStep(history: History, visit: (step: PollStep) => void): void {
   const last = new Map<NodeId, Map<number, PolledAt>>();
-  for (const op of history.objectOps()) {
-    if (op.kind === 'assign' || op.kind === 'crash') {
-      last.delete(op.process);
+  for (const i of history.objectRows()) {
+    const kind = history.kind(i);
+    if (kind === 'assign' || kind === 'crash') {
+      last.delete(history.process(i));
       continue;
     }
-    if (op.kind !== 'poll') continue;
-    let positions = last.get(op.process);
+    if (kind !== 'poll') continue;
+    const process = history.process(i);
+    const t = history.time(i);
+    let positions = last.get(process);
     if (positions === undefined) {
       positions = new Map();
-      last.set(op.process, positions);
+      last.set(process, positions);
     }
-    for (const record of op.records) {
-      const current: PolledAt = { offset: record.offset, value: record.value, t: op.t };
-      const previous = positions.get(record.partition);
-      if (previous !== undefined) visit({ process: op.process, partition: record.partition, previous, current });
-      positions.set(record.partition, current);
+    for (let k = history.recordsStart(i), end = history.recordsEnd(i); k < end; k++) {
+      const partition = history.recordPartition(k);
+      const current: PolledAt = { offset: history.recordOffset(k), value: history.recordValue(k), t };
+      const previous = positions.get(partition);
+      if (previous !== undefined) visit({ process, partition, previous, current });
+      positions.set(partition, current);
     }
   }
 }

@@ -46,14 +46,20 @@ function abortedReads(history: History): Read[] {
     if (history.kind(i) === 'send-fail' && !failures.has(history.value(i))) failures.set(history.value(i), i);
   }
   const reads = new Map<Value, Read>();
-  for (const op of history.objectOps()) {
-    if (op.kind !== 'poll') continue;
-    for (const { partition, offset, value } of op.records) {
+  for (const i of history.objectRows()) {
+    if (history.kind(i) !== 'poll') continue;
+    for (let k = history.recordsStart(i), end = history.recordsEnd(i); k < end; k++) {
+      const value = history.recordValue(k);
       const row = failures.get(value);
       if (row === undefined) continue;
       const read = reads.get(value);
       if (read !== undefined) read.times += 1;
-      else reads.set(value, { failure: history.at(row) as SendFail, process: op.process, partition, offset, t: op.t, times: 1 });
+      else {
+        reads.set(value, {
+          failure: history.at(row) as SendFail, process: history.process(i), partition: history.recordPartition(k),
+          offset: history.recordOffset(k), t: history.time(i), times: 1,
+        });
+      }
     }
   }
   return [...reads.values()];

@@ -14,25 +14,32 @@ import { finalLogFields, labelled } from '../_internals/values.js';
 export function checkCommittedRecordLost(input: CheckInput): AnomalyReport | null {
   const cases = new CaseCollector('committed-record-lost', input.options.maxExamples);
   const judged = new Set<Value>();
-  for (const op of input.history.objectOps()) {
-    if (op.kind !== 'hw-advance') continue;
-    const log = finalLogOf(input.finalLogs, op.partition);
-    for (const { offset, value } of op.records) {
+  const history = input.history;
+  for (const i of history.objectRows()) {
+    if (history.kind(i) !== 'hw-advance') continue;
+    const partition = history.partition(i);
+    const leader = history.process(i);
+    const leaderEpoch = history.leaderEpoch(i);
+    const t = history.time(i);
+    const log = finalLogOf(input.finalLogs, partition);
+    for (let k = history.recordsStart(i), end = history.recordsEnd(i); k < end; k++) {
+      const value = history.recordValue(k);
       if (judged.has(value)) continue;
       judged.add(value);
       if (hasValue(log, value)) continue;
+      const offset = history.recordOffset(k);
       cases.add(() => ({
         summary:
-          `${valueLabel(value)} was committed at offset ${offset} of partition ${op.partition} by leader ${op.process} ` +
-          `(epoch ${op.leaderEpoch}, ${op.t}µs) but is not in the final committed log (from ${log.source ?? 'no replica'})`,
+          `${valueLabel(value)} was committed at offset ${offset} of partition ${partition} by leader ${leader} ` +
+          `(epoch ${leaderEpoch}, ${t}µs) but is not in the final committed log (from ${log.source ?? 'no replica'})`,
         ...labelled(value),
-        partition: op.partition,
+        partition,
         committedOffset: offset,
-        leader: op.process,
-        leaderEpoch: op.leaderEpoch,
-        committedAtUs: op.t,
+        leader,
+        leaderEpoch,
+        committedAtUs: t,
         ...finalLogFields(log),
-        heldBy: replicasHolding(input.final, op.partition, value),
+        heldBy: replicasHolding(input.final, partition, value),
       }));
     }
   }

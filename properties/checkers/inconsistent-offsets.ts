@@ -49,16 +49,21 @@ export function checkInconsistentOffsets(input: CheckInput): AnomalyReport | nul
 function findConflicts(history: History): Conflict[] {
   const byPartition = new Map<number, Map<number, OffsetReads>>();
   const conflicts: Conflict[] = [];
-  for (const op of history.objectOps()) {
-    if (op.kind !== 'poll') continue;
-    for (const { partition, offset, value } of op.records) {
+  for (const i of history.objectRows()) {
+    if (history.kind(i) !== 'poll') continue;
+    const process = history.process(i);
+    const t = history.time(i);
+    for (let k = history.recordsStart(i), end = history.recordsEnd(i); k < end; k++) {
+      const partition = history.recordPartition(k);
+      const offset = history.recordOffset(k);
+      const value = history.recordValue(k);
       let offsets = byPartition.get(partition);
       if (offsets === undefined) {
         offsets = new Map();
         byPartition.set(partition, offsets);
       }
       const reads = offsets.get(offset);
-      const observation = { value, process: op.process, t: op.t };
+      const observation = { value, process, t };
       if (reads === undefined) {
         offsets.set(offset, { first: observation, others: null });
       } else if (reads.first.value !== value && reads.others?.some((o) => o.value === value) !== true) {

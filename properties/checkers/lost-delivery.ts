@@ -55,8 +55,9 @@ export function checkLostDelivery(input: CheckInput): AnomalyReport | null {
 /** The last commit-ok by time (ties: the later op) per group and partition, sorted by group then partition. */
 function lastCommits(history: History): [string, [number, Commit][]][] {
   const byGroup = new Map<string, Map<number, Commit>>();
-  for (const op of history.objectOps()) {
-    if (op.kind !== 'commit-ok') continue;
+  for (const i of history.objectRows()) {
+    if (history.kind(i) !== 'commit-ok') continue;
+    const op = history.at(i) as Extract<HistoryOp, { kind: 'commit-ok' | 'commit-fail' }>;
     let commits = byGroup.get(op.group);
     if (commits === undefined) {
       commits = new Map();

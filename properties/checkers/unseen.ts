@@ -36,9 +36,12 @@ export function checkUnseen(input: CheckInput): AnomalyReport | null {
 function pollIndex(history: History): { polled: Map<number, Set<Value>>; highestPolled: Map<number, number> } {
   const polled = new Map<number, Set<Value>>();
   const highestPolled = new Map<number, number>();
-  for (const op of history.objectOps()) {
-    if (op.kind !== 'poll') continue;
-    for (const { partition, offset, value } of op.records) {
+  for (const i of history.objectRows()) {
+    if (history.kind(i) !== 'poll') continue;
+    for (let k = history.recordsStart(i), end = history.recordsEnd(i); k < end; k++) {
+      const partition = history.recordPartition(k);
+      const offset = history.recordOffset(k);
+      const value = history.recordValue(k);
       let values = polled.get(partition);
       if (values === undefined) {
         values = new Set();

@@ -63,6 +63,28 @@ describe('History (the columnar history)', () => {
     expect(history.objectOps()).toHaveLength(5);
   });
 
+  it('gives checkers the rows of polls and hw-advances and their records without objects', () => {
+    const history = new History();
+    history.sendInvoke(1, 'p1', 5, 0);
+    history.poll(2, 'k1', [{ partition: 1, offset: 4, value: 7 }, { partition: 2, offset: 9, value: 8 }]);
+    history.record({ kind: 'crash', t: 3, process: 'b2', power: false });
+    history.hwAdvance(4, 'b1', 3, 6, [{ offset: 0, value: 10 }, { offset: 1, value: 11 }], 1, 2);
+    expect([...history.objectRows()]).toEqual([1, 2, 3]);
+    const records = (i: number): number[][] => {
+      const out: number[][] = [];
+      for (let k = history.recordsStart(i); k < history.recordsEnd(i); k++) out.push([history.recordPartition(k), history.recordOffset(k), history.recordValue(k)]);
+      return out;
+    };
+    expect(records(1)).toEqual([[1, 4, 7], [2, 9, 8]]);
+    // An hw-advance's records take its row's partition.
+    expect(records(3)).toEqual([[3, 1, 11]]);
+    expect([history.kind(3), history.process(3), history.time(3), history.partition(3), history.leaderEpoch(3)]).toEqual(['hw-advance', 'b1', 4, 3, 6]);
+    expect(history.objectRows()).toBe(history.objectRows()); // built once while nothing is added
+    history.poll(5, 'k1', []);
+    expect([...history.objectRows()]).toEqual([1, 2, 3, 4]);
+    expect(history.recordsEnd(4) - history.recordsStart(4)).toBe(0);
+  });
+
   it('the per-value methods record what record() would', () => {
     const viaMethods = new History();
     viaMethods.sendInvoke(10, 'p1', 5, 0);
