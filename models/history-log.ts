@@ -69,15 +69,13 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
   private readonly internalFrom: number;
   /**
    * The records of poll and hw-advance rows, one after another: offsets[row] is a row's first index
-   * here, values[row] its count (an hw-advance's records have no partition: its row's).
+   * here, values[row] its count (an hw-advance's records carry its row's partition).
    */
   private recPartitions = new Int32Array(INITIAL_ROW_RECORDS);
   private recOffsets = new Float64Array(INITIAL_ROW_RECORDS);
   private recValues = new Float64Array(INITIAL_ROW_RECORDS);
   private rowRecords = 0;
-  /** objectOps() and objectRows() as last built, and the row counts they were built at. */
-  private objectOpsCache: HistoryOp[] | null = null;
-  private objectOpsRows = -1;
+  /** objectRows() as last built, and the row count it was built at. */
   private objectRowsCache: Int32Array | null = null;
   private objectRowsAt = -1;
 
@@ -326,26 +324,6 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
     this.objectRowsCache = rows;
     this.objectRowsAt = this.rows;
     return rows;
-  }
-
-  /**
-   * The operations of objectRows() as objects, as at(i) gives them: a poll's and an hw-advance's
-   * built anew (costly for a long run's thousands: checkers read rows instead), the others as
-   * recorded. Built on first use, and again after new rows.
-   */
-  objectOps(): readonly HistoryOp[] {
-    if (this.objectOpsCache !== null && this.objectOpsRows === this.rows) return this.objectOpsCache;
-    const ops: HistoryOp[] = [];
-    const kinds = this.kinds;
-    for (let i = 0; i < this.rows; i++) {
-      const code = kinds[i] as number;
-      if (code === K_HW_ADVANCE) ops.push(this.hwAdvanceAt(i));
-      else if (code === K_POLL) ops.push(this.pollAt(i));
-      else if (code >= FIRST_OBJECT_KIND) ops.push(this.objects[this.aux[i] as number] as HistoryOp);
-    }
-    this.objectOpsCache = ops;
-    this.objectOpsRows = this.rows;
-    return ops;
   }
 
   private pollAt(i: number): HistoryOp {

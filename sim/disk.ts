@@ -57,8 +57,6 @@ class DiskOp {
 
 /** Entries a page cache gathers from writes before it joins them into one array (see PageCache). */
 const CHUNK_ENTRIES = 4096;
-/** Arrays a single concat call is given at most (each takes a stack slot). */
-const CONCAT_MAX_ARGS = 4096;
 
 /**
  * A file's page cache. A log file gets tens of thousands of entries a run, and each way of holding
@@ -140,14 +138,15 @@ class PageCache {
   }
 }
 
-/** The pieces' entries in order: one of them itself, or a new array. */
+/**
+ * The pieces' entries in order: one of them itself, or a new array. A page cache has at most
+ * CHUNK_ENTRIES recent pieces and a chunk per CHUNK_ENTRIES entries before them, so the spread
+ * stays a few thousand arguments for any file a run can write.
+ */
 function concatAll(pieces: readonly unknown[][]): unknown[] {
   if (pieces.length === 0) return [];
   if (pieces.length === 1) return pieces[0]!;
-  if (pieces.length <= CONCAT_MAX_ARGS) return pieces[0]!.concat(...pieces.slice(1));
-  const joined: unknown[][] = [];
-  for (let i = 0; i < pieces.length; i += CONCAT_MAX_ARGS) joined.push(concatAll(pieces.slice(i, i + CONCAT_MAX_ARGS)));
-  return concatAll(joined);
+  return pieces[0]!.concat(...pieces.slice(1));
 }
 
 class DiskFile {
@@ -274,7 +273,7 @@ export class NodeDisk implements Disk {
 
   private applyAppend(name: string, entries: unknown[], bytes: number): void {
     const f = this.open(name);
-    f.cache.append(entries);
+    f.cache.append(entries); // the operation's own copy: the cache keeps it as it is
     f.snapshot = null;
     this.markDirty(f);
     const tr = this.trace;
