@@ -138,15 +138,21 @@ class PageCache {
   }
 }
 
+/** Arrays one concat call is given at most (each is an argument on the stack). */
+const CONCAT_MAX_ARGS = 4096;
+
 /**
- * The pieces' entries in order: one of them itself, or a new array. A page cache has at most
- * CHUNK_ENTRIES recent pieces and a chunk per CHUNK_ENTRIES entries before them, so the spread
- * stays a few thousand arguments for any file a run can write.
+ * The pieces' entries in order: one of them itself, or a new array. A page cache rarely has more
+ * than a few thousand pieces (up to 4,096 recent ones and a chunk per 4,096 entries), but cuts can
+ * leave short chunks behind, so more are joined in groups. Exported for its test.
  */
-function concatAll(pieces: readonly unknown[][]): unknown[] {
+export function concatAll(pieces: readonly unknown[][]): unknown[] {
   if (pieces.length === 0) return [];
   if (pieces.length === 1) return pieces[0]!;
-  return pieces[0]!.concat(...pieces.slice(1));
+  if (pieces.length <= CONCAT_MAX_ARGS) return pieces[0]!.concat(...pieces.slice(1));
+  const groups: unknown[][] = [];
+  for (let i = 0; i < pieces.length; i += CONCAT_MAX_ARGS) groups.push(concatAll(pieces.slice(i, i + CONCAT_MAX_ARGS)));
+  return concatAll(groups);
 }
 
 class DiskFile {

@@ -1,5 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
+import { concatAll } from '../../sim/disk.js';
 import type { Disk } from '../../sim/env.js';
 import type { World } from '../../sim/world.js';
 import { probe, probeWorld, type Overrides } from './helpers.js';
@@ -289,5 +290,12 @@ describe('disk', () => {
     });
     w.runUntil(3_000_000);
     expect(disk(w).read('log')).toEqual([...all.slice(0, 5_000), 'y', 'z']);
+  });
+
+  it('joins any number of pieces in order, in groups past what one call takes', () => {
+    for (const n of [0, 1, 2, 4096, 4097, 20_000]) {
+      const pieces = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? [] : [i, -i]));
+      expect(concatAll(pieces)).toEqual(pieces.flat());
+    }
   });
 });
