@@ -327,24 +327,19 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
   }
 
   private pollAt(i: number): HistoryOp {
-    const start = this.offsets[i] as number;
-    const end = start + (this.values[i] as number);
     const records: PolledRecord[] = [];
-    for (let k = start; k < end; k++) {
-      records.push({ partition: this.recPartitions[k] as number, offset: this.recOffsets[k] as number, value: this.recValues[k] as number });
+    for (let k = this.recordsStart(i), end = this.recordsEnd(i); k < end; k++) {
+      records.push({ partition: this.recordPartition(k), offset: this.recordOffset(k), value: this.recordValue(k) });
     }
     return { kind: 'poll', t: this.time(i), process: this.process(i), records };
   }
 
   private hwAdvanceAt(i: number): HistoryOp {
-    const start = this.offsets[i] as number;
-    const end = start + (this.values[i] as number);
     const records: { offset: number; value: Value }[] = [];
-    for (let k = start; k < end; k++) records.push({ offset: this.recOffsets[k] as number, value: this.recValues[k] as number });
-    return {
-      kind: 'hw-advance', t: this.time(i), process: this.process(i), partition: this.partitions[i] as number,
-      leaderEpoch: this.aux[i] as number, records,
-    };
+    for (let k = this.recordsStart(i), end = this.recordsEnd(i); k < end; k++) {
+      records.push({ offset: this.recordOffset(k), value: this.recordValue(k) });
+    }
+    return { kind: 'hw-advance', t: this.time(i), process: this.process(i), partition: this.partition(i), leaderEpoch: this.leaderEpoch(i), records };
   }
 
   /**
