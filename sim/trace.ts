@@ -17,7 +17,12 @@ const TAG_ARRAY = 6;
 /** Past this many interned strings, new ones are hashed by their chars (no unbounded growth). */
 const MAX_INTERNED = 1 << 15;
 
-const SYM_CACHE = 64;
+/**
+ * Slots of the symbol cache. A slot is chosen by a string's length and first and last chars: with
+ * 256 of them the hot vocabulary (kinds, field names, message types, file names) shares none, where
+ * 64 slots and the last char alone made 'count' and 'first' of every send-ok evict each other.
+ */
+const SYM_CACHE = 256;
 
 const floatScratch = new Float64Array(1);
 const floatWords = new Uint32Array(floatScratch.buffer);
@@ -71,7 +76,7 @@ export class TraceSink {
 
   /** Starts a model event, whose kind is any string but a kernel kind. */
   beginNamed(t: number, kind: string, node: number): void {
-    const id = this.intern(kind);
+    const id = this.symId(kind);
     if (id >= 0 && id < KERNEL_TRACE_KINDS.length) {
       throw new SimAssertionError(`trace kind '${kind}' is reserved for the kernel`, null, t);
     }
@@ -128,7 +133,8 @@ export class TraceSink {
 
   /** The interned id of `s` (-1 when the table is full), through the cache. */
   symId(s: string): number {
-    const slot = (s.length * 31 + (s.length > 0 ? s.charCodeAt(s.length - 1) : 0)) & (SYM_CACHE - 1);
+    const n = s.length;
+    const slot = (n === 0 ? 0 : n * 31 + s.charCodeAt(0) * 7 + s.charCodeAt(n - 1)) & (SYM_CACHE - 1);
     if (this.cacheKeys[slot] === s) return this.cacheIds[slot] as number;
     const id = this.intern(s);
     if (id >= 0) {
