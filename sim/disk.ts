@@ -55,84 +55,85 @@ class DiskOp {
   size = 0;
 }
 
-/** Entries in one of a page cache's arrays (see PageCache). */
+/** Entries a page cache gathers from writes before it joins them into one array (see PageCache). */
 const CHUNK_ENTRIES = 4096;
 
 /**
  * A file's page cache. A log file gets tens of thousands of entries a run, and each way of holding
  * them had a cost V8 made large: an array per write lives as long as the file, so the
  * young-generation collector copied every one of them twice; one flat array regrows all run long,
- * each time a fresh large-object allocation the OS must fault in page by page; joining the writes'
- * arrays by concat costs a symbol lookup and a call's worth per write. So entries are pushed, one
- * by one, into an open array of at most CHUNK_ENTRIES entries, which is sealed when full and never
- * changed again: writes' arrays die young, nothing regrows past a chunk, and a push is the cheapest
- * copy V8 has.
+ * each time a fresh large-object allocation the OS must fault in page by page, and a push per
+ * entry. So a write's entries are kept as the write brought them (one push) only until a chunk's
+ * worth has come, and then joined by one concat into a packed array of exactly that size, which
+ * is never changed again: most writes' arrays die young, and nothing regrows.
  */
 class PageCache {
-  /** Full arrays, in order: none is ever changed once sealed (prefix() may hand one out). */
+  /** Joined arrays, then the recent writes' arrays: none is ever changed once stored. */
   private chunks: unknown[][] = [];
-  /** The entries after the sealed chunks; never handed out (prefix() copies from it). */
-  private open: unknown[] = [];
+  private recent: unknown[][] = [];
+  private recentLength = 0;
   /** Entries in the file. */
   length = 0;
 
-  /** Adds entries (copied: the caller's array is not kept). */
-  append(entries: readonly unknown[]): void {
+  /** Adds entries the cache now owns (nobody changes the array afterwards). */
+  append(entries: unknown[]): void {
     const n = entries.length;
-    let open = this.open;
-    for (let i = 0; i < n; i++) {
-      open.push(entries[i]);
-      if (open.length >= CHUNK_ENTRIES) {
-        this.chunks.push(open);
-        open = [];
-      }
-    }
-    this.open = open;
+    if (n === 0) return;
+    this.recent.push(entries);
+    this.recentLength += n;
     this.length += n;
+    if (this.recentLength >= CHUNK_ENTRIES) {
+      this.chunks.push(concatAll(this.recent));
+      this.recent = [];
+      this.recentLength = 0;
+    }
   }
 
   /** Keeps the first `n` entries (n ≤ length). */
   truncate(n: number): void {
-    if (n >= this.length) return;
-    const sealed = this.length - this.open.length;
-    if (n >= sealed) {
-      this.open.length = n - sealed; // shrinking keeps a packed array packed
-    } else {
-      // The cut is in a sealed chunk: drop the chunks past it, and reopen a copy of its kept part.
-      const chunks = this.chunks;
-      let start = sealed;
-      let last = chunks.pop()!;
-      start -= last.length;
-      while (start > n) {
-        last = chunks.pop()!;
-        start -= last.length;
+    const recent = this.recent;
+    const chunks = this.chunks;
+    while (this.length > n) {
+      const fromRecent = recent.length > 0;
+      const last = fromRecent ? recent[recent.length - 1]! : chunks[chunks.length - 1]!;
+      const keep = Math.max(0, last.length - (this.length - n));
+      const cut = last.length - keep;
+      if (keep === 0) {
+        if (fromRecent) recent.pop();
+        else chunks.pop();
+      } else if (fromRecent) {
+        recent[recent.length - 1] = last.slice(0, keep);
+      } else {
+        chunks[chunks.length - 1] = last.slice(0, keep);
       }
-      this.open = last.slice(0, n - start);
+      if (fromRecent) this.recentLength -= cut;
+      this.length -= cut;
     }
-    this.length = n;
   }
 
-  /** Holds exactly `entries` (which it now owns and never changes). */
+  /** Holds exactly `entries` (which it now owns). */
   reset(entries: unknown[]): void {
     this.chunks = entries.length > 0 ? [entries] : [];
-    this.open = [];
+    this.recent = [];
+    this.recentLength = 0;
     this.length = entries.length;
   }
 
   /**
    * The first `n` entries (n ≤ length) as one packed array (the pieces are packed: a holey log
-   * would stay holey through every later push). It may be a sealed chunk itself, never changed.
+   * would stay holey through every later push). It may be a stored piece itself, never changed.
    */
   prefix(n: number): unknown[] {
     const pieces: unknown[][] = [];
     let have = 0;
-    for (const piece of this.chunks) {
-      if (have === n) break;
-      const take = Math.min(piece.length, n - have);
-      pieces.push(take === piece.length ? piece : piece.slice(0, take));
-      have += take;
+    for (const list of [this.chunks, this.recent]) {
+      for (const piece of list) {
+        if (have === n) break;
+        const take = Math.min(piece.length, n - have);
+        pieces.push(take === piece.length ? piece : piece.slice(0, take));
+        have += take;
+      }
     }
-    if (have < n) pieces.push(this.open.slice(0, n - have));
     return concatAll(pieces);
   }
 }
@@ -141,10 +142,9 @@ class PageCache {
 const CONCAT_MAX_ARGS = 4096;
 
 /**
- * The pieces' entries in order: one of them itself, or a new array. A page cache has a chunk per
- * 4,096 entries (a replace adopts its entries as one chunk of any size) and rarely more than a few
- * dozen, but a file can grow without bound, so past what one call takes they are joined in groups.
- * Exported for its test.
+ * The pieces' entries in order: one of them itself, or a new array. A page cache rarely has more
+ * than a few thousand pieces (up to 4,096 recent ones and a chunk per 4,096 entries), but cuts can
+ * leave short chunks behind, so more are joined in groups. Exported for its test.
  */
 export function concatAll(pieces: readonly unknown[][]): unknown[] {
   if (pieces.length === 0) return [];
@@ -200,7 +200,6 @@ export class NodeDisk implements Disk {
   ) {}
 
   append(file: string, entries: readonly unknown[], bytes: number, done?: () => void): void {
-    // Copied now: the write takes the entries as they are at the call, as write(2) takes its buffer.
     this.enqueue(OP_APPEND, file, entries.slice(), bytes, this.timing.writeUs, done);
   }
 
@@ -280,7 +279,7 @@ export class NodeDisk implements Disk {
 
   private applyAppend(name: string, entries: unknown[], bytes: number): void {
     const f = this.open(name);
-    f.cache.append(entries);
+    f.cache.append(entries); // the operation's own copy: the cache keeps it as it is
     f.snapshot = null;
     this.markDirty(f);
     const tr = this.trace;

@@ -283,7 +283,7 @@ describe('disk', () => {
     });
     w.runUntil(2_000_000);
     expect(disk(w).read('log')).toEqual([...all.slice(0, 9_990), 'x']);
-    // A cut into the second sealed chunk (entries 4,096…8,191), then writes after it.
+    // A cut into the second joined chunk (entries 4,096…8,191), then writes after it.
     w.at(w.now(), () => {
       disk(w).truncate('log', 5_000);
       disk(w).append('log', ['y', 'z'], 10);
