@@ -36,6 +36,26 @@ describe('trace hash', () => {
     expect(new Set(all).size).toBe(all.length);
   });
 
+  it("gives a symbol its interned id through the cache, also when symbols share the cache's slot", () => {
+    // Same length, first and last char: one slot of the cache, so each use evicts the other.
+    const words = ['count', 'cxunt', 'c--nt', 'first', 'count', 'c--nt', 'cxunt', 'first'];
+    const tr = new TraceSink(false);
+    const ids = words.map((w) => tr.symId(w));
+    expect(ids).toEqual(words.map((w) => tr.intern(w)));
+    expect(new Set(ids).size).toBe(4);
+    // Model event kinds take the cached path too: an event hashes as with the plain interned id.
+    const viaKinds = sink(words.map((w, i) => [i, w, i] as const)).hash();
+    const plain = new TraceSink(false);
+    for (const [i, w] of words.entries()) {
+      const id = plain.intern(w);
+      plain.events++;
+      plain.num(i);
+      plain.pair(id, 0);
+      plain.fields({ value: i }, i);
+    }
+    expect(viaKinds).toBe(plain.hash());
+  });
+
   it('keeps records only when recording, and they do not change the hash', () => {
     const world = probeWorld(['a', 'b'], { recordTrace: false });
     world.at(0, () => probe(world, 'a').env.send('b', msg(1)));
