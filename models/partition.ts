@@ -10,6 +10,7 @@ import { LeaderRole } from './leader.js';
 import type {
   AlterPartitionResponse, ConsumerFetch, EpochQuery, EpochQueryResponse, ErrorCode, FetchRequest, FetchResponse, PartitionMeta, ProduceRequest,
 } from './messages.js';
+import { finalRecordOf } from './records.js';
 import type { BrokerContext } from './replica.js';
 import { ReplicaCore } from './replica.js';
 
@@ -148,7 +149,7 @@ export class PartitionReplica {
     return {
       node: core.ctx.id, partition: core.partition, up, isLeader: core.role === 'leader', leaderEpoch: core.leaderEpoch,
       logStartOffset: 0, logEndOffset: core.log.logEndOffset, highWatermark: core.highWatermark,
-      records: core.log.records.map((r) => ({ offset: r.offset, epoch: r.batch.epoch, value: r.value })),
+      records: core.log.records.map(finalRecordOf),
     };
   }
 }

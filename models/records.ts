@@ -41,6 +41,11 @@ export function sequenceOf(record: LogRecord): number {
   return batch.producerId >= 0 ? batch.baseSequence + (record.offset - batch.baseOffset) : -1;
 }
 
+/** A record as a replica's final state gives it (ReplicaState.records): offset, epoch and value. */
+export function finalRecordOf(record: LogRecord): { offset: number; epoch: number; value: Value } {
+  return { offset: record.offset, epoch: record.batch.epoch, value: record.value };
+}
+
 /** What the group coordinator wrote in an internal record (their value is -1); undefined for data. */
 export function payloadOf(record: LogRecord): GroupLogPayload | undefined {
   const payloads = record.batch.payloads;

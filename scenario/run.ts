@@ -7,7 +7,7 @@ import { Broker } from '../models/broker.js';
 import { Controller } from '../models/controller.js';
 import type { FinalState, ReplicaState } from '../models/history.js';
 import type { History } from '../models/history-log.js';
-import type { LogRecord } from '../models/records.js';
+import { finalRecordOf, type LogRecord } from '../models/records.js';
 import type { AnomalyReport, AnomalyType } from '../properties/anomaly.js';
 import { checkRun } from '../properties/check.js';
 import type { BuildOptions, BuiltRun } from './build.js';
@@ -107,7 +107,7 @@ export function finalState(built: BuiltRun): FinalState {
       const records = world.diskEntries(broker, `log-${partition}`) as readonly LogRecord[];
       replicas.push({
         node: broker, partition, up: false, isLeader: false, leaderEpoch: -1, logStartOffset: 0,
-        logEndOffset: records.length, highWatermark: 0, records: records.map((r) => ({ offset: r.offset, epoch: r.batch.epoch, value: r.value })),
+        logEndOffset: records.length, highWatermark: 0, records: records.map(finalRecordOf),
       });
     });
   }

@@ -91,22 +91,14 @@ class PageCache {
 
   /** Keeps the first `n` entries (n ≤ length). */
   truncate(n: number): void {
-    const recent = this.recent;
-    const chunks = this.chunks;
     while (this.length > n) {
-      const fromRecent = recent.length > 0;
-      const last = fromRecent ? recent[recent.length - 1]! : chunks[chunks.length - 1]!;
-      const keep = Math.max(0, last.length - (this.length - n));
-      const cut = last.length - keep;
-      if (keep === 0) {
-        if (fromRecent) recent.pop();
-        else chunks.pop();
-      } else if (fromRecent) {
-        recent[recent.length - 1] = last.slice(0, keep);
-      } else {
-        chunks[chunks.length - 1] = last.slice(0, keep);
-      }
-      if (fromRecent) this.recentLength -= cut;
+      // The last piece: the newest recent write's, or once those are gone the last chunk.
+      const list = this.recent.length > 0 ? this.recent : this.chunks;
+      const last = list[list.length - 1]!;
+      const cut = Math.min(last.length, this.length - n);
+      if (cut === last.length) list.pop();
+      else list[list.length - 1] = last.slice(0, last.length - cut); // stored pieces are never changed
+      if (list === this.recent) this.recentLength -= cut;
       this.length -= cut;
     }
   }

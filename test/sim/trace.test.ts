@@ -37,7 +37,7 @@ describe('trace hash', () => {
   });
 
   it("gives a symbol its interned id through the cache, also when symbols share the cache's slot", () => {
-    // Same length, first and last char: one slot of the cache, so each use evicts the other.
+    // The first three share length, first and last char, so one slot of the cache: each use evicts the others.
     const words = ['count', 'cxunt', 'c--nt', 'first', 'count', 'c--nt', 'cxunt', 'first'];
     const tr = new TraceSink(false);
     const ids = words.map((w) => tr.symId(w));
