@@ -4,7 +4,7 @@
 // 180,000 small objects alive for the checkers, and V8's young-generation collector copied each of
 // them twice while the simulation ran. So are polls and hw-advances (a consumer's and a leader's
 // about every batch), whose records go to columns of their own. The other kinds (assign, commits,
-// crash) are rare and keep their objects.
+// crash, reset) are rare and keep their objects.
 //
 // Checkers read rows through the accessors (kind(i), value(i), …) without building objects; at(i),
 // iteration and toArray() give HistoryOp objects for everything else (output, tests, small tools).
@@ -17,7 +17,7 @@ type ObjectOp = Exclude<HistoryOp, { kind: ColumnKind }>;
 /** Kind codes of the kind column, in a fixed order (the index into KINDS). */
 const KINDS = [
   'send-invoke', 'send-ok', 'send-fail', 'send-info', 'process',
-  'poll', 'assign', 'commit-ok', 'commit-fail', 'hw-advance', 'crash',
+  'poll', 'assign', 'commit-ok', 'commit-fail', 'hw-advance', 'crash', 'reset',
 ] as const satisfies readonly HistoryKind[];
 const K_SEND_INVOKE = 0;
 const K_SEND_OK = 1;
@@ -310,7 +310,7 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
   }
 
   /**
-   * The rows of the kinds that are not per-value rows (poll, assign, commits, hw-advance, crash), in
+   * The rows of the kinds that are not per-value rows (poll, assign, commits, hw-advance, crash, reset), in
    * order: what checkers walk, reading polls and hw-advances through the accessors above and the
    * rest with at(i) (the objects recorded). Built on first use, and again after new rows.
    */

@@ -38,7 +38,17 @@ export type HistoryOp =
   /** A leader's high watermark passed these records (observed on the leader; replica-level fact). */
   | { readonly kind: 'hw-advance'; readonly t: Micros; readonly process: NodeId; readonly partition: number; readonly leaderEpoch: number; readonly records: readonly { readonly offset: number; readonly value: Value }[] }
   /** A process (client or broker) crashed or lost power: what it was doing is cut short. */
-  | { readonly kind: 'crash'; readonly t: Micros; readonly process: NodeId; readonly power: boolean };
+  | { readonly kind: 'crash'; readonly t: Micros; readonly process: NodeId; readonly power: boolean }
+  /**
+   * A consumer moved its position on a partition by itself, not by reading: `from` is where it was
+   * (null: it had no position), `to` where it reads next. `reason`: `no-offset` (the group had no
+   * committed offset: auto.offset.reset), `out-of-range` (the offset is outside the log:
+   * auto.offset.reset), `truncation` (KIP-320: OffsetsForLeaderEpoch showed the log diverged below
+   * the position, so the consumer moved back to the divergence point).
+   */
+  | { readonly kind: 'reset'; readonly t: Micros; readonly process: NodeId; readonly partition: number; readonly from: number | null; readonly to: number; readonly reason: ResetReason };
+
+export type ResetReason = 'no-offset' | 'out-of-range' | 'truncation';
 
 export type HistoryKind = HistoryOp['kind'];
 
