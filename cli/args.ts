@@ -30,8 +30,20 @@ export function parseShrinkRuns(text: string): number {
   return integer('--shrink-runs', text, 1);
 }
 
+/** Most worker threads: each holds a run's history and logs (about 100 MB or more). */
+export const MAX_WORKERS = 64;
+
 export function parseWorkers(text: string): number {
-  return integer('--workers', text, 1);
+  const workers = integer('--workers', text, 1);
+  if (workers > MAX_WORKERS) throw new UserError(`--workers ${text}: at most ${MAX_WORKERS} (each worker holds a whole run in memory)`);
+  return workers;
+}
+
+/** Seeds S…S+N−1 must all be safe integers (past 2^53 − 1 two seeds would be one number). */
+export function checkSeedRange(from: number, count: number): void {
+  if (from + count - 1 > Number.MAX_SAFE_INTEGER) {
+    throw new UserError(`--from ${from} --seeds ${count}: the last seed would pass ${Number.MAX_SAFE_INTEGER} (2^53 − 1), the largest seed`);
+  }
 }
 
 export interface Shard {

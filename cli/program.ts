@@ -36,7 +36,8 @@ function addRun(program: Command, done: (code: ExitCode) => void): void {
     .option('--seed <n>', 'the seed (default: picked at random and printed)', parseSeed)
     .option('--json', 'print the run object as JSON')
     .option('--trace <file>', 'write the trace as JSONL (view it with `ksim trace`)')
-    .action((ref: string, flags: { seed?: number; json?: boolean; trace?: string }) => done(runCommand(ref, flags)));
+    .option('--force', 'replace the output file if it exists')
+    .action((ref: string, flags: { seed?: number; json?: boolean; trace?: string; force?: boolean }) => done(runCommand(ref, flags)));
 }
 
 function addCheck(program: Command, done: (code: ExitCode) => void): void {
@@ -49,6 +50,7 @@ function addCheck(program: Command, done: (code: ExitCode) => void): void {
     .option('--all', 'run every seed instead of stopping at the first failure')
     .option('--no-shrink', 'do not shrink the failing fault schedule')
     .option('--shrink-runs <n>', 'most runs to spend shrinking (default 300)', parseShrinkRuns)
+    .option('--out-dir <dir>', 'where the failure file goes (default: the current folder; created if missing)')
     .option('--json', 'print { runs, failingSeeds, anomalyCounts, firstFailure } as JSON')
     .action(async (ref: string, flags: Parameters<typeof checkCommand>[1]) =>
       done(await checkCommand(ref, { ...flags, workers: flags.workers ?? defaultWorkers() })));
@@ -58,8 +60,9 @@ function addReplay(program: Command, done: (code: ExitCode) => void): void {
   program.command('replay').description('re-run a failure file and confirm its trace hash')
     .argument('<failure.json>', 'a failure file written by `ksim check`')
     .option('--trace <file>', 'write the trace as JSONL')
+    .option('--force', 'replace the output file if it exists')
     .option('--json', 'print the run object as JSON')
-    .action((path: string, flags: { trace?: string; json?: boolean }) => done(replayCommand(path, flags)));
+    .action((path: string, flags: { trace?: string; json?: boolean; force?: boolean }) => done(replayCommand(path, flags)));
 }
 
 function addExplore(program: Command, done: (code: ExitCode) => void): void {
@@ -80,6 +83,7 @@ function addTrace(program: Command, done: (code: ExitCode) => void): void {
     .option('--format <format>', 'text, html or perfetto', parseFormat, 'text' as const)
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('--verbose', 'text: include timers, messages and disk I/O')
+    .option('--force', 'replace the output file if it exists')
     .action((path: string, flags: Parameters<typeof traceCommand>[1]) => done(traceCommand(path, flags)));
 }
 

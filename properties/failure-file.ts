@@ -2,9 +2,10 @@
 // scenario with its (shrunk) fault script in place of the random faults, the seed, the anomaly, and
 // the trace hash the run produced, so `ksim replay FILE` re-runs it and confirms it is the very
 // same run. The file is the reproduction (fast-check's "a failure message is its reproduction").
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../sim/errors.js';
+import { writeFileSafely } from '../traces/files.js';
 import type { FaultStep } from '../sim/fault.js';
 import type { RunOutput } from '../scenario/run.js';
 import { runScenario } from '../scenario/run.js';
@@ -31,10 +32,34 @@ export interface FailureFile {
   readonly shrunkSteps: number;
   /** The command that replays it: `ksim replay <path>`. */
   readonly replay: string;
+  /**
+   * A hash of every field above but `replay`, as written: a file whose checksum no longer matches
+   * was changed after ksim wrote it, so a replay that differs is the edit's doing, not a ksim bug.
+   * Absent in files written before it existed.
+   */
+  readonly checksum?: string;
 }
 
 /** A failure file before it has a path (and so a replay command). */
-export type FailureRecord = Omit<FailureFile, 'replay'>;
+export type FailureRecord = Omit<FailureFile, 'replay' | 'checksum'>;
+
+/** FNV-1a over the string's UTF-16 units in two 32-bit lanes: a change detector, not a secret. */
+function fnv64(text: string): string {
+  let a = 0x811c9dc5, b = 0x01000193 ^ 0x9e3779b9;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c ^ (a >>> 15), 0x85ebca6b);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
+
+/** The checksum of a failure file's content: every field but `replay` and `checksum`, in order. */
+export function failureChecksum(json: Readonly<Record<string, unknown>>): string {
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(json)) if (key !== 'replay' && key !== 'checksum') fields[key] = value;
+  return fnv64(JSON.stringify(fields));
+}
 
 export interface FailureInput {
   /** The scenario the failure was found in (its own faults are replaced by `steps`). */
@@ -87,17 +112,38 @@ export function replayCommand(path: string): string {
   return `ksim replay ${shellWord(path)}`;
 }
 
-/** Writes the failure file into `dir`; returns its path (dir joined with failureFileName). */
-export function writeFailureFile(dir: string, failure: FailureRecord): string {
-  const path = join(dir, failureFileName(failure.scenario.name, failure.seed));
-  const file: FailureFile = { ...failure, replay: replayCommand(path) };
+/** Most `-2`, `-3`, … suffixes tried before giving up on a free name. */
+const MAX_NAME_SUFFIX = 1000;
+
+/** The same failure: an earlier check of the same seed wrote this very file (its replay aside). */
+function holdsSameFailure(path: string, checksum: string): boolean {
   try {
-    writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new UserError(`${path}: cannot write the failure file (${code})`);
+    const json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    return json['checksum'] === checksum;
+  } catch {
+    return false;
   }
-  return path;
+}
+
+/**
+ * Writes the failure file into `dir`; returns its path. The name is failureFileName's; an existing
+ * file of that name that holds another failure is never replaced: the new one gets a `-2`, `-3`, …
+ * suffix. The write goes through a temporary file, so it is whole or absent.
+ */
+export function writeFailureFile(dir: string, failure: FailureRecord): string {
+  const base = failureFileName(failure.scenario.name, failure.seed).replace(/\.json$/, '');
+  const checksum = failureChecksum(failure as unknown as Record<string, unknown>);
+  for (let n = 1; n <= MAX_NAME_SUFFIX; n++) {
+    const path = join(dir, n === 1 ? `${base}.json` : `${base}-${n}.json`);
+    if (existsSync(path)) {
+      if (holdsSameFailure(path, checksum)) return path;
+      continue;
+    }
+    const file: FailureFile = { ...failure, replay: replayCommand(path), checksum };
+    writeFileSafely(path, [`${JSON.stringify(file, null, 2)}\n`], { what: 'failure file' });
+    return path;
+  }
+  throw new UserError(`${join(dir, `${base}.json`)}: ${MAX_NAME_SUFFIX} failure files of this name exist; remove some or use --out-dir`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -132,7 +178,8 @@ const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isS
 
 /** The first problem with the file's own fields (not the scenario), or null. */
 function envelopeProblem(json: Record<string, unknown>): string | null {
-  if (typeof json['seed'] !== 'number' || !Number.isSafeInteger(json['seed'])) return 'seed: expected an integer';
+  const seed = json['seed'];
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) return `seed: expected a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got ${JSON.stringify(seed ?? null)}`;
   if (typeof json['traceHash'] !== 'string' || json['traceHash'] === '') return 'traceHash: expected a non-empty string';
   const anomaly = json['anomaly'];
   if (typeof anomaly !== 'string' || !isAnomalyType(anomaly)) return `anomaly: ${JSON.stringify(anomaly ?? null)} is not an anomaly name`;
@@ -162,6 +209,11 @@ export function readFailureFile(path: string): FailureFile {
   if (json['shrunkSteps'] !== scenario.faults.steps.length) {
     throw new UserError(`${path}: shrunkSteps: ${String(json['shrunkSteps'])} does not match the ${scenario.faults.steps.length} steps of scenario.faults.steps`);
   }
+  // Valid, but not what ksim wrote: a replay that differs would be the edit's doing, not a ksim bug.
+  const checksum = json['checksum'];
+  if (checksum !== undefined && checksum !== failureChecksum(json)) {
+    throw new UserError(`${path}: this file was changed after ksim wrote it (its checksum no longer matches); run \`ksim check\` again for a fresh one`);
+  }
   return {
     version: 1,
     scenario,
@@ -172,6 +224,7 @@ export function readFailureFile(path: string): FailureFile {
     originalSteps: json['originalSteps'] as number,
     shrunkSteps: json['shrunkSteps'] as number,
     replay: json['replay'] as string,
+    ...(typeof checksum === 'string' ? { checksum } : {}),
   };
 }
 

@@ -11,6 +11,12 @@ import type { FaultKind, FaultStep } from '../sim/fault.js';
 // Names
 
 /** Random-plan fault kinds; spelled out as a tuple because z.enum needs one. */
+/**
+ * A label printed to terminals and file names: no control characters, so an escape sequence in a
+ * scenario cannot reach the user's terminal.
+ */
+const printable = z.string().min(1).regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, { message: 'control characters (such as terminal escapes) are not allowed' });
+
 const FAULT_KINDS = ['partition', 'crash', 'power-loss', 'pause', 'slow-disk', 'slow-net', 'clock-skew'] as const;
 // Compile-time guard: the tuple must name exactly sim/fault.ts's kinds.
 type MissingKind = Exclude<FaultKind, (typeof FAULT_KINDS)[number]>;
@@ -92,7 +98,8 @@ const producerInput = z.strictObject({
   'linger.ms': int(0).default(5),
   'batch.size': int(0).default(16384),
   /** Send rate of each producer of this entry. */
-  messagesPerSec: z.number().min(0).default(100),
+  /** At most one value a simulated microsecond: the clock's resolution. */
+  messagesPerSec: z.number().min(0).max(1_000_000, { message: 'at most 1000000 (one value per simulated microsecond, the clock\'s resolution); use more producers' }).default(100),
 });
 type ProducerInput = z.output<typeof producerInput>;
 
@@ -136,7 +143,7 @@ const producerSchema = producerInput.transform(resolveProducer);
 // Consumers, network, disk
 
 const consumerSchema = z.strictObject({
-  group: z.string().min(1).default('g1'),
+  group: printable.default('g1'),
   count: int(1).default(1),
   commit: z.enum(['auto', 'before-process', 'after-process']).default('auto'),
   'auto.commit.interval.ms': int(1).default(5000),
@@ -254,12 +261,27 @@ const faultsSchema = z
     return { ...f, mode: f.mode ?? 'random' };
   });
 
+/**
+ * How large one run may be. A run keeps every value sent (its history, its logs on every replica)
+ * until it is judged, at roughly 300 bytes a value with RF 3, so 5 million values is about 1.5 GB;
+ * and simulated time costs events even when idle (fetch long polls, heartbeats). Past a bound the
+ * scenario is refused before any work starts, with the keys to change: these limits, or the load.
+ */
+const limitsSchema = z.strictObject({
+  /** Most values all producers may send in one run: Σ count × messagesPerSec × durationMs / 1000. */
+  maxRecords: int(1).default(5_000_000),
+  /** Most simulated time one run may cover: durationMs + settleMs. Default one day. */
+  maxSimulatedMs: int(1).default(86_400_000),
+  /** Most nodes (brokers, the controller, clients): each is an actor with its own state. */
+  maxNodes: int(1).default(1000),
+});
+
 // ---------------------------------------------------------------------------------------------
 // The scenario
 
 const scenarioInput = z.strictObject({
   /** Label in outputs. The loader defaults it to the file or preset name. */
-  name: z.string().min(1).default('scenario'),
+  name: printable.default('scenario'),
   /** One line for `ksim presets`. */
   description: z.string().optional(),
   /** Simulated time with faults and load. */
@@ -275,6 +297,8 @@ const scenarioInput = z.strictObject({
   network: networkSchema.prefault({}),
   disk: diskSchema.prefault({}),
   faults: faultsSchema.prefault({}),
+  /** Bounds on one run's size, checked before it starts (see checkRunSize); raise them here. */
+  limits: limitsSchema.prefault({}),
   /** The anomalies this scenario expects (Jepsen's allowed list). */
   allowedAnomalies: z.array(z.enum(ANOMALY_NAMES)).transform(dedupe).default(() => []),
 });
@@ -361,8 +385,31 @@ function checkCrossFields(s: Scenario, ctx: z.RefinementCtx): void {
   });
 }
 
+/** Refuses a run too large to finish, naming what makes it large and the limit that would allow it. */
+function checkRunSize(s: Scenario, ctx: z.RefinementCtx): void {
+  const records = s.producers.reduce((sum, p) => sum + p.count * p.messagesPerSec, 0) * s.durationMs / 1000;
+  if (records > s.limits.maxRecords) {
+    ctx.addIssue({
+      code: 'custom', path: ['producers'],
+      message: `about ${Math.round(records).toLocaleString('en-US')} values in ${s.durationMs} ms (count × messagesPerSec × durationMs) is more than limits.maxRecords ` +
+        `(${s.limits.maxRecords.toLocaleString('en-US')}, about 300 bytes each in memory); lower the rate or durationMs, or raise limits.maxRecords`,
+    });
+  }
+  const simulatedMs = s.durationMs + s.settleMs;
+  if (simulatedMs > s.limits.maxSimulatedMs) {
+    ctx.addIssue({
+      code: 'custom', path: ['durationMs'],
+      message: `durationMs + settleMs = ${simulatedMs.toLocaleString('en-US')} ms is more than limits.maxSimulatedMs (${s.limits.maxSimulatedMs.toLocaleString('en-US')}); shorten the run or raise limits.maxSimulatedMs`,
+    });
+  }
+  const nodes = allNodeIds(scenarioNodes(s)).length;
+  if (nodes > s.limits.maxNodes) {
+    ctx.addIssue({ code: 'custom', path: [], message: `${nodes.toLocaleString('en-US')} nodes is more than limits.maxNodes (${s.limits.maxNodes}); use fewer brokers or clients, or raise limits.maxNodes` });
+  }
+}
+
 /** The scenario schema: parse raw JSON into a complete Scenario. Prefer parseScenario. */
-export const scenarioSchema = scenarioInput.transform(resolveScenario).superRefine(checkCrossFields);
+export const scenarioSchema = scenarioInput.transform(resolveScenario).superRefine(checkCrossFields).superRefine(checkRunSize);
 
 // ---------------------------------------------------------------------------------------------
 // Messages: one line each, the problem in words. zod's own messages name types, not keys.
@@ -372,6 +419,8 @@ export function show(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object' && value !== null) return 'an object';
+  // JSON reads 1e400 as Infinity (which JSON.stringify would print as null).
+  if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : 'a number too large to represent';
   const text = JSON.stringify(value);
   return text.length > 40 ? `${text.slice(0, 37)}…"` : text;
 }

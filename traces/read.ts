@@ -1,6 +1,7 @@
 // Trace files: JSONL, one TraceRecord per line. A file a user hands us may be missing, empty or
 // damaged; each case is a UserError with one line naming the file (and the line).
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileSafely, type WriteOptions } from './files.js';
 import { UserError } from '../sim/errors.js';
 import type { TraceRecord } from '../sim/trace-record.js';
 
@@ -56,21 +57,18 @@ export function readTrace(path: string): TraceRecord[] {
   return parseTrace(text, path);
 }
 
-/** Writes records as JSONL, in chunks so a long trace never becomes one giant string. */
-export function writeTrace(path: string, records: readonly TraceRecord[]): void {
+function* jsonlChunks(records: readonly TraceRecord[]): Generator<string> {
   const CHUNK_RECORDS = 10_000;
-  let fd: number;
-  try {
-    fd = openSync(path, 'w');
-  } catch (error) {
-    throw new UserError(`${path}: cannot write trace file (${oneLine(error instanceof Error ? error.message : String(error))})`);
+  for (let start = 0; start < records.length; start += CHUNK_RECORDS) {
+    yield `${records.slice(start, start + CHUNK_RECORDS).map((record) => JSON.stringify(record)).join('\n')}\n`;
   }
-  try {
-    for (let start = 0; start < records.length; start += CHUNK_RECORDS) {
-      const chunk = records.slice(start, start + CHUNK_RECORDS).map((record) => JSON.stringify(record));
-      writeSync(fd, `${chunk.join('\n')}\n`);
-    }
-  } finally {
-    closeSync(fd);
-  }
+}
+
+/**
+ * Writes records as JSONL, in chunks so a long trace never becomes one giant string, through a
+ * temporary file renamed into place (see files.ts): never over an input, and over an existing
+ * file only with `replace`.
+ */
+export function writeTrace(path: string, records: readonly TraceRecord[], options: Omit<WriteOptions, 'what'> = { replace: true }): void {
+  writeFileSafely(path, jsonlChunks(records), { what: 'trace file', ...options });
 }

@@ -6,6 +6,7 @@ import { failureRecord, replayCommand, writeFailureFile } from '../../properties
 import { shrinkFailure } from '../../properties/shrink.js';
 import { runScenario, type RunOutput } from '../../scenario/run.js';
 import type { Scenario } from '../../scenario/schema.js';
+import { UserError } from '../../sim/errors.js';
 import type { FaultStep } from '../../sim/fault.js';
 import { shrinkProgress } from '../progress.js';
 import { withRunContext } from '../run-error.js';
@@ -17,8 +18,14 @@ export interface RecordedFailure {
   readonly shrunkSteps: number;
   /** Runs spent shrinking (0 with --no-shrink). */
   readonly shrinkRuns: number;
-  readonly file: string;
+  /** The failure file's path; null when it could not be written (writeError says why). */
+  readonly file: string | null;
+  /** `ksim replay FILE`; when the file could not be written, the `ksim run` command of the seed. */
   readonly replay: string;
+  /** Why the failure file could not be written; the failure itself is still reported. */
+  readonly writeError?: string;
+  /** The shrunk fault script, given inline when the file could not be written, so nothing is lost. */
+  readonly steps?: readonly FaultStep[];
 }
 
 export interface FailureOptions {
@@ -44,15 +51,25 @@ function keep(scenario: Scenario, seed: number, plan: readonly FaultStep[], anom
   }
 }
 
-/** Writes the failure file of `seed` into `dir` (the current folder for `ksim check`). */
-export function recordFailure(scenario: Scenario, seed: number, dir: string, options: FailureOptions): RecordedFailure {
+/**
+ * Writes the failure file of `seed` into `dir` (the current folder for `ksim check`, or --out-dir).
+ * A file that cannot be written does not lose the failure: it is returned with the error, the
+ * shrunk script inline and the `ksim run` command that reproduces the seed (`runCommand`).
+ */
+export function recordFailure(scenario: Scenario, seed: number, dir: string, options: FailureOptions, runCommand: string): RecordedFailure {
   return withRunContext({ scenario: scenario.name, seed }, () => {
     const first = runScenario(scenario, seed);
     const anomaly = first.result.unexpected[0];
     if (anomaly === undefined) throw new Error(`seed ${seed} failed on a worker but not when run again: determinism broke`);
     const kept = keep(scenario, seed, first.plan, anomaly, options);
     const record = failureRecord({ scenario, seed, anomaly, originalSteps: first.plan.length, steps: kept.steps, output: kept.output });
-    const file = writeFailureFile(dir, record);
-    return { seed, anomaly, originalSteps: first.plan.length, shrunkSteps: kept.steps.length, shrinkRuns: kept.runs, file, replay: replayCommand(file) };
+    const found = { seed, anomaly, originalSteps: first.plan.length, shrunkSteps: kept.steps.length, shrinkRuns: kept.runs };
+    try {
+      const file = writeFailureFile(dir, record);
+      return { ...found, file, replay: replayCommand(file) };
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      return { ...found, file: null, replay: runCommand, writeError: error.message, steps: kept.steps };
+    }
   });
 }

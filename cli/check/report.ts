@@ -27,6 +27,13 @@ function failureLines(failure: RecordedFailure): string[] {
   const shrunk = failure.shrinkRuns > 0
     ? `fault script shrunk from ${failure.originalSteps} to ${failure.shrunkSteps} step${failure.shrunkSteps === 1 ? '' : 's'} in ${failure.shrinkRuns} runs`
     : `fault script of ${failure.originalSteps} step${failure.originalSteps === 1 ? '' : 's'} kept unshrunk`;
+  if (failure.file === null) {
+    return [
+      shrunk, pc.red(`failure file not written: ${failure.writeError ?? 'unknown error'}`),
+      `shrunk fault script: ${JSON.stringify(failure.steps ?? [])}`,
+      `reproduce (unshrunk): ${pc.bold(failure.replay)}`,
+    ];
+  }
   return [shrunk, `failure file: ${failure.file}`, `replay: ${pc.bold(failure.replay)}`];
 }
 

@@ -1,6 +1,7 @@
 // `ksim explore <scenario> --vary KEY=V1,V2 [--vary …] [--seeds N]`: every combination of the
 // varied settings over the same seeds, on worker threads; a table and a reading of it. Anomalies
 // are the data here, not a failure: the exit code is 0 unless the input is bad or ksim breaks.
+import { checkSeedRange } from '../args.js';
 import { EXIT, note, out, outJson, type ExitCode } from '../io.js';
 import { withPool, type SeedPool, type SeedRun } from '../pool.js';
 import { startProgress } from '../progress.js';
@@ -50,12 +51,14 @@ export async function exploreCommand(ref: string, flags: ExploreFlags): Promise<
   const plan = planExplore(ref, flags.vary);
   const seeds = flags.seeds ?? DEFAULT_EXPLORE_SEEDS;
   if (plan.defaultVary) note(`ksim: the default exploration: ${plan.varies.map((v) => v.key).join(' × ')}`);
+  checkSeedRange(flags.from, seeds);
+  const workers = Math.min(flags.workers, plan.combinations.length * seeds);
   const startedMs = performance.now();
-  const runs = await withPool(flags.workers, (pool) => runCombinations(pool, plan, flags.from, seeds));
+  const runs = await withPool(workers, (pool) => runCombinations(pool, plan, flags.from, seeds));
   const rows: ExploreRow[] = plan.combinations.map((combo, i) =>
     aggregateRow({ label: combo.label, settings: combo.settings, durationMs: combo.durationMs, runs: runs[i] ?? [] }));
   const seconds = (performance.now() - startedMs) / 1000;
-  note(`ksim: ${rows.length * seeds} runs in ${seconds.toFixed(1)} s on ${flags.workers} worker${flags.workers === 1 ? '' : 's'}`);
+  note(`ksim: ${rows.length * seeds} runs in ${seconds.toFixed(1)} s on ${workers} worker${workers === 1 ? '' : 's'}`);
   if (flags.json === true) {
     outJson({ scenario: plan.scenarioName, seeds: { from: flags.from, count: seeds }, vary: plan.varies.map((v) => v.key), rows });
   } else {

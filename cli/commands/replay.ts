@@ -2,6 +2,7 @@
 // shrunk fault script) with its seed, confirms the trace hash is the one recorded (if not,
 // determinism broke: exit code 3) and shows the anomaly with its cases.
 import { readFailureFile, replayFailure, type FailureFile } from '../../properties/failure-file.js';
+import { checkWritable } from '../../traces/files.js';
 import { writeTrace } from '../../traces/index.js';
 import { EXIT, note, out, outJson, type ExitCode } from '../io.js';
 import { RunBugError, withRunContext } from '../run-error.js';
@@ -12,6 +13,7 @@ import { formatSteps } from '../steps-format.js';
 export interface ReplayFlags {
   readonly trace?: string;
   readonly json?: boolean;
+  readonly force?: boolean;
 }
 
 function header(file: FailureFile): string {
@@ -26,11 +28,13 @@ function header(file: FailureFile): string {
 
 export function replayCommand(path: string, flags: ReplayFlags): ExitCode {
   const file = readFailureFile(path);
+  const traceOptions = { inputs: [path], replace: flags.force === true };
+  if (flags.trace !== undefined) checkWritable(flags.trace, { what: '--trace', ...traceOptions });
   const context = { scenario: file.scenario.name, seed: file.seed };
   const replay = withRunContext(context, () => replayFailure(file, { recordTrace: flags.trace !== undefined }));
   const { result, trace } = replay.output;
   if (flags.trace !== undefined) {
-    writeTrace(flags.trace, trace ?? []);
+    writeTrace(flags.trace, trace ?? [], traceOptions);
     note(`ksim: trace written to ${flags.trace} (view: ${command('trace', flags.trace, '--format', 'html', '-o', 'trace.html')})`);
   }
   if (flags.json === true) outJson(result);

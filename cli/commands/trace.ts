@@ -1,11 +1,10 @@
 // `ksim trace <trace.jsonl> --format text|html|perfetto [-o FILE]`: renders a trace written by
 // `ksim run --trace` or `ksim replay --trace`, to a file or to stdout.
-import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { UserError } from '../../sim/errors.js';
+import { checkWritable, writeFileSafely } from '../../traces/files.js';
 import { readTrace, renderHtml, renderPerfetto, renderText } from '../../traces/index.js';
 import { EXIT, note, type ExitCode } from '../io.js';
-import { oneLine } from '../run-error.js';
 
 export const TRACE_FORMATS = ['text', 'html', 'perfetto'] as const;
 export type TraceFormat = (typeof TRACE_FORMATS)[number];
@@ -14,6 +13,7 @@ export interface TraceFlags {
   readonly format: TraceFormat;
   readonly output?: string;
   readonly verbose?: boolean;
+  readonly force?: boolean;
 }
 
 export function parseFormat(text: string): TraceFormat {
@@ -29,20 +29,14 @@ function render(path: string, flags: TraceFlags): string {
   return renderText(records, { verbose: flags.verbose === true });
 }
 
-function writeOutput(path: string, text: string): void {
-  try {
-    writeFileSync(path, text);
-  } catch (error) {
-    throw new UserError(`-o ${path}: cannot write (${oneLine(error instanceof Error ? error.message : String(error))})`);
-  }
-}
-
 export function traceCommand(path: string, flags: TraceFlags): ExitCode {
+  const outputOptions = { what: '-o', inputs: [path], replace: flags.force === true };
+  if (flags.output !== undefined) checkWritable(flags.output, outputOptions);
   const text = render(path, flags);
   if (flags.output === undefined) {
     process.stdout.write(text);
   } else {
-    writeOutput(flags.output, text);
+    writeFileSafely(flags.output, [text], outputOptions);
     const hint = flags.format === 'perfetto' ? ' (open it at https://ui.perfetto.dev)' : flags.format === 'html' ? ' (open it in a browser)' : '';
     note(`ksim: wrote ${flags.output}${hint}`);
   }

@@ -2,6 +2,7 @@
 // value is exit code 2 before any work starts) and paired with the same seeds, so rows differ only
 // by their settings.
 import { readScenario } from '../../scenario/load.js';
+import { UserError } from '../../sim/errors.js';
 import { parseScenario } from '../../scenario/schema.js';
 import { crossProduct, parseVary, type Vary } from '../../scenario/vary.js';
 import { DEFAULT_PRESET, DEFAULT_VARY } from './default-vary.js';
@@ -23,11 +24,19 @@ export interface ExplorePlan {
   readonly defaultVary: boolean;
 }
 
+/** Most combinations one explore runs: past it the table is unreadable and the runs take days. */
+export const MAX_COMBINATIONS = 1000;
+
 export function planExplore(ref: string, varySpecs: readonly string[]): ExplorePlan {
   const { source, raw } = readScenario(ref);
   const defaultVary = varySpecs.length === 0 && source === `preset ${DEFAULT_PRESET}`;
   const varies = (defaultVary ? DEFAULT_VARY : varySpecs).map(parseVary);
   const base = parseScenario(raw, source);
+  const count = varies.reduce((n, v) => n * v.values.length, 1);
+  if (count > MAX_COMBINATIONS) {
+    const sizes = varies.map((v) => `${v.values.length}`).join(' × ');
+    throw new UserError(`--vary: ${sizes} = ${count.toLocaleString('en-US')} combinations; at most ${MAX_COMBINATIONS} (vary fewer settings or fewer values at once)`);
+  }
   const combinations = crossProduct(varies).map((combo): Combination => {
     const comboRaw = combo.apply(raw);
     const comboSource = combo.label === '' ? source : `${source} with ${combo.label}`;

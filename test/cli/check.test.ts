@@ -1,4 +1,5 @@
 // `ksim check` and `ksim replay`: the search, its JSON, sharding, the failure file and its replay.
+import { failureChecksum } from '../../properties/failure-file.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -106,10 +107,21 @@ describe('ksim replay', () => {
     // The unshrunk failure file written by the --json test above.
     const path = tamperedFile;
     const cwd = dirname(path);
-    const file = JSON.parse(readFileSync(path, 'utf8')) as { traceHash: string };
-    writeFileSync(path, JSON.stringify({ ...file, traceHash: '0000000000000000' }));
+    const file = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    // As if ksim itself had written this hash (its checksum agrees): a replay that differs is ksim's fault.
+    const forged = { ...file, traceHash: '0000000000000000' };
+    writeFileSync(path, JSON.stringify({ ...forged, checksum: failureChecksum(forged) }));
     const replay = ksim(['replay', path, '--json'], cwd);
     expect(replay.code).toBe(3);
     expect(oneLineError(replay)).toMatch(/determinism broke.*scenario short-lossy, seed \d+/);
+  });
+
+  test('a failure file edited by hand is the user\'s doing: exit code 2, "this file was changed"', () => {
+    const path = tamperedFile;
+    const file = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    writeFileSync(path, JSON.stringify({ ...file, traceHash: '1111111111111111' }));
+    const replay = ksim(['replay', path], dirname(path));
+    expect(replay.code).toBe(2);
+    expect(oneLineError(replay)).toMatch(/this file was changed after ksim wrote it/);
   });
 });

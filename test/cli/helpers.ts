@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = join(ROOT, 'bin', 'ksim.js');
+export const BIN = join(ROOT, 'bin', 'ksim.js');
 const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
 const SOURCES = ['cli', 'scenario', 'sim', 'models', 'properties', 'traces'];
 const LOCK = join(ROOT, 'dist', '.cli-test-build.lock');

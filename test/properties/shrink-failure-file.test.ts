@@ -36,7 +36,8 @@ describe('writing, reading and replaying', () => {
     expect(path).toBe(join(dir, `ksim-failure-acks1-leader-crash-${record.seed}.json`));
     const file = readFailureFile(path);
     expect(file.replay).toBe(`ksim replay ${path}`);
-    expect(file).toEqual({ ...record, replay: file.replay });
+    expect(file).toEqual({ ...record, replay: file.replay, checksum: file.checksum });
+    expect(file.checksum).toMatch(/^[0-9a-f]{16}$/);
     expect(file.version).toBe(1);
     expect(file.scenario.faults).toMatchObject({ mode: 'script', steps: record.scenario.faults.steps });
     expect(file.shrunkSteps).toBe(file.scenario.faults.steps.length);
@@ -137,7 +138,7 @@ describe('broken files are one-line UserErrors', () => {
   });
 
   test('bad fields name the field', () => {
-    expect(errorOf(edited('seed.json', (j) => { j['seed'] = 'x'; }))).toBe('seed: expected an integer');
+    expect(errorOf(edited('seed.json', (j) => { j['seed'] = 'x'; }))).toBe('seed: expected a whole number from 0 to 9007199254740991, got "x"');
     expect(errorOf(edited('hash.json', (j) => { delete j['traceHash']; }))).toBe('traceHash: expected a non-empty string');
     expect(errorOf(edited('anomaly.json', (j) => { j['anomaly'] = 'lost-writes'; }))).toBe('anomaly: "lost-writes" is not an anomaly name');
     expect(errorOf(edited('anomalies.json', (j) => { j['anomalies'] = [{ type: 'lost-write' }]; }))).toBe('anomalies.0: expected { "type": <anomaly name>, "count": <integer> }');

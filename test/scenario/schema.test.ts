@@ -75,6 +75,7 @@ describe('defaults', () => {
         targets: 'any',
         steps: [],
       },
+      limits: { maxRecords: 5_000_000, maxSimulatedMs: 86_400_000, maxNodes: 1000 },
       allowedAnomalies: [],
     });
   });
