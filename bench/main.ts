@@ -6,6 +6,7 @@ import './kernel.js';
 import './model.js';
 import './cli.js';
 import './properties.js';
+import './generated.js';
 
 interface Options {
   json: boolean;
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const results: Record<string, BenchMetrics> = {};
   for (const section of benchSections()) {
-    if (opts.only !== null && !opts.only.has(section.name)) continue;
+    if (opts.only === null ? section.optIn : !opts.only.has(section.name)) continue;
     if (!opts.json) process.stdout.write(`${section.name}: ${section.description}\n`);
     const metrics = await section.run();
     results[section.name] = metrics;

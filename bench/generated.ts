@@ -1,0 +1,104 @@
+// Generated section: ksim's verdicts on scenarios nobody tuned (issue #16). Draws scenarios from
+// properties/generated.ts (the safe envelope, Kafka's defaults and ranges) with a fixed fast-check
+// seed, runs each with a few seeds on the worker pool, and reports every anomaly but the one the
+// envelope allows (duplicate-delivery), every run that did not settle and why, and every ksim bug.
+// Each offending pair's scenario is written to a folder with the command that reruns it.
+//
+//   KSIM_GENERATED_PAIRS  scenario × seed pairs (default 1000)
+//   KSIM_GENERATED_SEEDS  seeds per scenario (default 2)
+//   KSIM_GENERATED_SEED   fast-check seed of the scenario sample (default 20261205)
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { withPool, type SeedRun } from '../cli/pool.js';
+import { RunBugError } from '../cli/run-error.js';
+import { GENERATED_ALLOWED, sampleGenerated } from '../properties/generated.js';
+import type { RunResult } from '../scenario/run.js';
+import { registerBench, type BenchMetrics } from './sections.js';
+
+interface Pair {
+  readonly index: number;
+  readonly scenario: Readonly<Record<string, unknown>>;
+  readonly seed: number;
+}
+
+interface Finding {
+  readonly pair: Pair;
+  readonly what: string;
+}
+
+function envInt(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  return Number.isSafeInteger(value) && value > 0 ? value : fallback;
+}
+
+function* pairsOf(scenarios: readonly Readonly<Record<string, unknown>>[], seeds: number, total: number): Generator<Pair> {
+  let n = 0;
+  for (let index = 0; index < scenarios.length; index++) {
+    for (let seed = 1; seed <= seeds && n < total; seed++, n++) yield { index, scenario: scenarios[index]!, seed };
+  }
+}
+
+/** What is wrong with a run, or null: an anomaly the envelope does not allow, or no settling. */
+function problemOf(result: RunResult): string | null {
+  const unexpected = result.anomalies.filter((a) => !GENERATED_ALLOWED.includes(a.type));
+  if (unexpected.length > 0) return unexpected.map((a) => `${a.type} ×${a.count}: ${a.examples[0]?.summary ?? ''}`).join(' | ');
+  if (!result.settle.settled) return `not settled: ${result.settle.problems.slice(0, 3).join('; ')}`;
+  return null;
+}
+
+export async function runGeneratedBench(): Promise<BenchMetrics> {
+  const total = envInt('KSIM_GENERATED_PAIRS', 1000);
+  const seeds = envInt('KSIM_GENERATED_SEEDS', 2);
+  const sampleSeed = envInt('KSIM_GENERATED_SEED', 20261205);
+  const scenarios = sampleGenerated(Math.ceil(total / seeds), sampleSeed);
+  const anomalyRuns = new Map<string, number>();
+  const findings: Finding[] = [];
+  let runs = 0, notSettled = 0, simulatedMs = 0, settleMs = 0;
+  const started = performance.now();
+  // A ksim bug in one pair is a finding, not the end of the sweep: its run comes back as null.
+  const bugs = new Set<Pair>();
+  await withPool(availableParallelism(), (pool) => pool.runAll(pairsOf(scenarios, seeds, total), async (pair): Promise<SeedRun> => {
+    try {
+      return await pool.run({ raw: pair.scenario, source: `generated #${pair.index}`, seed: pair.seed, latencies: false }, `generated #${pair.index}`);
+    } catch (error) {
+      if (!(error instanceof RunBugError)) throw error;
+      findings.push({ pair, what: `ksim bug: ${error.message}` });
+      bugs.add(pair);
+      return { result: null as unknown as RunResult, latencies: null };
+    }
+  }, (pair, run) => {
+    runs++;
+    if (bugs.has(pair)) return 'continue';
+    const { result } = run;
+    simulatedMs += result.simulatedMs;
+    settleMs += result.simulatedMs - (pair.scenario['durationMs'] as number);
+    for (const a of result.anomalies) anomalyRuns.set(a.type, (anomalyRuns.get(a.type) ?? 0) + 1);
+    if (!result.settle.settled) notSettled++;
+    const problem = problemOf(result);
+    if (problem !== null) findings.push({ pair, what: problem });
+    process.stderr.write(`\r  ${runs}/${total} pairs, ${findings.length} finding(s)   `);
+    return 'continue';
+  }));
+  process.stderr.write('\n');
+  const wallS = (performance.now() - started) / 1000;
+  const metrics: Record<string, number | string> = {
+    pairs: runs, scenarios: scenarios.length, seedsPerScenario: seeds, sampleSeed,
+    wallSeconds: wallS, pairsPerSecond: runs / wallS, meanSimulatedSeconds: simulatedMs / Math.max(1, runs) / 1000,
+    meanSettleSeconds: settleMs / Math.max(1, runs) / 1000,
+    notSettled, findings: findings.length,
+    anomalyRuns: [...anomalyRuns].sort().map(([type, n]) => `${type} ${n}`).join(', ') || 'none',
+  };
+  if (findings.length > 0) {
+    const dir = mkdtempSync(join(tmpdir(), 'ksim-generated-'));
+    findings.slice(0, 20).forEach(({ pair, what }, i) => {
+      const file = join(dir, `pair-${pair.index}-seed-${pair.seed}.json`);
+      writeFileSync(file, `${JSON.stringify(pair.scenario, null, 2)}\n`);
+      metrics[`finding${i + 1}`] = `ksim run ${file} --seed ${pair.seed}: ${what.slice(0, 300)}`;
+    });
+  }
+  return metrics;
+}
+
+registerBench('generated', 'verdicts on generated safe-envelope scenarios with Kafka defaults (KSIM_GENERATED_PAIRS, default 1000)', runGeneratedBench, { optIn: true });
