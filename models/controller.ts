@@ -28,7 +28,7 @@ interface Snapshot {
   readonly partitions: readonly PartitionMeta[];
 }
 
-type ElectionHow = 'clean' | 'elr' | 'unclean' | 'none';
+type ElectionHow = 'clean' | 'elr' | 'last-known-leader' | 'unclean' | 'none';
 
 export class Controller implements Actor {
   private partitions: PartitionMeta[];
@@ -147,9 +147,16 @@ export class Controller implements Actor {
     return [...meta.elr.filter((b) => !isr.includes(b)), ...removed.filter((b) => !meta.elr.includes(b))];
   }
 
+  /**
+   * An unclean shutdown takes a broker out of every ELR (Kafka's handleBrokerUncleanShutdown). As
+   * there, a leaderless partition tries an election at once: an emptied ELR may let its last known
+   * leader lead.
+   */
   private removeFromElr(broker: NodeId): void {
     for (const meta of this.partitions) {
-      if (meta.elr.includes(broker)) this.set({ ...meta, elr: meta.elr.filter((b) => b !== broker) });
+      if (!meta.elr.includes(broker)) continue;
+      const next = { ...meta, elr: meta.elr.filter((b) => b !== broker) };
+      this.set(next.leader === null ? this.elect(next) : next);
     }
   }
 
@@ -157,7 +164,7 @@ export class Controller implements Actor {
     return this.brokers.get(broker)?.unfenced === true;
   }
 
-  /** Chooses a leader for a partition whose leader is gone: ISR, then ELR, then unclean. */
+  /** Elects a leader for a partition whose leader is gone (see chooseLeader) and records the new ISR and ELR. */
   private elect(meta: PartitionMeta): PartitionMeta {
     const { leader, how } = this.chooseLeader(meta);
     const previous = meta.leader ?? meta.lastKnownLeader;
@@ -168,25 +175,38 @@ export class Controller implements Actor {
       lastKnownLeader: leader ?? previous,
     };
     if (how === 'elr' && leader !== null) next = { ...next, isr: [leader], elr: next.elr.filter((b) => b !== leader) };
-    if (how === 'unclean' && leader !== null) next = { ...next, isr: [leader], elr: [] };
+    // Kafka counts the last known leader's election as unclean: the ISR is reset to it, the ELR cleared.
+    if ((how === 'unclean' || how === 'last-known-leader') && leader !== null) next = { ...next, isr: [leader], elr: [] };
     if (meta.leader !== leader) {
       this.env.trace('election', { partition: meta.partition, leader, epoch: next.leaderEpoch, how, isr: next.isr as string[] });
     }
     return next;
   }
 
+  /**
+   * Chooses a leader in the order of Kafka's PartitionChangeBuilder.electAnyLeader: an unfenced ISR
+   * member; with ELR, once the ISR is empty, an unfenced ELR member (isValidNewLeader); with ISR and
+   * ELR both empty, the last known leader if unfenced (canElectLastKnownLeader, as fixed by
+   * KAFKA-19522), whatever unclean.leader.election.enable says; then, only with unclean election
+   * on, any unfenced replica.
+   */
   private chooseLeader(meta: PartitionMeta): { leader: NodeId | null; how: ElectionHow } {
     // Preferred order: the assignment's order, so the first replica leads when it can.
     const inOrder = (set: readonly NodeId[]) => meta.replicas.filter((b) => set.includes(b) && this.isUnfenced(b));
     const fromIsr = inOrder(meta.isr)[0];
     if (fromIsr !== undefined) return { leader: fromIsr, how: 'clean' };
-    const fromElr = inOrder(meta.elr)[0];
-    if (this.config.eligibleLeaderReplicasEnable && fromElr !== undefined) return { leader: fromElr, how: 'elr' };
+    if (this.config.eligibleLeaderReplicasEnable && meta.isr.length === 0) {
+      const fromElr = inOrder(meta.elr)[0];
+      if (fromElr !== undefined) return { leader: fromElr, how: 'elr' };
+      // KIP-966's "balanced" recovery as Kafka 4.x implements it: once every ISR and ELR member has
+      // shut down uncleanly (a crash or power loss: any restart without a controlled shutdown), the
+      // leader the partition had when its ISR emptied leads again. Its log holds everything ever
+      // committed unless its own shutdown lost an unflushed tail, a loss Kafka accepts here (it
+      // counts the election as unclean). Without this rule the partition stays offline for good.
+      const last = meta.lastKnownLeader;
+      if (meta.elr.length === 0 && last !== null && this.isUnfenced(last)) return { leader: last, how: 'last-known-leader' };
+    }
     if (this.config.uncleanLeaderElectionEnable) {
-      if (this.config.eligibleLeaderReplicasEnable) {
-        const last = meta.lastKnownLeader;
-        if (last !== null && this.isUnfenced(last)) return { leader: last, how: 'unclean' };
-      }
       const any = inOrder(meta.replicas)[0];
       if (any !== undefined) return { leader: any, how: 'unclean' };
     }
