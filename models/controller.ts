@@ -1,7 +1,8 @@
 // The controller c1 (KRaft-style, one node): broker registration and heartbeats, fencing after
-// broker.session.timeout.ms, leader elections (ISR, then ELR, then unclean), ISR changes requested
-// by leaders (AlterPartition, validated by partition epoch, leader epoch and broker epochs), and
-// producer ids. Every change is persisted (atomic replace) before anyone hears of it.
+// broker.session.timeout.ms, leader elections (ISR, then ELR, then the last known leader, then
+// unclean), ISR changes requested by leaders (AlterPartition, validated by partition epoch, leader
+// epoch and broker epochs), and producer ids. Every change is persisted (atomic replace) before
+// anyone hears of it.
 import type { Actor, Env, Message, NodeId } from '../sim/env.js';
 import type { BrokerConfig, ClusterLayout } from './config.js';
 import { HEADER_BYTES } from './config.js';
