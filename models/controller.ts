@@ -27,6 +27,8 @@ interface Snapshot {
   readonly nextBrokerEpoch: number;
   readonly nextProducerId: number;
   readonly partitions: readonly PartitionMeta[];
+  /** Each broker's last registered incarnation, as Kafka's RegisterBrokerRecord keeps its incarnation id. */
+  readonly incarnations: readonly (readonly [NodeId, number])[];
 }
 
 type ElectionHow = 'clean' | 'elr' | 'last-known-leader' | 'unclean' | 'none';
@@ -37,6 +39,8 @@ export class Controller implements Actor {
   private nextBrokerEpoch = 1;
   private nextProducerId = 1;
   private readonly brokers = new Map<NodeId, BrokerRegistration>();
+  /** Survives a controller restart (unlike `brokers`, whose sessions start over). */
+  private readonly incarnations = new Map<NodeId, number>();
 
   constructor(private readonly env: Env, private readonly layout: ClusterLayout, private readonly config: BrokerConfig) {
     this.partitions = layout.replicas.map((replicas, partition) => ({
@@ -48,6 +52,7 @@ export class Controller implements Actor {
       this.version = saved.version;
       this.nextBrokerEpoch = saved.nextBrokerEpoch;
       this.nextProducerId = saved.nextProducerId;
+      for (const [broker, incarnation] of saved.incarnations) this.incarnations.set(broker, incarnation);
     }
   }
 
@@ -84,9 +89,14 @@ export class Controller implements Actor {
     const legacy = this.config.truncation === 'high-watermark';
     const keepsSession = legacy && existing !== undefined && existing.unfenced;
     if (existing !== undefined && existing.unfenced && !legacy) this.fence(from, 'reregistered');
+    // A process registering again only because this controller restarted and forgot its session
+    // shut nothing down: it keeps its ELR places. Kafka tells them apart by the incarnation id the
+    // metadata log kept (ClusterControlManager.registerBroker); here the snapshot keeps it.
+    const uncleanShutdown = this.incarnations.get(from) !== m.incarnation;
     const registration: BrokerRegistration = { brokerEpoch: this.nextBrokerEpoch++, incarnation: m.incarnation, unfenced: keepsSession, lastHeartbeatUs: this.env.now() };
     this.brokers.set(from, registration);
-    this.removeFromElr(from);
+    this.incarnations.set(from, m.incarnation);
+    if (uncleanShutdown) this.removeFromElr(from);
     this.commit(() => this.send(from, { type: 'register-ok', brokerEpoch: registration.brokerEpoch, version: this.version, partitions: this.partitions }));
   }
 
@@ -272,7 +282,10 @@ export class Controller implements Actor {
   /** Persists the new state, then tells every broker (and runs `then`): never announce the unsaved. */
   private commit(then?: () => void): void {
     this.version++;
-    const snapshot: Snapshot = { version: this.version, nextBrokerEpoch: this.nextBrokerEpoch, nextProducerId: this.nextProducerId, partitions: this.partitions };
+    const snapshot: Snapshot = {
+      version: this.version, nextBrokerEpoch: this.nextBrokerEpoch, nextProducerId: this.nextProducerId, partitions: this.partitions,
+      incarnations: [...this.incarnations],
+    };
     this.env.disk.replace(SNAPSHOT_FILE, [snapshot], 256 + 128 * this.partitions.length, () => {
       const update = { type: 'metadata-update', version: snapshot.version, partitions: snapshot.partitions } as const;
       for (const broker of this.layout.brokers) this.send(broker, update);

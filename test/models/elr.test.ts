@@ -54,4 +54,26 @@ describe('eligible leader replicas', () => {
     expect([back.leader, back.how]).toEqual(['b2', 'elr']);
     expect(safetyHolds(out)).toBe(true);
   });
+
+  test('a controller restart takes nobody out of the ELR: the surviving ELR member leads, not the last known leader that lost power', () => {
+    // b3 then b2 are cut off and fenced: ISR {b1}, ELR {b2}. b1 (no fsync) loses power and returns
+    // without its unflushed tail, out of ISR and ELR. The controller restarts: every broker
+    // registers again, but only b1's incarnation is new. Taking b2 out of the ELR as well would let
+    // b1, the last known leader, lead and the others truncate to its shortened log.
+    const steps = [
+      { atMs: 2000, fault: 'partition', groups: [['b1', 'b2', 'p1', 'c1'], ['b3']] },
+      { atMs: 3000, fault: 'partition', groups: [['b1', 'p1', 'c1'], ['b3'], ['b2']] },
+      { atMs: 8000, fault: 'power-loss', node: 'b1' },
+      { atMs: 9000, fault: 'restart', node: 'b1' },
+      { atMs: 10000, fault: 'crash', node: 'c1' },
+      { atMs: 10500, fault: 'restart', node: 'c1' },
+      { atMs: 11000, fault: 'heal' },
+    ];
+    const out = run(scripted({ durationMs: 20000, settleMs: 8000, broker: ELR }, steps));
+    expect(count(out, 'lost-write')).toBe(0);
+    const leader = records(out, 'election').find((r) => r.t > 8_000_000 && r.leader !== null)!;
+    expect(leader).toBeDefined();
+    expect([leader.leader, leader.how]).toEqual(['b2', 'elr']);
+    expect(safetyHolds(out)).toBe(true);
+  });
 });
