@@ -2,6 +2,7 @@
 // fault plan to a small script that still shows the anomaly, and write the failure file whose
 // replay command reproduces it.
 import type { AnomalyType } from '../../properties/anomaly.js';
+import type { LivenessName } from '../../scenario/schema.js';
 import { failureRecord, replayCommand, writeFailureFile } from '../../properties/failure-file.js';
 import { shrinkFailure } from '../../properties/shrink.js';
 import { runScenario, type RunOutput } from '../../scenario/run.js';
@@ -12,18 +13,24 @@ import { withRunContext } from '../run-error.js';
 
 export interface RecordedFailure {
   readonly seed: number;
-  readonly anomaly: AnomalyType;
+  /** The unexpected anomaly kept by shrinking, else the liveness failure (not-settled, nothing-sent, nothing-polled). */
+  readonly anomaly: AnomalyType | LivenessName;
   readonly originalSteps: number;
   readonly shrunkSteps: number;
   /** Runs spent shrinking (0 with --no-shrink). */
   readonly shrinkRuns: number;
-  readonly file: string;
+  /** The failure file; null for a liveness failure, which `ksim run --seed` reproduces as it is. */
+  readonly file: string | null;
   readonly replay: string;
+  /** A liveness failure's problems (what was stuck); empty for an anomaly. */
+  readonly problems: readonly string[];
 }
 
 export interface FailureOptions {
   readonly shrink: boolean;
   readonly maxShrinkRuns?: number;
+  /** The command that runs the scenario with a seed (`ksim run REF --seed N`), for a liveness failure. */
+  readonly runCommand: (seed: number) => string;
 }
 
 interface Kept {
@@ -49,10 +56,24 @@ export function recordFailure(scenario: Scenario, seed: number, dir: string, opt
   return withRunContext({ scenario: scenario.name, seed }, () => {
     const first = runScenario(scenario, seed);
     const anomaly = first.result.unexpected[0];
-    if (anomaly === undefined) throw new Error(`seed ${seed} failed on a worker but not when run again: determinism broke`);
+    if (anomaly === undefined) return livenessFailure(first, seed, options);
     const kept = keep(scenario, seed, first.plan, anomaly, options);
     const record = failureRecord({ scenario, seed, anomaly, originalSteps: first.plan.length, steps: kept.steps, output: kept.output });
     const file = writeFailureFile(dir, record);
-    return { seed, anomaly, originalSteps: first.plan.length, shrunkSteps: kept.steps.length, shrinkRuns: kept.runs, file, replay: replayCommand(file) };
+    return { seed, anomaly, originalSteps: first.plan.length, shrunkSteps: kept.steps.length, shrinkRuns: kept.runs, file, replay: replayCommand(file), problems: [] };
   });
+}
+
+/**
+ * A seed that failed only on liveness. Shrinking keeps an anomaly's cases, which a liveness failure
+ * has none of, and a failure file names an anomaly: the run is reported as it is, with what was stuck.
+ */
+function livenessFailure(output: RunOutput, seed: number, options: FailureOptions): RecordedFailure {
+  const failed = output.result.liveness.find((r) => !r.allowed);
+  if (failed === undefined) throw new Error(`seed ${seed} failed on a worker but not when run again: determinism broke`);
+  const steps = output.plan.length;
+  return {
+    seed, anomaly: failed.type, originalSteps: steps, shrunkSteps: steps, shrinkRuns: 0, file: null,
+    replay: options.runCommand(seed), problems: failed.problems,
+  };
 }

@@ -11,6 +11,7 @@ import { shardSeeds, shardSize, WHOLE } from '../check/seeds.js';
 import { EXIT, note, out, outJson, type ExitCode } from '../io.js';
 import { withPool } from '../pool.js';
 import { startProgress } from '../progress.js';
+import { command } from '../shell.js';
 
 export interface CheckFlags {
   readonly seeds: number;
@@ -34,7 +35,8 @@ export async function checkCommand(ref: string, flags: CheckFlags): Promise<Exit
   const search = { raw, source, scenarioName: scenario.name, seeds: shardSeeds(range), all: flags.all === true };
   const outcome = await withPool(flags.workers, (pool) => searchInParallel(pool, search, progress));
   const [first] = outcome.failingSeeds;
-  const options = { shrink: flags.shrink, ...(flags.shrinkRuns === undefined ? {} : { maxShrinkRuns: flags.shrinkRuns }) };
+  const runCommand = (seed: number) => command('run', ref, '--seed', String(seed));
+  const options = { shrink: flags.shrink, runCommand, ...(flags.shrinkRuns === undefined ? {} : { maxShrinkRuns: flags.shrinkRuns }) };
   const failure = first === undefined ? null : recordFailure(scenario, first, '.', options);
   const report = checkReport(outcome, range, failure);
   if (flags.json === true) outJson(report);
