@@ -5,10 +5,10 @@ import type { Actor, Env, Message, NodeId } from '../sim/env.js';
 import type { BrokerConfig, ClusterLayout } from './config.js';
 import { BROKER_HEARTBEAT_INTERVAL_US, HEADER_BYTES } from './config.js';
 import type { HistoryRecorder, ReplicaState } from './history.js';
-import { GroupCoordinator } from './group-coordinator.js';
+import { GroupCoordinator, type GroupSnapshot } from './group-coordinator.js';
 import type { BrokerInbound, HeartbeatResponse, PartitionMeta, RegisterResponse } from './messages.js';
 import { PartitionReplica } from './partition.js';
-import type { BrokerContext } from './replica.js';
+import type { BrokerContext, Role } from './replica.js';
 
 const HW_CHECKPOINT_FILE = 'hw-checkpoint';
 const REGISTER_RETRY_US = 1_000_000;
@@ -168,4 +168,29 @@ export class Broker implements Actor {
     for (const replica of this.replicas.values()) replica.shrinkCheck();
     this.env.setTimer(this.config.replicaLagTimeMaxUs / 2, () => this.shrinkCheck());
   }
+
+  // ---------------------------------------------------------------- observation (read only)
+
+  /**
+   * One hosted replica's role and offsets, for the harness's settle check (scenario/quiescence.ts):
+   * counters only, no copy of the log. Null when this broker hosts no replica of the partition.
+   */
+  replicaProgress(partition: number): ReplicaProgress | null {
+    const core = this.replicas.get(partition)?.core;
+    if (core === undefined) return null;
+    return { role: core.role, leaderEpoch: core.leaderEpoch, highWatermark: core.highWatermark, logEndOffset: core.log.logEndOffset };
+  }
+
+  /** The groups this broker coordinates now (GroupCoordinator.groupSnapshots); null when it coordinates none. */
+  coordinatedGroups(): GroupSnapshot[] | null {
+    return this.groups.groupSnapshots();
+  }
+}
+
+/** Broker.replicaProgress: where one replica stands. */
+export interface ReplicaProgress {
+  readonly role: Role;
+  readonly leaderEpoch: number;
+  readonly highWatermark: number;
+  readonly logEndOffset: number;
 }

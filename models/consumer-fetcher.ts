@@ -22,6 +22,9 @@ interface Fetched {
   buffer: readonly LogRecord[];
 }
 
+/** What the fetcher reads of a consumer's settings (the final drain, models/drain-reader.ts, has only these). */
+export type FetcherConfig = Pick<ConsumerConfig, 'fetchWaitMaxUs' | 'maxPollRecords'>;
+
 export class ConsumerFetcher {
   private assigned: Fetched[] = [];
   private readonly leaders = new Map<number, { leader: NodeId | null; epoch: number }>();
@@ -35,7 +38,7 @@ export class ConsumerFetcher {
   /** Told when a response with records was buffered. */
   onData: () => void = () => undefined;
 
-  constructor(private readonly env: Env, private readonly layout: ClusterLayout, private readonly config: ConsumerConfig) {
+  constructor(private readonly env: Env, private readonly layout: ClusterLayout, private readonly config: FetcherConfig) {
     this.nextRequestId = firstRequestId(env);
   }
 

@@ -205,4 +205,34 @@ export class Consumer implements Actor {
     this.env.trace('poll-timeout', { group: this.config.group, state: this.app });
     this.member.leaveGroup('max.poll.interval.ms');
   }
+
+  // ---------------------------------------------------------------- observation (read only)
+
+  /**
+   * Where this member stands, for the harness's settle check (scenario/quiescence.ts): its group
+   * membership, what the application is doing, and its position on each assigned partition.
+   */
+  groupProgress(): ConsumerProgress {
+    return {
+      group: this.config.group, memberId: this.member.memberId, generation: this.member.generation,
+      stable: !this.member.needsRejoin(), app: this.app,
+      assigned: this.assignment?.partitions ?? [], positions: this.fetcher.positions(),
+    };
+  }
+}
+
+/** Consumer.groupProgress: one member's state as the application and its group client see it. */
+export interface ConsumerProgress {
+  readonly group: string;
+  /** '' before the coordinator handed one out. */
+  readonly memberId: string;
+  /** -1 outside a generation. */
+  readonly generation: number;
+  /** Stable in its generation, with no rejoin pending. */
+  readonly stable: boolean;
+  /** polling (waiting for records), processing a poll's records, or committing. */
+  readonly app: 'polling' | 'processing' | 'committing';
+  readonly assigned: readonly number[];
+  /** The next offset to read of each assigned partition whose position is known. */
+  readonly positions: readonly PartitionOffset[];
 }

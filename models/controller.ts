@@ -296,4 +296,11 @@ export class Controller implements Actor {
   private send<M extends Message>(to: NodeId, msg: M): void {
     this.env.send(to, msg, HEADER_BYTES + 96 * this.partitions.length);
   }
+
+  // ---------------------------------------------------------------- observation (read only)
+
+  /** Is the broker registered and heartbeating (may lead, may join ISRs)? For the harness's settle check. */
+  isBrokerUnfenced(broker: NodeId): boolean {
+    return this.isUnfenced(broker);
+  }
 }

@@ -11,7 +11,7 @@ import type {
 import { GroupMembership } from './group-membership.js';
 import type { GroupLogPayload } from './group-records.js';
 import { loadGroups } from './group-records.js';
-import type { Group } from './group-state.js';
+import type { Group, GroupPhase } from './group-state.js';
 import { emptyGroup, groupFromLog, memberRecords } from './group-state.js';
 import type { ErrorCode } from './messages.js';
 import type { PartitionReplica } from './partition.js';
@@ -179,6 +179,22 @@ export class GroupCoordinator {
   private send(to: NodeId, msg: GroupResponse): void {
     this.env.send<Message>(to, msg, HEADER_BYTES + 16 * responseItems(msg));
   }
+
+  // ---------------------------------------------------------------- observation (read only)
+
+  /**
+   * The groups as this broker coordinates them now, for the harness's settle check
+   * (scenario/quiescence.ts); null unless it leads the offsets partition and has loaded that
+   * leadership's groups (it does at its next request or tick). Copies a few fields per member.
+   */
+  groupSnapshots(): GroupSnapshot[] | null {
+    const core = this.replica?.core;
+    if (this.groups === null || core === undefined || core.role !== 'leader' || this.loadedSession !== core.session) return null;
+    return [...this.groups.values()].map((g) => ({
+      group: g.id, phase: g.phase, generation: g.generation,
+      members: [...g.members.values()].map((m) => ({ memberId: m.memberId, client: m.client, partitions: m.partitions })),
+    }));
+  }
 }
 
 function responseItems(msg: GroupResponse): number {
@@ -198,4 +214,12 @@ function notCoordinator(m: Exclude<GroupRequest, FindCoordinatorRequest>): Group
     case 'offset-commit': return { type: 'offset-commit-resp', id: m.id, error };
     case 'offset-fetch': return { type: 'offset-fetch-resp', id: m.id, error, offsets: [] };
   }
+}
+
+/** One group as its coordinator holds it (GroupCoordinator.groupSnapshots). */
+export interface GroupSnapshot {
+  readonly group: string;
+  readonly phase: GroupPhase;
+  readonly generation: number;
+  readonly members: readonly { readonly memberId: string; readonly client: NodeId; readonly partitions: readonly number[] }[];
 }

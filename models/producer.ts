@@ -345,4 +345,25 @@ export class Producer implements Actor {
     this.producerEpoch = m.producerEpoch;
     for (let p = 0; p < this.queues.length; p++) this.drain(p);
   }
+
+  // ---------------------------------------------------------------- observation (read only)
+
+  /**
+   * Values the application handed to send() (or that arrived before the load stopped and are not
+   * taken in yet) whose outcome is not known yet: neither acknowledged nor failed nor given up as
+   * unknown. The harness's settle check reads it (scenario/quiescence.ts); 0 means nothing of this
+   * producer is outstanding. It walks the open, ready and in-flight batches: call it between steps,
+   * not per event.
+   */
+  pendingSends(): number {
+    let pending = 0;
+    for (const queue of this.queues) {
+      pending += queue.open?.values.length ?? 0;
+      for (let i = 0; i < queue.ready.length; i++) pending += queue.ready.at(i)!.values.length;
+    }
+    for (const batch of this.inFlightById.values()) pending += batch.values.length;
+    const arrivals = this.arrivals;
+    if (arrivals !== null) for (let k = this.counter; arrivals.arrives(k); k++) pending++;
+    return pending;
+  }
 }

@@ -9,10 +9,12 @@ import { Broker } from '../models/broker.js';
 import type { BrokerConfig, ClusterLayout, ConsumerConfig, ProducerConfig } from '../models/config.js';
 import { Consumer } from '../models/consumer.js';
 import { Controller } from '../models/controller.js';
+import { DRAIN_NODE, DrainReader } from '../models/drain-reader.js';
 import { History } from '../models/history-log.js';
 import { Producer } from '../models/producer.js';
 import type { Scenario, ScenarioNodes } from './schema.js';
 import { scenarioNodes } from './schema.js';
+import { drainCapMs, settleCapMs } from './settle-cap.js';
 
 const MS = 1000;
 /** Values one producer incarnation may send before the next incarnation's range begins. */
@@ -26,7 +28,21 @@ export interface BuiltRun {
   readonly layout: ClusterLayout;
   readonly plan: readonly FaultStep[];
   readonly durationUs: number;
-  readonly endUs: number;
+  /** The settle phase's cap: the run is quiescent by durationUs + settleCapUs or it did not settle. */
+  readonly settleCapUs: number;
+  /** How long the final drain may read after quiescence (or the cap). */
+  readonly drainCapUs: number;
+  /** The client nodes, as the settle check reads them. */
+  readonly producers: readonly NodeId[];
+  /** Each consumer group's members, groups in order of first appearance. */
+  readonly groups: readonly ConsumerGroupNodes[];
+  /** The final drain's node (added last, so every other node keeps its index). */
+  readonly drain: NodeId;
+}
+
+export interface ConsumerGroupNodes {
+  readonly group: string;
+  readonly consumers: readonly NodeId[];
 }
 
 export interface BuildOptions {
@@ -136,12 +152,28 @@ export function buildRun(s: Scenario, seed: number, options: BuildOptions = {}):
     const kc = consumerConfig(s, entry);
     world.addNode(id, (env) => new Consumer(env, layout, kc, history));
   }
+  world.addNode(DRAIN_NODE, (env) => new DrainReader(env, layout, history));
   world.onFault((step, t) => {
     if (step.fault === 'crash' || step.fault === 'power-loss') history.record({ kind: 'crash', t, process: step.node, power: step.fault === 'power-loss' });
   });
   const durationUs = s.durationMs * MS;
   const plan = options.plan ?? faultPlan(s, world, nodes);
-  return { world, history, layout, plan, durationUs, endUs: durationUs + s.settleMs * MS };
+  return {
+    world, history, layout, plan, durationUs,
+    settleCapUs: settleCapMs(s) * MS, drainCapUs: drainCapMs(s) * MS,
+    producers: nodes.producers.map((p) => p.id), groups: consumerGroups(s, nodes), drain: DRAIN_NODE,
+  };
+}
+
+function consumerGroups(s: Scenario, nodes: ScenarioNodes): ConsumerGroupNodes[] {
+  const groups = new Map<string, NodeId[]>();
+  for (const { id, entry } of nodes.consumers) {
+    const group = s.consumers[entry]!.group;
+    const members = groups.get(group);
+    if (members === undefined) groups.set(group, [id]);
+    else members.push(id);
+  }
+  return [...groups].map(([group, consumers]) => ({ group, consumers }));
 }
 
 /** faults.targets as a count of nodes one episode may take down. */

@@ -1,5 +1,6 @@
 // run(): one simulated run of a scenario with a seed — the safety phase with load and faults, then
-// the heal-and-settle phase — judged by the checkers. The result is DESIGN.md's `run --json` object.
+// the settle phase until quiescence and the final drain (settle.ts) — judged by the checkers for
+// safety and by the settle outcome for liveness. The result is DESIGN.md's `run --json` object.
 import { SimAssertionError } from '../sim/errors.js';
 import type { FaultStep } from '../sim/fault.js';
 import type { TraceRecord } from '../sim/trace-record.js';
@@ -9,10 +10,13 @@ import type { FinalState, ReplicaState } from '../models/history.js';
 import type { History } from '../models/history-log.js';
 import { finalRecordOf, type LogRecord } from '../models/records.js';
 import type { AnomalyReport, AnomalyType } from '../properties/anomaly.js';
+import { isAnomalyType } from '../properties/anomaly.js';
 import { checkRun } from '../properties/check.js';
 import type { BuildOptions, BuiltRun } from './build.js';
 import { buildRun } from './build.js';
-import type { Scenario } from './schema.js';
+import type { LivenessName, Scenario } from './schema.js';
+import type { SettleOutcome } from './settle.js';
+import { settleAndDrain } from './settle.js';
 
 export interface RunStats {
   readonly sent: number;
@@ -28,7 +32,7 @@ export interface RunStats {
 export interface RunResult {
   readonly scenario: string;
   readonly seed: number;
-  /** No anomaly outside the scenario's allowedAnomalies. */
+  /** No anomaly outside the scenario's allowedAnomalies, and no liveness failure it does not allow. */
   readonly ok: boolean;
   readonly anomalies: readonly AnomalyReport[];
   readonly unexpected: readonly AnomalyType[];
@@ -37,14 +41,38 @@ export interface RunResult {
   readonly simulatedMs: number;
   readonly faults: number;
   readonly stats: RunStats;
-  /** Liveness of the cluster after the settle phase (record delivery is the `unseen` anomaly's). */
+  /** The settle phase and the final drain (docs/settle.md). */
   readonly settle: SettleState;
+  /** Liveness failures, apart from the anomalies (which are safety findings): not settled, or a vacuous run. */
+  readonly liveness: readonly LivenessReport[];
 }
 
 export interface SettleState {
-  /** Every partition has a leader, and every replica on a broker that is up is in its ISR. */
+  /** Quiescent within the cap, and the final drain read every partition to its high watermark within its bound. */
   readonly settled: boolean;
-  /** What is missing, one line each (e.g. "p0: no leader", "p1: ISR [b1,b2] lacks b3, which is up"). */
+  /**
+   * What is stuck, one line each ("g1 p0: k1 at offset 100 < HW 300 (since 71.3 s; cap 268.5 s)",
+   * "p1: 3 sends outstanding", "drain: p0: read to offset 120 of HW 300"); empty when settled.
+   */
+  readonly problems: readonly string[];
+  /** The settle phase's cap: the scenario's settleMs, or the one derived from its timeouts. */
+  readonly capMs: number;
+  /** When the settle phase began: the end of the load phase (simulated ms from the start). */
+  readonly startedAtMs: number;
+  /** When the system was first found quiescent (checked every 100 ms); null when not within the cap. */
+  readonly quiescentAtMs: number | null;
+  readonly drain: {
+    /** Records the final drain polled. */
+    readonly records: number;
+    /** When it had read up to every data partition's high watermark; null when not within its bound. */
+    readonly doneAtMs: number | null;
+  };
+}
+
+/** One liveness failure: its name (LIVENESS_NAMES), what it is about, and whether the scenario allows it. */
+export interface LivenessReport {
+  readonly type: LivenessName;
+  readonly allowed: boolean;
   readonly problems: readonly string[];
 }
 
@@ -58,37 +86,47 @@ export interface RunOutput {
 
 export type RunOptions = BuildOptions;
 
+/** A simulated run: the built world after the load phase, the settle phase and the drain. */
+export interface SimulatedRun extends BuiltRun {
+  readonly settle: SettleOutcome;
+}
+
 /**
- * The simulation alone: the safety phase with load and faults, then heal-and-settle. Throws
- * SimAssertionError for a ksim bug (exit code 3), a runaway event count included.
+ * The simulation alone: the load phase with faults, then the settle phase until quiescence (or its
+ * cap) and the final drain. Throws SimAssertionError for a ksim bug (exit code 3), a runaway event
+ * count included.
  */
-export function simulate(scenario: Scenario, seed: number, options: RunOptions = {}): BuiltRun {
+export function simulate(scenario: Scenario, seed: number, options: RunOptions = {}): SimulatedRun {
   const built = buildRun(scenario, seed, options);
   const { world } = built;
+  const describe = (message: string) => `${message} (scenario ${scenario.name}, seed ${seed})`;
   world.scheduleFaults(built.plan);
   world.start();
-  let status = world.runUntil(built.durationUs);
-  world.settle();
-  if (status === 'ok') status = world.runUntil(built.endUs);
-  if (status !== 'ok') {
-    throw new SimAssertionError(`event budget exhausted after ${world.eventsRun} events (scenario ${scenario.name}, seed ${seed})`, null, world.now());
+  if (world.runUntil(built.durationUs) !== 'ok') {
+    throw new SimAssertionError(describe(`event budget exhausted after ${world.eventsRun} events`), null, world.now());
   }
-  return built;
+  return { ...built, settle: settleAndDrain(built, describe) };
 }
 
 /** Runs a scenario with a seed and judges it. Throws SimAssertionError for a ksim bug (exit code 3). */
 export function runScenario(scenario: Scenario, seed: number, options: RunOptions = {}): RunOutput {
-  const built = simulate(scenario, seed, options);
-  const { world } = built;
-  const final = finalState(built);
-  const outcome = checkRun(built.history, final, { consumers: scenario.consumers.length > 0, allowed: scenario.allowedAnomalies });
+  const run = simulate(scenario, seed, options);
+  const { world } = run;
+  const final = finalState(run);
+  // The drain reads every data partition, so a committed record no read returned is judged (unseen)
+  // whether or not the scenario has consumers.
+  const allowed = scenario.allowedAnomalies.filter(isAnomalyType);
+  const outcome = checkRun(run.history, final, { consumers: true, allowed });
+  const stats = runStats(run.history, run.durationUs);
+  const settle = settleState(run.settle);
+  const liveness = livenessReports(scenario, run, settle, stats);
   const result: RunResult = {
-    scenario: scenario.name, seed, ok: outcome.ok, anomalies: outcome.anomalies,
+    scenario: scenario.name, seed, ok: outcome.ok && liveness.every((r) => r.allowed), anomalies: outcome.anomalies,
     unexpected: outcome.unexpected.map((a) => a.type),
     traceHash: world.trace.hash(), events: world.trace.events, simulatedMs: Math.round(world.now() / 1000),
-    faults: built.plan.length, stats: runStats(built.history, built.durationUs), settle: settleState(built, final),
+    faults: run.plan.length, stats, settle, liveness,
   };
-  return { result, history: built.history, final, plan: built.plan, trace: world.trace.records };
+  return { result, history: run.history, final, plan: run.plan, trace: world.trace.records };
 }
 
 /** What the brokers and the controller hold at the end; a broker still down is read from its disk. */
@@ -114,15 +152,41 @@ export function finalState(built: BuiltRun): FinalState {
   return { partitions, replicas };
 }
 
-/** Did the cluster heal? A partition must have a leader and every live replica in its ISR. */
-export function settleState(built: BuiltRun, final: FinalState): SettleState {
-  const problems: string[] = [];
-  for (const p of final.partitions) {
-    if (p.leader === null) { problems.push(`p${p.partition}: no leader`); continue; }
-    const missing = p.replicas.filter((b) => built.world.nodeState(b) === 'up' && !p.isr.includes(b));
-    if (missing.length > 0) problems.push(`p${p.partition}: ISR [${p.isr.join(',')}] lacks ${missing.join(',')}, which ${missing.length === 1 ? 'is' : 'are'} up`);
+/** The settle outcome in the result's units (ms). */
+export function settleState(outcome: SettleOutcome): SettleState {
+  const ms = (us: number | null) => (us === null ? null : Math.round(us / 1000));
+  return {
+    settled: outcome.quiescentAtUs !== null && outcome.drainDoneAtUs !== null,
+    problems: outcome.problems,
+    capMs: Math.round(outcome.capUs / 1000),
+    startedAtMs: Math.round(outcome.startUs / 1000),
+    quiescentAtMs: ms(outcome.quiescentAtUs),
+    drain: { records: outcome.drainRecords, doneAtMs: ms(outcome.drainDoneAtUs) },
+  };
+}
+
+/** Not settled; producers that sent nothing; consumers that polled nothing (a vacuous pass otherwise). */
+function livenessReports(scenario: Scenario, run: SimulatedRun, settle: SettleState, stats: RunStats): LivenessReport[] {
+  const allowed = new Set<string>(scenario.allowedAnomalies);
+  const reports: LivenessReport[] = [];
+  const report = (type: LivenessName, problems: readonly string[]) => reports.push({ type, allowed: allowed.has(type), problems });
+  if (!settle.settled) report('not-settled', settle.problems);
+  if (run.producers.length > 0 && stats.sent === 0) {
+    report('nothing-sent', [`${run.producers.length} producer${run.producers.length === 1 ? '' : 's'} configured, no value sent`]);
   }
-  return { settled: problems.length === 0, problems };
+  const consumers = run.groups.reduce((n, g) => n + g.consumers.length, 0);
+  if (consumers > 0 && !groupsPolled(run.history, run.drain)) {
+    report('nothing-polled', [`${consumers} consumer${consumers === 1 ? '' : 's'} configured, none polled a record`]);
+  }
+  return reports;
+}
+
+/** Did any process but the drain poll a record? */
+function groupsPolled(history: History, drain: string): boolean {
+  for (const i of history.objectRows()) {
+    if (history.kind(i) === 'poll' && history.process(i) !== drain && history.recordsEnd(i) > history.recordsStart(i)) return true;
+  }
+  return false;
 }
 
 export function runStats(history: History, durationUs: number): RunStats {

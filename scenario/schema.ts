@@ -30,6 +30,14 @@ export const ANOMALY_NAMES = [
 ] as const;
 export type AnomalyName = (typeof ANOMALY_NAMES)[number];
 
+/**
+ * Liveness failures (docs/settle.md): the run did not reach quiescence within the settle cap, or it
+ * is vacuous (producers configured but nothing sent; consumers configured but nothing polled).
+ * `allowedAnomalies` may list them too, for a scenario that expects them.
+ */
+export const LIVENESS_NAMES = ['not-settled', 'nothing-sent', 'nothing-polled'] as const;
+export type LivenessName = (typeof LIVENESS_NAMES)[number];
+
 export type Acks = 'all' | '1' | '0';
 export type CommitStrategy = 'auto' | 'before-process' | 'after-process';
 export type FaultMode = 'none' | 'random' | 'script';
@@ -286,8 +294,11 @@ const scenarioInput = z.strictObject({
   description: z.string().optional(),
   /** Simulated time with faults and load. */
   durationMs: int(1).default(60000),
-  /** Heal-and-settle phase after durationMs: faults stop, nodes restart, consumers catch up. */
-  settleMs: int(0).default(30000),
+  /**
+   * The cap on the settle phase after durationMs (faults stop, nodes restart, the run goes on until
+   * it is quiescent: docs/settle.md). Absent: derived from the scenario's timeouts (settle-cap.ts).
+   */
+  settleMs: int(0).optional(),
   brokers: int(1).default(3),
   topic: topicSchema.prefault({}),
   broker: brokerSchema.prefault({}),
@@ -299,8 +310,8 @@ const scenarioInput = z.strictObject({
   faults: faultsSchema.prefault({}),
   /** Bounds on one run's size, checked before it starts (see checkRunSize); raise them here. */
   limits: limitsSchema.prefault({}),
-  /** The anomalies this scenario expects (Jepsen's allowed list). */
-  allowedAnomalies: z.array(z.enum(ANOMALY_NAMES)).transform(dedupe).default(() => []),
+  /** The anomalies this scenario expects (Jepsen's allowed list), and any liveness failure it expects. */
+  allowedAnomalies: z.array(z.enum([...ANOMALY_NAMES, ...LIVENESS_NAMES])).transform(dedupe).default(() => []),
 });
 
 function resolveScenario(s: z.output<typeof scenarioInput>) {
@@ -395,7 +406,7 @@ function checkRunSize(s: Scenario, ctx: z.RefinementCtx): void {
         `(${s.limits.maxRecords.toLocaleString('en-US')}, about 300 bytes each in memory); lower the rate or durationMs, or raise limits.maxRecords`,
     });
   }
-  const simulatedMs = s.durationMs + s.settleMs;
+  const simulatedMs = s.durationMs + (s.settleMs ?? 0);
   if (simulatedMs > s.limits.maxSimulatedMs) {
     ctx.addIssue({
       code: 'custom', path: ['durationMs'],

@@ -2,6 +2,7 @@
 // fault plan to a small script that still shows the anomaly, and write the failure file whose
 // replay command reproduces it.
 import type { AnomalyType } from '../../properties/anomaly.js';
+import type { LivenessName } from '../../scenario/schema.js';
 import { failureRecord, replayCommand, writeFailureFile } from '../../properties/failure-file.js';
 import { shrinkFailure } from '../../properties/shrink.js';
 import { runScenario, type RunOutput } from '../../scenario/run.js';
@@ -13,7 +14,8 @@ import { withRunContext } from '../run-error.js';
 
 export interface RecordedFailure {
   readonly seed: number;
-  readonly anomaly: AnomalyType;
+  /** The unexpected anomaly kept by shrinking, else the liveness failure (not-settled, nothing-sent, nothing-polled). */
+  readonly anomaly: AnomalyType | LivenessName;
   readonly originalSteps: number;
   readonly shrunkSteps: number;
   /** Runs spent shrinking (0 with --no-shrink). */
@@ -26,11 +28,15 @@ export interface RecordedFailure {
   readonly writeError?: string;
   /** The shrunk fault script, given inline when the file could not be written, so nothing is lost. */
   readonly steps?: readonly FaultStep[];
+  /** A liveness failure's problems (what was stuck); empty for an anomaly. */
+  readonly problems: readonly string[];
 }
 
 export interface FailureOptions {
   readonly shrink: boolean;
   readonly maxShrinkRuns?: number;
+  /** The command that runs the scenario with a seed (`ksim run REF --seed N`), for a liveness failure. */
+  readonly runCommand: (seed: number) => string;
 }
 
 interface Kept {
@@ -56,20 +62,34 @@ function keep(scenario: Scenario, seed: number, plan: readonly FaultStep[], anom
  * A file that cannot be written does not lose the failure: it is returned with the error, the
  * shrunk script inline and the `ksim run` command that reproduces the seed (`runCommand`).
  */
-export function recordFailure(scenario: Scenario, seed: number, dir: string, options: FailureOptions, runCommand: string): RecordedFailure {
+export function recordFailure(scenario: Scenario, seed: number, dir: string, options: FailureOptions): RecordedFailure {
   return withRunContext({ scenario: scenario.name, seed }, () => {
     const first = runScenario(scenario, seed);
     const anomaly = first.result.unexpected[0];
-    if (anomaly === undefined) throw new Error(`seed ${seed} failed on a worker but not when run again: determinism broke`);
+    if (anomaly === undefined) return livenessFailure(first, seed, options);
     const kept = keep(scenario, seed, first.plan, anomaly, options);
     const record = failureRecord({ scenario, seed, anomaly, originalSteps: first.plan.length, steps: kept.steps, output: kept.output });
-    const found = { seed, anomaly, originalSteps: first.plan.length, shrunkSteps: kept.steps.length, shrinkRuns: kept.runs };
+    const found = { seed, anomaly, originalSteps: first.plan.length, shrunkSteps: kept.steps.length, shrinkRuns: kept.runs, problems: [] };
     try {
       const file = writeFailureFile(dir, record);
       return { ...found, file, replay: replayCommand(file) };
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
-      return { ...found, file: null, replay: runCommand, writeError: error.message, steps: kept.steps };
+      return { ...found, file: null, replay: options.runCommand(seed), writeError: error.message, steps: kept.steps };
     }
   });
+}
+
+/**
+ * A seed that failed only on liveness. Shrinking keeps an anomaly's cases, which a liveness failure
+ * has none of, and a failure file names an anomaly: the run is reported as it is, with what was stuck.
+ */
+function livenessFailure(output: RunOutput, seed: number, options: FailureOptions): RecordedFailure {
+  const failed = output.result.liveness.find((r) => !r.allowed);
+  if (failed === undefined) throw new Error(`seed ${seed} failed on a worker but not when run again: determinism broke`);
+  const steps = output.plan.length;
+  return {
+    seed, anomaly: failed.type, originalSteps: steps, shrunkSteps: steps, shrinkRuns: 0, file: null,
+    replay: options.runCommand(seed), problems: failed.problems,
+  };
 }

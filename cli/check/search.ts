@@ -9,6 +9,7 @@ import { ANOMALY_TYPES } from '../../properties/anomaly.js';
 import { isFailure } from '../../properties/search.js';
 import type { RunResult } from '../../scenario/run.js';
 import type { SeedPool } from '../pool.js';
+import { SettleTally, type SettleSummary } from '../settle-summary.js';
 import type { Progress } from '../progress.js';
 
 export interface SearchInput {
@@ -27,6 +28,8 @@ export interface SearchOutcome {
   readonly failingSeeds: readonly number[];
   /** Runs showing each anomaly type (allowed ones too), keyed in type order. */
   readonly anomalyCounts: Readonly<Partial<Record<AnomalyType, number>>>;
+  /** Liveness over the counted runs: failures by name, time to quiescence. */
+  readonly settle: SettleSummary;
 }
 
 /** Counts results in seed order; without --all it stops counting after the first failure. */
@@ -34,6 +37,7 @@ class InOrderTally {
   runs = 0;
   readonly failingSeeds: number[] = [];
   private readonly seen = new Map<AnomalyType, number>();
+  private readonly settle = new SettleTally();
   private readonly pending = new Map<number, RunResult>();
   private next = 0;
   private closed = false;
@@ -51,6 +55,7 @@ class InOrderTally {
   private count(result: RunResult): void {
     this.runs++;
     for (const report of result.anomalies) this.seen.set(report.type, (this.seen.get(report.type) ?? 0) + 1);
+    this.settle.add(result);
     if (!isFailure(result)) return;
     this.failingSeeds.push(result.seed);
     if (!this.all) this.closed = true;
@@ -62,7 +67,7 @@ class InOrderTally {
       const count = this.seen.get(type);
       if (count !== undefined) anomalyCounts[type] = count;
     }
-    return { runs: this.runs, failingSeeds: this.failingSeeds, anomalyCounts };
+    return { runs: this.runs, failingSeeds: this.failingSeeds, anomalyCounts, settle: this.settle.summary() };
   }
 }
 

@@ -56,8 +56,9 @@ export async function checkCommand(ref: string, flags: CheckFlags): Promise<Exit
   const search = { raw, source, scenarioName: scenario.name, seeds: shardSeeds(range), all: flags.all === true };
   const outcome = await withPool(workers, (pool) => searchInParallel(pool, search, progress));
   const [first] = outcome.failingSeeds;
-  const options = { shrink: flags.shrink, ...(flags.shrinkRuns === undefined ? {} : { maxShrinkRuns: flags.shrinkRuns }) };
-  const failure = first === undefined ? null : recordFailure(scenario, first, outDir, options, command('run', ref, '--seed', String(first)));
+  const runCommand = (seed: number) => command('run', ref, '--seed', String(seed));
+  const options = { shrink: flags.shrink, runCommand, ...(flags.shrinkRuns === undefined ? {} : { maxShrinkRuns: flags.shrinkRuns }) };
+  const failure = first === undefined ? null : recordFailure(scenario, first, outDir, options);
   const report = checkReport(outcome, range, failure);
   if (flags.json === true) outJson(report);
   else out(formatCheck(report, scenario.name));

@@ -2,6 +2,7 @@
 import type { AnomalyType } from '../../properties/anomaly.js';
 import { ANOMALY_TYPES } from '../../properties/anomaly.js';
 import type { SeedRun } from '../pool.js';
+import { summarizeSettle, type SettleSummary } from '../settle-summary.js';
 import { mergeInto, quantileMs } from './latency.js';
 
 export interface ExploreRow {
@@ -10,7 +11,7 @@ export interface ExploreRow {
   /** The varied settings of this row, key as the user wrote it. */
   readonly settings: Readonly<Record<string, unknown>>;
   readonly runs: number;
-  /** Runs that failed: an anomaly the scenario does not allow. */
+  /** Runs that failed: an anomaly or a liveness failure the scenario does not allow. */
   readonly failingRuns: number;
   /** Runs showing each anomaly type, keyed in type order; types never seen are left out. */
   readonly anomalyRuns: Readonly<Partial<Record<AnomalyType, number>>>;
@@ -31,6 +32,8 @@ export interface ExploreRow {
   readonly refusedShare: number;
   /** Over every acknowledged send of every run, simulated ms; null when nothing was acked. */
   readonly ackLatencyMs: { readonly p50: number | null; readonly p99: number | null };
+  /** Liveness: runs per liveness failure, and the time the settle phase took to reach quiescence. */
+  readonly settle: SettleSummary;
 }
 
 export interface RowInput {
@@ -73,5 +76,6 @@ export function aggregateRow(input: RowInput): ExploreRow {
     unavailableShare: durationMs === 0 ? 0 : unavailableMs / durationMs,
     refusedShare: sent === 0 ? 0 : failed / sent,
     ackLatencyMs: { p50: quantileMs(latencies, 0.5), p99: quantileMs(latencies, 0.99) },
+    settle: summarizeSettle(runs.map((r) => r.result)),
   };
 }

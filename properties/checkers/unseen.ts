@@ -1,9 +1,21 @@
-// unseen: a record of the final committed log that no consumer polled by the end of the run. The
-// liveness anomaly: after heal and settle, consumers must have caught up. Only meaningful when the
-// run had consumers.
+// unseen: a record of the final committed log (final-log.ts: the leader's log below its high
+// watermark) that no read returned — no consumer's poll and no poll of the final drain. Every run
+// ends with the drain (models/drain-reader.ts, process `drain`): after the settle phase a reader
+// outside every group reads each data partition from its start to its high watermark through the
+// ordinary fetch path, as Jepsen's Kafka test ends with its final polls. So `unseen` means "in the
+// log but not readable": the fetch path skipped it, or the drain could not reach it within its
+// bound (the run is then also not settled, a liveness failure of its own). Whether a consumer group
+// processed everything is a separate finding: the group caught up or not is the settle state
+// (docs/settle.md), and lost-delivery / duplicate-delivery judge its processing.
+//
+// Jepsen's unseen counts acknowledged sends that no poll returned by the end. ksim judges against
+// the omniscient final log instead of the acknowledged sends, so a record whose send outcome was
+// unknown but which is committed counts too, and an acknowledged record that is no longer in the
+// log is lost-write's, not unseen's.
 import { valueLabel } from '../../models/history.js';
 import type { Value } from '../../models/history.js';
 import type { History } from '../../models/history-log.js';
+import { DRAIN_NODE } from '../../models/drain-reader.js';
 import type { AnomalyReport } from '../anomaly.js';
 import { CaseCollector } from '../anomaly.js';
 import type { CheckInput } from '../check-input.js';
@@ -12,20 +24,22 @@ import { finalLogFields, labelled } from '../_internals/values.js';
 export function checkUnseen(input: CheckInput): AnomalyReport | null {
   if (!input.options.consumers) return null;
   const cases = new CaseCollector('unseen', input.options.maxExamples);
-  const { polled, highestPolled } = pollIndex(input.history);
+  const { polled, highestPolled, highestDrained } = pollIndex(input.history);
   for (const log of input.finalLogs.values()) {
     const seen = polled.get(log.partition);
     const highest = highestPolled.get(log.partition) ?? null;
+    const drained = highestDrained.get(log.partition) ?? null;
     for (const { offset, value } of log.records) {
       if (seen?.has(value) === true) continue;
       cases.add(() => ({
         summary:
-          `${valueLabel(value)} at offset ${offset} of partition ${log.partition} is committed but no consumer polled it ` +
-          `(highest offset polled there: ${highest ?? 'none'})`,
+          `${valueLabel(value)} at offset ${offset} of partition ${log.partition} is committed but no read returned it ` +
+          `(the final drain read up to offset ${drained ?? 'none'} there; the highest offset any read returned: ${highest ?? 'none'})`,
         ...labelled(value),
         partition: log.partition,
         offset,
         highestPolledOffset: highest,
+        highestDrainedOffset: drained,
         ...finalLogFields(log),
       }));
     }
@@ -33,23 +47,31 @@ export function checkUnseen(input: CheckInput): AnomalyReport | null {
   return cases.report();
 }
 
-function pollIndex(history: History): { polled: Map<number, Set<Value>>; highestPolled: Map<number, number> } {
-  const polled = new Map<number, Set<Value>>();
-  const highestPolled = new Map<number, number>();
+interface PollIndex {
+  /** Values any read returned, per partition. */
+  readonly polled: Map<number, Set<Value>>;
+  readonly highestPolled: Map<number, number>;
+  /** The highest offset the final drain returned, per partition. */
+  readonly highestDrained: Map<number, number>;
+}
+
+function pollIndex(history: History): PollIndex {
+  const index: PollIndex = { polled: new Map(), highestPolled: new Map(), highestDrained: new Map() };
   for (const i of history.objectRows()) {
     if (history.kind(i) !== 'poll') continue;
+    const drain = history.process(i) === DRAIN_NODE;
     for (let k = history.recordsStart(i), end = history.recordsEnd(i); k < end; k++) {
       const partition = history.recordPartition(k);
       const offset = history.recordOffset(k);
-      const value = history.recordValue(k);
-      let values = polled.get(partition);
+      let values = index.polled.get(partition);
       if (values === undefined) {
         values = new Set();
-        polled.set(partition, values);
+        index.polled.set(partition, values);
       }
-      values.add(value);
-      highestPolled.set(partition, Math.max(offset, highestPolled.get(partition) ?? offset));
+      values.add(history.recordValue(k));
+      index.highestPolled.set(partition, Math.max(offset, index.highestPolled.get(partition) ?? offset));
+      if (drain) index.highestDrained.set(partition, Math.max(offset, index.highestDrained.get(partition) ?? offset));
     }
   }
-  return { polled, highestPolled };
+  return index;
 }

@@ -31,7 +31,10 @@ describe('ksim check', () => {
   test('a clean search exits 0 with no failure; progress goes to stderr, never into the JSON', () => {
     const { code, report, stderr } = checkJson(['calm.json', '--seeds', '6', '--workers', '2']);
     expect(code).toBe(0);
-    expect(report).toEqual({ seeds: { from: 1, count: 6, shard: '1/1' }, runs: 6, failingSeeds: [], anomalyCounts: {}, firstFailure: null });
+    expect(report).toEqual({
+      seeds: { from: 1, count: 6, shard: '1/1' }, runs: 6, failingSeeds: [], anomalyCounts: {}, firstFailure: null,
+      settle: { livenessRuns: {}, quiescentRuns: 6, meanSettleMs: expect.any(Number), maxSettleMs: expect.any(Number) },
+    });
     expect(stderr).toMatch(/check: 6\/6 seeds \(100%\)/);
   });
 

@@ -50,7 +50,7 @@ describe('ksim explore', () => {
     expect(result.code, result.stderr).toBe(0);
     const [title = '', , header = '', rule = '', first = '', second = ''] = result.stdout.split('\n');
     expect(title).toContain('2 combinations × 3 seeds');
-    expect(header).toMatch(/^unclean\.leader\.election\.enable +runs .*lost +dup +unavail +refused +p50 ms +p99 ms$/);
+    expect(header).toMatch(/^unclean\.leader\.election\.enable +runs .*lost +dup +unavail +refused +p50 ms +p99 ms +settle s$/);
     expect(rule).toMatch(/^-+( +-+)+$/);
     expect(first).toMatch(/^false +3 /);
     expect(second).toMatch(/^true +3 /);

@@ -24,7 +24,7 @@ describe('defaults', () => {
     expect(parse({})).toStrictEqual({
       name: 'scenario',
       durationMs: 60000,
-      settleMs: 30000,
+      // settleMs is absent: the settle cap is derived from the timeouts (test/scenario/settle-cap.test.ts).
       brokers: 3,
       topic: { partitions: 1, replicationFactor: 3 },
       broker: {

@@ -1,0 +1,115 @@
+// The settle phase and the final drain (docs/settle.md). After the load phase the world heals
+// (world.settle(): faults stop, links heal, nodes resume and restart); the run then goes on in short
+// steps until the system is quiescent (scenario/quiescence.ts) or the cap is reached, whichever is
+// first. Then the drain reader (models/drain-reader.ts) reads every data partition from its start to
+// its high watermark through the ordinary fetch path, within its own bound. The run stops as soon as
+// the drain is done: no fixed tail.
+import { SimAssertionError } from '../sim/errors.js';
+import type { World } from '../sim/world.js';
+import { Broker } from '../models/broker.js';
+import { Controller } from '../models/controller.js';
+import { DrainReader } from '../models/drain-reader.js';
+import type { BuiltRun } from './build.js';
+import type { Problem } from './quiescence.js';
+import { quiescenceProblems } from './quiescence.js';
+
+/** Simulated time between two checks: the granularity of the settle and drain times. */
+export const SETTLE_STEP_US = 100_000;
+
+export interface SettleOutcome {
+  /** When the settle phase began (the end of the load phase). */
+  readonly startUs: number;
+  readonly capUs: number;
+  /** When the check first found the system quiescent; null when it did not within the cap. */
+  readonly quiescentAtUs: number | null;
+  /** When the drain had read up to every partition's high watermark; null when not within its bound. */
+  readonly drainDoneAtUs: number | null;
+  readonly drainRecords: number;
+  /** What was stuck at the cap, then what the drain could not read; empty when both finished. */
+  readonly problems: readonly string[];
+}
+
+/** Runs the settle phase and the drain on a world whose load phase just ended. */
+export function settleAndDrain(built: BuiltRun, describe: (message: string) => string): SettleOutcome {
+  const { world } = built;
+  const startUs = world.now();
+  world.settle();
+  const settled = untilQuiescent(built, startUs + built.settleCapUs, describe);
+  const drained = finalDrain(built, world.now() + built.drainCapUs, describe);
+  return {
+    startUs, capUs: built.settleCapUs, quiescentAtUs: settled.atUs, drainDoneAtUs: drained.atUs,
+    drainRecords: drained.records, problems: [...settled.problems, ...drained.problems],
+  };
+}
+
+interface Phase {
+  readonly atUs: number | null;
+  readonly problems: readonly string[];
+}
+
+/** Checks, then steps, until nothing is stuck or the deadline passed; names what is stuck and since when. */
+function untilQuiescent(built: BuiltRun, deadlineUs: number, describe: (message: string) => string): Phase {
+  const { world } = built;
+  let since = new Map<string, number>();
+  for (;;) {
+    const now = world.now();
+    const problems = quiescenceProblems(built);
+    if (problems.length === 0) return { atUs: now, problems: [] };
+    since = stuckSince(problems, since, now);
+    if (now >= deadlineUs) return { atUs: null, problems: problems.map((p) => `${p.text} (since ${seconds(since.get(p.key)!)} s)`) };
+    step(world, Math.min(deadlineUs, now + SETTLE_STEP_US), describe);
+  }
+}
+
+/** For each problem, when it was first seen in the run of checks that still sees it. */
+function stuckSince(problems: readonly Problem[], previous: ReadonlyMap<string, number>, now: number): Map<string, number> {
+  const since = new Map<string, number>();
+  for (const p of problems) since.set(p.key, previous.get(p.key) ?? now);
+  return since;
+}
+
+/** Starts the drain reader and steps until it reached every high watermark or its deadline. */
+function finalDrain(built: BuiltRun, deadlineUs: number, describe: (message: string) => string): Phase & { records: number } {
+  const { world } = built;
+  const drain = world.actor(built.drain);
+  if (!(drain instanceof DrainReader)) throw new SimAssertionError(describe(`the drain node '${built.drain}' is not a drain reader`), null, world.now());
+  drain.begin();
+  for (;;) {
+    const now = world.now();
+    const lagging = drainLag(built, drain);
+    if (lagging.length === 0) return { atUs: now, problems: [], records: drain.recordsRead() };
+    if (now >= deadlineUs) {
+      const bound = seconds(built.drainCapUs);
+      return { atUs: null, problems: lagging.map((l) => `drain: ${l} after its bound of ${bound} s`), records: drain.recordsRead() };
+    }
+    step(world, Math.min(deadlineUs, now + SETTLE_STEP_US), describe);
+  }
+}
+
+/** The data partitions the drain has not read to the current leader's high watermark. */
+function drainLag(built: BuiltRun, drain: DrainReader): string[] {
+  const { world, layout } = built;
+  const controller = world.actor(layout.controller);
+  if (!(controller instanceof Controller)) return ['the controller is down'];
+  const positions = new Map(drain.positions().map((o) => [o.partition, o.offset]));
+  const lagging: string[] = [];
+  for (const state of controller.partitionStates()) {
+    if (state.partition >= layout.dataPartitions) continue;
+    const leader = state.leader === null ? undefined : world.actor(state.leader);
+    const progress = leader instanceof Broker ? leader.replicaProgress(state.partition) : null;
+    const position = positions.get(state.partition) ?? 0;
+    if (progress === null || progress.role !== 'leader') lagging.push(`p${state.partition}: no leader to read from (read to offset ${position})`);
+    else if (position < progress.highWatermark) lagging.push(`p${state.partition}: read to offset ${position} of HW ${progress.highWatermark}`);
+  }
+  return lagging;
+}
+
+function step(world: World, untilUs: number, describe: (message: string) => string): void {
+  if (world.runUntil(untilUs) !== 'ok') {
+    throw new SimAssertionError(describe(`event budget exhausted after ${world.eventsRun} events`), null, world.now());
+  }
+}
+
+function seconds(us: number): string {
+  return (us / 1_000_000).toFixed(1);
+}
