@@ -73,6 +73,7 @@ export class Broker implements Actor {
       case 'epoch-query-resp': return this.replicas.get(m.partition)?.onEpochQueryResponse(m);
       case 'produce': return this.onProduce(from, m);
       case 'consumer-fetch': return this.onConsumerFetch(from, m);
+      case 'list-offsets': return this.onListOffsets(from, m);
       case 'metadata': return this.env.send(from, { type: 'metadata-resp', id: m.id, partitions: [...this.metas.values()] }, HEADER_BYTES + 96 * this.metas.size);
       case 'find-coordinator': case 'join-group': case 'sync-group': case 'group-heartbeat':
       case 'leave-group': case 'offset-commit': case 'offset-fetch':
@@ -108,6 +109,14 @@ export class Broker implements Actor {
       return this.env.send(from, { type: 'consumer-fetch-resp', id: m.id, partition: m.partition, error: 'NOT_LEADER_OR_FOLLOWER', records: [], highWatermark: -1 }, HEADER_BYTES);
     }
     replica.onConsumerFetch(from, m);
+  }
+
+  private onListOffsets(from: NodeId, m: Extract<BrokerInbound, { type: 'list-offsets' }>): void {
+    const replica = this.replicas.get(m.partition);
+    if (replica === undefined) {
+      return this.env.send(from, { type: 'list-offsets-resp', id: m.id, partition: m.partition, error: 'NOT_LEADER_OR_FOLLOWER', offset: -1, leaderEpoch: -1 }, HEADER_BYTES);
+    }
+    replica.onListOffsets(from, m);
   }
 
   // ---------------------------------------------------------------- controller session

@@ -5,6 +5,8 @@ import type { NodeId } from '../sim/env.js';
 export type Acks = 'all' | '1' | '0';
 export type TruncationProtocol = 'high-watermark' | 'leader-epoch';
 export type CommitStrategy = 'auto' | 'before-process' | 'after-process';
+/** auto.offset.reset: where a consumer goes with no committed offset, or one outside the log. */
+export type OffsetResetStrategy = 'earliest' | 'latest' | 'none';
 
 export interface BrokerConfig {
   readonly minInsyncReplicas: number;
@@ -58,7 +60,16 @@ export interface ProducerConfig {
 
 export interface ConsumerConfig {
   readonly group: string;
+  /** KIP-345 group.instance.id: a static member; null for a dynamic one. */
+  readonly groupInstanceId: string | null;
   readonly commit: CommitStrategy;
+  readonly autoOffsetReset: OffsetResetStrategy;
+  /**
+   * KIP-320: the consumer validates its position with OffsetsForLeaderEpoch after a leader change and
+   * sends its leader epoch with fetches. Off for brokers before KIP-320 (protocol.truncation
+   * high-watermark), as the Java client skips validation against brokers that lack the API.
+   */
+  readonly validatePositions: boolean;
   readonly autoCommitIntervalUs: number;
   readonly sessionTimeoutUs: number;
   readonly heartbeatIntervalUs: number;

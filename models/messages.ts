@@ -43,7 +43,11 @@ export type ErrorCode =
   | 'UNKNOWN_MEMBER_ID'
   | 'REBALANCE_IN_PROGRESS'
   /** KIP-394: a first JoinGroup gets its member id back and must join again with it. */
-  | 'MEMBER_ID_REQUIRED';
+  | 'MEMBER_ID_REQUIRED'
+  /** KIP-345: another member joined with this member's group.instance.id and replaced it. */
+  | 'FENCED_INSTANCE_ID'
+  /** ListOffsets(latest) to a new leader whose HW has not reached its epoch's start offset yet. */
+  | 'OFFSET_NOT_AVAILABLE';
 
 // ---- broker ↔ controller ----
 
@@ -97,11 +101,16 @@ export interface FetchResponse {
   readonly highWatermark: number;
   readonly leaderLogEnd: number;
 }
+/**
+ * OffsetsForLeaderEpoch. Followers ask it to truncate (KIP-101, KIP-279); consumers ask it to
+ * validate their position after a leader change (KIP-320). The leader answers the sender with
+ * `session` echoed: a follower's fetch session, or a consumer's request id.
+ */
 export interface EpochQuery {
   readonly type: 'epoch-query';
   readonly partition: number;
   readonly currentLeaderEpoch: number;
-  /** The epoch whose end offset the follower asks for. */
+  /** The epoch whose end offset the sender asks for. */
   readonly leaderEpoch: number;
   readonly session: number;
 }
@@ -149,6 +158,7 @@ export interface ConsumerFetch {
   readonly maxWaitUs: number;
   readonly maxRecords: number;
 }
+/** Records go out as the log holds them: each carries its batch, and so the leader epoch it was written in. */
 export interface ConsumerFetchResponse {
   readonly type: 'consumer-fetch-resp';
   readonly id: number;
@@ -157,11 +167,32 @@ export interface ConsumerFetchResponse {
   readonly records: readonly LogRecord[];
   readonly highWatermark: number;
 }
+/**
+ * ListOffsets as a consumer's auto.offset.reset sends it to the partition's leader: `earliest` is
+ * the log start, `latest` the high watermark (read_uncommitted). The answer carries the leader epoch
+ * of that offset, which the consumer's position then remembers (KIP-320).
+ */
+export interface ListOffsetsRequest {
+  readonly type: 'list-offsets';
+  readonly id: number;
+  readonly partition: number;
+  readonly currentLeaderEpoch: number;
+  readonly timestamp: 'earliest' | 'latest';
+}
+export interface ListOffsetsResponse {
+  readonly type: 'list-offsets-resp';
+  readonly id: number;
+  readonly partition: number;
+  readonly error: ErrorCode | null;
+  readonly offset: number;
+  /** The epoch of the offset's record (earliest), or the leader's epoch (latest); -1 if unknown. */
+  readonly leaderEpoch: number;
+}
 
 export type BrokerInbound =
   | RegisterResponse | HeartbeatResponse | MetadataUpdate | AlterPartitionResponse
   | FetchRequest | FetchResponse | EpochQuery | EpochQueryResponse
-  | MetadataRequest | ProduceRequest | ConsumerFetch
+  | MetadataRequest | ProduceRequest | ConsumerFetch | ListOffsetsRequest
   | GroupRequest;
 
 export type ControllerInbound = RegisterBroker | BrokerHeartbeat | AlterPartition | InitProducerId | MetadataRequest;

@@ -7,8 +7,10 @@ import type { GroupLogPayload } from './group-records.js';
 import type { ReplicaState } from './history.js';
 import type { AppendDone } from './leader.js';
 import { LeaderRole } from './leader.js';
+import { answerListOffsets } from './list-offsets.js';
 import type {
-  AlterPartitionResponse, ConsumerFetch, EpochQuery, EpochQueryResponse, ErrorCode, FetchRequest, FetchResponse, PartitionMeta, ProduceRequest,
+  AlterPartitionResponse, ConsumerFetch, EpochQuery, EpochQueryResponse, ErrorCode, FetchRequest, FetchResponse, ListOffsetsRequest,
+  PartitionMeta, ProduceRequest,
 } from './messages.js';
 import { finalRecordOf } from './records.js';
 import type { BrokerContext } from './replica.js';
@@ -118,6 +120,10 @@ export class PartitionReplica {
     this.core.env.send(from, {
       type: 'consumer-fetch-resp', id: req.id, partition: this.core.partition, error: 'NOT_LEADER_OR_FOLLOWER', records: [], highWatermark: -1,
     }, HEADER_BYTES);
+  }
+
+  onListOffsets(from: NodeId, req: ListOffsetsRequest): void {
+    this.core.env.send(from, answerListOffsets(this.core, this.leaderRole !== null, req), HEADER_BYTES);
   }
 
   onFetchResponse(resp: FetchResponse): void {

@@ -71,6 +71,9 @@ const brokerSchema = z.strictObject({
   'flush.ms': int(0).nullable().default(null),
   'broker.session.timeout.ms': int(1).default(9000),
   'eligible.leader.replicas.enable': z.boolean().default(false),
+  /** The group coordinator's bounds on a consumer's session.timeout.ms (checkConsumers). */
+  'group.min.session.timeout.ms': int(0).default(6000),
+  'group.max.session.timeout.ms': int(1).default(1800000),
 });
 
 // replicationFactor stays optional here: its default depends on `brokers` (resolveScenario).
@@ -153,7 +156,14 @@ const producerSchema = producerInput.transform(resolveProducer);
 const consumerSchema = z.strictObject({
   group: printable.default('g1'),
   count: int(1).default(1),
+  /**
+   * KIP-345 static membership; null: a dynamic member. An entry with count > 1 gives its consumers
+   * the ids "<id>-1", "<id>-2", … (groupInstanceIds).
+   */
+  'group.instance.id': z.string().min(1).nullable().default(null),
   commit: z.enum(['auto', 'before-process', 'after-process']).default('auto'),
+  /** Where to start with no committed offset, and what to do when the offset is out of range or truncated. */
+  'auto.offset.reset': z.enum(['earliest', 'latest', 'none']).default('latest'),
   'auto.commit.interval.ms': int(1).default(5000),
   'session.timeout.ms': int(1).default(45000),
   'max.poll.interval.ms': int(1).default(300000),
@@ -351,6 +361,18 @@ export function scenarioNodes(s: NodeCounts): ScenarioNodes {
   };
 }
 
+/**
+ * The group.instance.id of each consumer node, in scenarioNodes' order: the entry's id as given for
+ * a single consumer, "<id>-<n>" (n from 1) for each of an entry with count > 1; null for dynamic members.
+ */
+export function groupInstanceIds(consumers: readonly { readonly count: number; readonly 'group.instance.id': string | null }[]): (string | null)[] {
+  return consumers.flatMap((entry) => Array.from({ length: entry.count }, (_, i) => {
+    const id = entry['group.instance.id'];
+    if (id === null) return null;
+    return entry.count === 1 ? id : `${id}-${i + 1}`;
+  }));
+}
+
 function allNodeIds(nodes: ScenarioNodes): NodeId[] {
   return [...nodes.brokers, nodes.controller, ...nodes.producers.map((p) => p.id), ...nodes.consumers.map((k) => k.id)];
 }
@@ -383,6 +405,7 @@ function checkCrossFields(s: Scenario, ctx: z.RefinementCtx): void {
   if (minIsr > rf) {
     ctx.addIssue({ code: 'custom', path: ['broker', 'min.insync.replicas'], message: `${minIsr} is greater than topic.replicationFactor (${rf})` });
   }
+  checkConsumers(s, ctx);
   const nodes = scenarioNodes(s);
   const known = new Set(allNodeIds(nodes));
   s.faults.steps.forEach((step, i) => {
@@ -417,6 +440,46 @@ function checkRunSize(s: Scenario, ctx: z.RefinementCtx): void {
   if (nodes > s.limits.maxNodes) {
     ctx.addIssue({ code: 'custom', path: [], message: `${nodes.toLocaleString('en-US')} nodes is more than limits.maxNodes (${s.limits.maxNodes}); use fewer brokers or clients, or raise limits.maxNodes` });
   }
+}
+
+/**
+ * The group coordinator refuses a JoinGroup whose session.timeout.ms lies outside the broker's
+ * bounds (INVALID_SESSION_TIMEOUT) and fences one of two live members sharing a group.instance.id
+ * (FENCED_INSTANCE_ID): both are configuration mistakes, so they are refused here, when the
+ * scenario is loaded, with Kafka's reason.
+ */
+function checkConsumers(s: Scenario, ctx: z.RefinementCtx): void {
+  const min = s.broker['group.min.session.timeout.ms'];
+  const max = s.broker['group.max.session.timeout.ms'];
+  if (min > max) {
+    ctx.addIssue({ code: 'custom', path: ['broker', 'group.min.session.timeout.ms'], message: `${min} is greater than broker.group.max.session.timeout.ms (${max})` });
+  }
+  s.consumers.forEach((k, i) => {
+    const timeout = k['session.timeout.ms'];
+    const bound = timeout < min ? `less than broker.group.min.session.timeout.ms (${min})` : timeout > max ? `greater than broker.group.max.session.timeout.ms (${max})` : null;
+    if (bound === null) return;
+    ctx.addIssue({
+      code: 'custom', path: ['consumers', i, 'session.timeout.ms'],
+      message: `${timeout} is ${bound}: the group coordinator would refuse the JoinGroup with INVALID_SESSION_TIMEOUT`,
+    });
+  });
+  const ids = groupInstanceIds(s.consumers);
+  const entries = s.consumers.flatMap((entry, index) => Array.from({ length: entry.count }, () => ({ index, group: entry.group })));
+  const seen = new Map<string, number>();
+  ids.forEach((id, node) => {
+    if (id === null) return;
+    const { index, group } = entries[node]!;
+    const key = `${group}\u0000${id}`;
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, index);
+      return;
+    }
+    ctx.addIssue({
+      code: 'custom', path: ['consumers', index, 'group.instance.id'],
+      message: `${show(id)} is also the group.instance.id of a consumer of consumers.${first} in group ${show(group)}: the coordinator would fence one of them (FENCED_INSTANCE_ID)`,
+    });
+  });
 }
 
 /** The scenario schema: parse raw JSON into a complete Scenario. Prefer parseScenario. */
