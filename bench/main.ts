@@ -6,6 +6,7 @@ import './kernel.js';
 import './model.js';
 import './cli.js';
 import './properties.js';
+import './checkers.js';
 
 interface Options {
   json: boolean;
