@@ -80,8 +80,8 @@ export class HistoryBuilder {
   }
 
   /** The consumer moved its position on `partition` by itself, from `from` to `to`. */
-  reset(process: string, partition: number, from: number | null, to: number, reason: ResetReason = 'truncation'): this {
-    this.ops.push({ kind: 'reset', t: this.tick(), process, partition, from, to, reason });
+  reset(process: string, partition: number, from: number | null, to: number, reason: ResetReason = 'truncation', t?: number): this {
+    this.ops.push({ kind: 'reset', t: this.tick(t), process, partition, from, to, reason });
     return this;
   }
 
