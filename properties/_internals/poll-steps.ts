@@ -12,9 +12,11 @@
 //   other assign forgets every position (a consumer that missed a generation may have lost the
 //   partition meanwhile).
 // - A kept position is marked as crossing a rebalance: the first step after it carries the group's
-//   last acknowledged commit for the partition, because an eager rebalance (the Java client's, and
-//   ksim's) restarts every partition at the committed offset, which may lie below the position
-//   (at-least-once).
+//   last acknowledged commit for the partition. Under the EAGER protocol (ksim's) Kafka's
+//   ConsumerCoordinator.onJoinPrepare revokes every partition and empties the assignment, so the new
+//   generation's positions come from the committed offsets, which may lie below the position
+//   (at-least-once); under COOPERATIVE, SubscriptionState.assignFromSubscribed keeps the state of a
+//   retained partition, so the consumer goes on from its position. Both are accepted.
 // - A `crash` of the consumer forgets everything: the restarted consumer starts from the committed
 //   offsets.
 import type { Micros, NodeId } from '../../sim/env.js';
