@@ -7,6 +7,7 @@ import './model.js';
 import './cli.js';
 import './properties.js';
 import './generated.js';
+import './checkers.js';
 
 interface Options {
   json: boolean;
