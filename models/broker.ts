@@ -6,7 +6,9 @@ import type { BrokerConfig, ClusterLayout } from './config.js';
 import { BROKER_HEARTBEAT_INTERVAL_US, HEADER_BYTES } from './config.js';
 import type { HistoryRecorder, ReplicaState } from './history.js';
 import { GroupCoordinator } from './group-coordinator.js';
-import type { BrokerInbound, HeartbeatResponse, PartitionMeta, RegisterResponse } from './messages.js';
+import type {
+  BrokerInbound, ErrorCode, HeartbeatResponse, PartitionMeta, ProducePartitionResponse, ProduceRequest, RegisterResponse,
+} from './messages.js';
 import { PartitionReplica } from './partition.js';
 import type { BrokerContext } from './replica.js';
 
@@ -94,12 +96,24 @@ export class Broker implements Actor {
     return this.replicas.get(partition);
   }
 
-  private onProduce(from: NodeId, m: Extract<BrokerInbound, { type: 'produce' }>): void {
-    const replica = this.replicas.get(m.partition);
-    if (replica === undefined) {
-      return this.env.send(from, { type: 'produce-resp', id: m.id, partition: m.partition, error: 'NOT_LEADER_OR_FOLLOWER', baseOffset: -1 }, HEADER_BYTES);
+  /**
+   * A produce request carries one batch per partition; each goes to its replica, and one answer goes
+   * back once every partition has its outcome (ReplicaManager.appendRecords with its DelayedProduce).
+   * acks=0 is never answered.
+   */
+  private onProduce(from: NodeId, m: ProduceRequest): void {
+    const responses: ProducePartitionResponse[] = [];
+    let pending = m.batches.length;
+    const answer = (partition: number) => (error: ErrorCode | null, baseOffset: number): void => {
+      responses.push({ partition, error, baseOffset });
+      if (--pending === 0 && m.acks !== '0') this.env.send(from, { type: 'produce-resp', id: m.id, responses }, HEADER_BYTES + 16 * responses.length);
+    };
+    for (const batch of m.batches) {
+      const done = answer(batch.partition);
+      const replica = this.replicas.get(batch.partition);
+      if (replica === undefined) done('NOT_LEADER_OR_FOLLOWER', -1);
+      else replica.appendClient(batch, m.acks, m.timeoutUs, done);
     }
-    replica.onProduce(from, m);
   }
 
   private onConsumerFetch(from: NodeId, m: Extract<BrokerInbound, { type: 'consumer-fetch' }>): void {

@@ -49,9 +49,18 @@ export interface ProducerConfig {
   readonly requestTimeoutUs: number;
   readonly deliveryTimeoutUs: number;
   readonly lingerUs: number;
+  /** batch.size: bytes a batch may fill before the next record starts a new one. */
   readonly batchSize: number;
   readonly retryBackoffUs: number;
+  /** buffer.memory: bytes the accumulator's batches may hold (each batch takes batch.size of it). */
+  readonly bufferMemory: number;
+  /** max.block.ms: how long a send() waits for buffer memory before it fails. */
+  readonly maxBlockUs: number;
+  /** max.request.size: bytes of batches one produce request carries at most (at least one batch). */
+  readonly maxRequestSize: number;
   readonly messagesPerSec: number;
+  /** Bytes of each record's value (ksim's load setting): sizes batches, requests, disk writes and fetches. */
+  readonly valueBytes: number;
   /** Stop producing new values at this simulated time (the load phase ends before settle). */
   readonly stopAtUs: number;
 }

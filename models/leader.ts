@@ -3,19 +3,21 @@
 // fetches (long poll), tracks each follower's log end and last caught-up time, advances the high
 // watermark over the ISR, and asks the controller to shrink or expand the ISR.
 import type { Env, NodeId } from '../sim/env.js';
-import { BROKER_REQUEST_TIMEOUT_US, HEADER_BYTES, MAX_FETCH_RECORDS, RECORD_BYTES } from './config.js';
+import { BROKER_REQUEST_TIMEOUT_US, HEADER_BYTES, MAX_FETCH_RECORDS } from './config.js';
+import type { Acks } from './config.js';
 import type {
-  AlterPartitionResponse, ConsumerFetch, EpochQuery, ErrorCode, FetchRequest, PartitionMeta, ProduceRequest,
+  AlterPartitionResponse, ConsumerFetch, EpochQuery, ErrorCode, FetchRequest, PartitionMeta, ProduceBatch,
 } from './messages.js';
 import type { GroupLogPayload } from './group-records.js';
 import { INTERNAL_VALUE } from './group-records.js';
 import type { LogRecord, RecordBatch } from './records.js';
+import { INTERNAL_VALUE_BYTES, batchBytes, bytesOfRecords } from './records.js';
 import type { Deadline } from './deadlines.js';
 import { Deadlines } from './deadlines.js';
 import type { ReplicaCore } from './replica.js';
 
-/** What an append needs of a produce request (the group coordinator's writes have no request). */
-type AppendRequest = Pick<ProduceRequest, 'acks' | 'timeoutUs' | 'values' | 'producerId' | 'producerEpoch' | 'baseSequence'>;
+/** What an append needs of a batch: a client's (one partition's part of a produce request), or the group coordinator's write. */
+type AppendBatch = Omit<ProduceBatch, 'partition'>;
 
 /** How an append is answered: a client's produce response, or the group coordinator's callback. */
 export type AppendDone = (error: ErrorCode | null, baseOffset: number) => void;
@@ -86,8 +88,9 @@ export class LeaderRole {
 
   // ---------------------------------------------------------------- produce
 
-  onProduce(from: NodeId, req: ProduceRequest): void {
-    this.append(req, null, (error, baseOffset) => this.respondProduce(from, req.id, error, baseOffset));
+  /** A client's batch, one partition's part of a produce request (the broker gathers the answers). */
+  appendClient(batch: ProduceBatch, acks: Acks, timeoutUs: number, respond: AppendDone): void {
+    this.append(batch, acks, timeoutUs, null, respond);
   }
 
   /**
@@ -96,17 +99,18 @@ export class LeaderRole {
    */
   appendInternal(payloads: readonly GroupLogPayload[], timeoutUs: number, done: AppendDone): void {
     const values = new Array<number>(payloads.length).fill(INTERNAL_VALUE);
-    this.append({ acks: 'all', timeoutUs, values, producerId: -1, producerEpoch: -1, baseSequence: -1 }, payloads, done);
+    const sizeBytes = batchBytes(values.length, INTERNAL_VALUE_BYTES);
+    this.append({ values, sizeBytes, producerId: -1, producerEpoch: -1, baseSequence: -1 }, 'all', timeoutUs, payloads, done);
   }
 
-  private append(req: AppendRequest, payloads: readonly GroupLogPayload[] | null, respond: AppendDone): void {
+  private append(req: AppendBatch, acks: Acks, timeoutUs: number, payloads: readonly GroupLogPayload[] | null, respond: AppendDone): void {
     const config = this.core.ctx.config;
-    if (req.acks === 'all' && this.isr.length < config.minInsyncReplicas) return respond('NOT_ENOUGH_REPLICAS', -1);
+    if (acks === 'all' && this.isr.length < config.minInsyncReplicas) return respond('NOT_ENOUGH_REPLICAS', -1);
     const count = req.values.length;
     if (req.producerId >= 0) {
       const check = this.core.producers.check(req.producerId, req.producerEpoch, req.baseSequence, count);
       if (check.kind === 'error') return respond(check.error, -1);
-      if (check.kind === 'duplicate') return this.afterAppend(req, check.baseOffset, respond);
+      if (check.kind === 'duplicate') return this.afterAppend(acks, timeoutUs, check.baseOffset, count, respond);
     }
     const baseOffset = this.nextOffset;
     this.nextOffset += count;
@@ -114,7 +118,7 @@ export class LeaderRole {
     const lastSequence = req.producerId >= 0 ? req.baseSequence + count - 1 : -1;
     const { producerId, producerEpoch } = req;
     const values = req.values;
-    const batch: RecordBatch = { baseOffset, epoch, producerId, producerEpoch, baseSequence: req.baseSequence, lastSequence, payloads };
+    const batch: RecordBatch = { baseOffset, epoch, producerId, producerEpoch, baseSequence: req.baseSequence, lastSequence, payloads, count, sizeBytes: req.sizeBytes };
     const partition = this.core.partition;
     // Pushed, not stored into new Array(count): that array would be holey, and so the disk's copy of
     // it, and a log a restart reads back from those copies.
@@ -131,17 +135,17 @@ export class LeaderRole {
         return respond('NOT_LEADER_OR_FOLLOWER', -1);
       }
       this.wakeParked(false);
-      this.afterAppend(req, baseOffset, respond);
+      this.afterAppend(acks, timeoutUs, baseOffset, count, respond);
       this.maybeAdvanceHighWatermark();
     });
   }
 
-  private afterAppend(req: AppendRequest, baseOffset: number, respond: AppendDone): void {
-    if (req.acks === '0') return;
-    if (req.acks === '1') return respond(null, baseOffset);
-    const waiter: ProduceWaiter = { respond, baseOffset, requiredOffset: baseOffset + req.values.length, timeout: null, done: false };
+  private afterAppend(acks: Acks, timeoutUs: number, baseOffset: number, count: number, respond: AppendDone): void {
+    if (acks === '0') return;
+    if (acks === '1') return respond(null, baseOffset);
+    const waiter: ProduceWaiter = { respond, baseOffset, requiredOffset: baseOffset + count, timeout: null, done: false };
     if (this.core.highWatermark >= waiter.requiredOffset) return this.completeWaiter(waiter);
-    waiter.timeout = this.produceTimeouts.add(req.timeoutUs, waiter);
+    waiter.timeout = this.produceTimeouts.add(timeoutUs, waiter);
     this.purgatory.push(waiter);
   }
 
@@ -151,10 +155,6 @@ export class LeaderRole {
     // The HW passed the batch, but if the ISR shrank below min ISR meanwhile Kafka says so.
     const enough = this.isr.length >= this.core.ctx.config.minInsyncReplicas;
     waiter.respond(enough ? null : 'NOT_ENOUGH_REPLICAS_AFTER_APPEND', enough ? waiter.baseOffset : -1);
-  }
-
-  private respondProduce(to: NodeId, id: number, error: ErrorCode | null, baseOffset: number): void {
-    this.env.send(to, { type: 'produce-resp', id, partition: this.core.partition, error, baseOffset }, HEADER_BYTES);
   }
 
   // ---------------------------------------------------------------- replication
@@ -203,7 +203,7 @@ export class LeaderRole {
     this.env.send(to, {
       type: 'fetch-resp', partition: core.partition, session: req.session, error, records,
       highWatermark: core.highWatermark, leaderLogEnd: core.log.logEndOffset,
-    }, HEADER_BYTES + records.length * RECORD_BYTES);
+    }, HEADER_BYTES + bytesOfRecords(records));
   }
 
   onEpochQuery(from: NodeId, req: EpochQuery): void {
@@ -224,7 +224,7 @@ export class LeaderRole {
     const core = this.core;
     const hw = core.highWatermark;
     const records = error === null && req.offset < hw ? core.log.records.slice(req.offset, Math.min(hw, req.offset + req.maxRecords)) : [];
-    this.env.send(to, { type: 'consumer-fetch-resp', id: req.id, partition: core.partition, error, records, highWatermark: hw }, HEADER_BYTES + records.length * RECORD_BYTES);
+    this.env.send(to, { type: 'consumer-fetch-resp', id: req.id, partition: core.partition, error, records, highWatermark: hw }, HEADER_BYTES + bytesOfRecords(records));
   }
 
   /** Long poll: follower fetches wait for new records, consumer fetches for the HW to move. */

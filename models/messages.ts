@@ -119,24 +119,35 @@ export interface EpochQueryResponse {
 
 export interface MetadataRequest { readonly type: 'metadata'; readonly id: number }
 export interface MetadataResponse { readonly type: 'metadata-resp'; readonly id: number; readonly partitions: readonly PartitionMeta[] }
-export interface ProduceRequest {
-  readonly type: 'produce';
-  readonly id: number;
+/** One partition's batch in a produce request (Kafka's ProduceRequestData.PartitionProduceData). */
+export interface ProduceBatch {
   readonly partition: number;
-  readonly acks: Acks;
-  readonly timeoutUs: number;
   /** The batch's values, in order: the leader assigns offsets and epoch. */
   readonly values: readonly Value[];
+  /** Bytes of the batch, header and records (records.ts batchBytes). */
+  readonly sizeBytes: number;
   readonly producerId: number;
   readonly producerEpoch: number;
   readonly baseSequence: number;
 }
-export interface ProduceResponse {
-  readonly type: 'produce-resp';
+/** One produce request per broker: the first batch of each of its partitions that was ready (RecordAccumulator.drain). */
+export interface ProduceRequest {
+  readonly type: 'produce';
   readonly id: number;
+  readonly acks: Acks;
+  readonly timeoutUs: number;
+  readonly batches: readonly ProduceBatch[];
+}
+export interface ProducePartitionResponse {
   readonly partition: number;
   readonly error: ErrorCode | null;
   readonly baseOffset: number;
+}
+/** Answered once every partition of the request has its outcome (ReplicaManager's DelayedProduce). */
+export interface ProduceResponse {
+  readonly type: 'produce-resp';
+  readonly id: number;
+  readonly responses: readonly ProducePartitionResponse[];
 }
 export interface InitProducerId { readonly type: 'init-producer-id'; readonly id: number }
 export interface InitProducerIdResponse { readonly type: 'init-producer-id-resp'; readonly id: number; readonly producerId: number; readonly producerEpoch: number }

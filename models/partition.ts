@@ -1,6 +1,7 @@
 // A hosted partition: switches between leader, follower and no role as the controller's metadata
 // says, and routes the partition's messages to the current role.
 import type { NodeId } from '../sim/env.js';
+import type { Acks } from './config.js';
 import { HEADER_BYTES } from './config.js';
 import { FollowerRole } from './follower.js';
 import type { GroupLogPayload } from './group-records.js';
@@ -8,7 +9,7 @@ import type { ReplicaState } from './history.js';
 import type { AppendDone } from './leader.js';
 import { LeaderRole } from './leader.js';
 import type {
-  AlterPartitionResponse, ConsumerFetch, EpochQuery, EpochQueryResponse, ErrorCode, FetchRequest, FetchResponse, PartitionMeta, ProduceRequest,
+  AlterPartitionResponse, ConsumerFetch, EpochQuery, EpochQueryResponse, ErrorCode, FetchRequest, FetchResponse, PartitionMeta, ProduceBatch,
 } from './messages.js';
 import { finalRecordOf } from './records.js';
 import type { BrokerContext } from './replica.js';
@@ -86,9 +87,10 @@ export class PartitionReplica {
 
   // ---------------------------------------------------------------- routing
 
-  onProduce(from: NodeId, req: ProduceRequest): void {
-    if (this.leaderRole === null) return this.reject(from, req.id, 'NOT_LEADER_OR_FOLLOWER');
-    this.leaderRole.onProduce(from, req);
+  /** A client's batch for this partition: refused at once unless this replica leads. */
+  appendClient(batch: ProduceBatch, acks: Acks, timeoutUs: number, done: AppendDone): void {
+    if (this.leaderRole === null) return done('NOT_LEADER_OR_FOLLOWER', -1);
+    this.leaderRole.appendClient(batch, acks, timeoutUs, done);
   }
 
   /** The group coordinator's local append (acks=all); refused at once unless this replica leads. */
@@ -138,10 +140,6 @@ export class PartitionReplica {
 
   shrinkCheck(): void {
     this.leaderRole?.maybeShrinkIsr();
-  }
-
-  private reject(to: NodeId, id: number, error: ErrorCode): void {
-    this.core.env.send(to, { type: 'produce-resp', id, partition: this.core.partition, error, baseOffset: -1 }, HEADER_BYTES);
   }
 
   state(up: boolean): ReplicaState {

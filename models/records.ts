@@ -25,6 +25,10 @@ export interface RecordBatch {
   readonly lastSequence: number;
   /** Internal batches only (the offsets partition): what the group coordinator wrote, per record. */
   readonly payloads: readonly GroupLogPayload[] | null;
+  /** Records in the batch. */
+  readonly count: number;
+  /** Bytes of the whole batch, header and records, on disk and on the wire (see batchBytes). */
+  readonly sizeBytes: number;
 }
 
 export interface LogRecord {
@@ -33,6 +37,39 @@ export interface LogRecord {
   readonly offset: number;
   readonly value: Value;
   readonly batch: RecordBatch;
+}
+
+/** Kafka's record batch header (DefaultRecordBatch.RECORD_BATCH_OVERHEAD): offsets, CRC, epochs, sequences. */
+export const BATCH_HEADER_BYTES = 61;
+/**
+ * A record's own framing besides its value, with no key and no headers: its length, attributes,
+ * timestamp and offset deltas, key and value lengths and header count, varints of one or two bytes
+ * each (DefaultRecord.sizeInBytes).
+ */
+export const RECORD_OVERHEAD_BYTES = 10;
+/** Value size of the group coordinator's internal records (a commit or a group's metadata). */
+export const INTERNAL_VALUE_BYTES = 100;
+
+/** Bytes of one record whose value has `valueBytes` bytes. */
+export function recordBytes(valueBytes: number): number {
+  return valueBytes + RECORD_OVERHEAD_BYTES;
+}
+
+/** Bytes of a batch of `count` records of `valueBytes`-byte values. */
+export function batchBytes(count: number, valueBytes: number): number {
+  return BATCH_HEADER_BYTES + count * recordBytes(valueBytes);
+}
+
+/** Bytes of a run of records: each batch's header once, and each record its share of its batch's records. */
+export function bytesOfRecords(records: readonly LogRecord[]): number {
+  let bytes = 0;
+  let batch: RecordBatch | null = null;
+  for (let i = 0; i < records.length; i++) {
+    const b = records[i]!.batch;
+    if (b !== batch) { batch = b; bytes += BATCH_HEADER_BYTES; }
+    bytes += (b.sizeBytes - BATCH_HEADER_BYTES) / b.count;
+  }
+  return Math.round(bytes);
 }
 
 /** Sequence number of a record for its producer and partition, or -1. */

@@ -3,13 +3,13 @@
 // follower.ts; this file owns the state both share and the disk ordering they rely on.
 import type { Env, NodeId } from '../sim/env.js';
 import type { BrokerConfig } from './config.js';
-import { RECORD_BYTES } from './config.js';
 import type { HistoryRecorder } from './history.js';
 import type { EpochEntry } from './log.js';
 import { ReplicaLog } from './log.js';
 import type { PartitionMeta } from './messages.js';
 import { ProducerStateTable } from './producer-state.js';
 import type { LogRecord } from './records.js';
+import { bytesOfRecords } from './records.js';
 
 /** What a replica needs from the broker that hosts it. */
 export interface BrokerContext {
@@ -72,7 +72,7 @@ export class ReplicaCore {
   appendToDisk(records: readonly LogRecord[], observeProducers: boolean, done: () => void): void {
     const file = logFile(this.partition);
     this.pendingDiskOps++;
-    this.env.disk.append(file, records, records.length * RECORD_BYTES, () => {
+    this.env.disk.append(file, records, bytesOfRecords(records), () => {
       this.log.append(records);
       if (observeProducers) this.producers.observe(records);
       this.unflushedRecords += records.length;

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { UserError } from '../sim/errors.js';
 import type { NodeId } from '../sim/env.js';
 import type { FaultKind, FaultStep } from '../sim/fault.js';
+import { batchBytes } from '../models/records.js';
 
 // ---------------------------------------------------------------------------------------------
 // Names
@@ -91,8 +92,13 @@ const producerInput = z.strictObject({
   'delivery.timeout.ms': int(1).optional(),
   'linger.ms': int(0).default(5),
   'batch.size': int(0).default(16384),
+  'buffer.memory': int(0).default(33554432),
+  'max.block.ms': int(0).default(60000),
+  'max.request.size': int(1).default(1048576),
   /** Send rate of each producer of this entry. */
   messagesPerSec: z.number().min(0).default(100),
+  /** Bytes of each record's value: sizes batches (batch.size), requests, fetches and disk writes. */
+  valueBytes: int(0).default(100),
 });
 type ProducerInput = z.output<typeof producerInput>;
 
@@ -122,6 +128,12 @@ function resolveProducer(p: ProducerInput, ctx: z.RefinementCtx) {
       code: 'custom', path: ['delivery.timeout.ms'],
       message: `${explicitDelivery} is less than linger.ms + request.timeout.ms (${minDelivery})`,
     });
+  }
+  // Kafka's BufferPool refuses outright a batch larger than all its memory (a batch takes batch.size,
+  // or one record's batch if that is larger).
+  const oneBatch = Math.max(p['batch.size'], batchBytes(1, p.valueBytes));
+  if (p['buffer.memory'] < oneBatch) {
+    ctx.addIssue({ code: 'custom', path: ['buffer.memory'], message: `${p['buffer.memory']} is less than one batch (${oneBatch} bytes)` });
   }
   return {
     ...p,
