@@ -23,12 +23,16 @@ type AppendBatch = Omit<ProduceBatch, 'partition'>;
 export type AppendDone = (error: ErrorCode | null, baseOffset: number) => void;
 
 interface FollowerState {
+  /** -1 until the follower's first fetch in this leadership. */
   logEndOffset: number;
+  /** -Infinity: never caught up in this leadership. */
   lastCaughtUpUs: number;
   lastFetchUs: number;
   /** The leader's log end at this follower's previous fetch (Kafka's lastFetchLeaderLogEndOffset). */
   leaderEndAtLastFetch: number;
   brokerEpoch: number;
+  /** The controller refused to add it to the ISR (INELIGIBLE_REPLICA: fenced, or a stale incarnation) at its last try. */
+  refused: boolean;
 }
 
 interface ProduceWaiter {
@@ -76,8 +80,11 @@ export class LeaderRole {
     });
     for (const replica of meta.replicas) {
       if (replica === core.ctx.id) continue;
-      // Kafka starts every follower as caught up "now", so a new leader does not shrink at once.
-      this.followers.set(replica, { logEndOffset: -1, lastCaughtUpUs: now, lastFetchUs: now, leaderEndAtLastFetch: 0, brokerEpoch: -1 });
+      // As Kafka's Replica.resetReplicaState for a new leader: an ISR member counts as caught up
+      // "now", so the new leader does not shrink it at once; any other as never caught up, so it
+      // holds back no high watermark before it has fetched.
+      const lastCaughtUpUs = this.isr.includes(replica) ? now : -Infinity;
+      this.followers.set(replica, { logEndOffset: -1, lastCaughtUpUs, lastFetchUs: -Infinity, leaderEndAtLastFetch: -1, brokerEpoch: -1, refused: false });
     }
     core.env.assert(this.isr.includes(core.ctx.id), `p${core.partition}: leader ${core.ctx.id} not in its ISR ${this.isr.join(',')}`);
   }
@@ -249,17 +256,22 @@ export class LeaderRole {
 
   // ---------------------------------------------------------------- high watermark
 
-  /** HW = the smallest log end over the (maximal) ISR; strict min ISR (with ELR) holds it below min ISR. */
+  /**
+   * HW = the smallest log end over the (maximal) ISR and the followers caught up enough to join it
+   * (Kafka's Partition.maybeIncrementLeaderHW: a replica about to be added holds the HW back, so it
+   * joins with everything below the HW); strict min ISR (with ELR) holds it below min ISR.
+   */
   maybeAdvanceHighWatermark(): void {
     const core = this.core;
     const config = core.ctx.config;
     if (config.eligibleLeaderReplicasEnable && this.isr.length < config.minInsyncReplicas) return;
-    let hw = core.log.logEndOffset;
-    for (const member of this.maximalIsr()) {
-      if (member === core.ctx.id) continue;
-      const follower = this.followers.get(member);
-      if (follower === undefined || follower.logEndOffset < 0) return;
-      hw = Math.min(hw, follower.logEndOffset);
+    const leo = core.log.logEndOffset;
+    const now = this.env.now();
+    const isr = this.maximalIsr();
+    let hw = leo;
+    for (const [member, follower] of this.followers) {
+      if (follower.logEndOffset >= hw) continue;
+      if (isr.includes(member) || (this.isCaughtUp(follower, leo, now) && this.isrEligible(follower))) hw = follower.logEndOffset;
     }
     if (hw <= core.highWatermark) return;
     const previous = core.highWatermark;
@@ -267,6 +279,24 @@ export class LeaderRole {
     this.recordCommitted(previous, hw);
     this.completePurgatory();
     this.wakeParked(true);
+  }
+
+  /**
+   * Kafka's ReplicaState.isCaughtUp: at the leader's log end, or caught up within
+   * replica.lag.time.max.ms. A follower at the log end is never out of sync, however long ago it
+   * last had to catch up.
+   */
+  private isCaughtUp(follower: FollowerState, leo: number, now: number): boolean {
+    return follower.logEndOffset === leo || now - follower.lastCaughtUpUs <= this.core.ctx.config.replicaLagTimeMaxUs;
+  }
+
+  /**
+   * Partition.isReplicaIsrEligible, as far as a leader here can tell: it fetched in this leadership
+   * and the controller did not refuse it at its last try (Kafka's leader reads fencing from its
+   * metadata cache; this model's brokers learn it only from that refusal).
+   */
+  private isrEligible(follower: FollowerState): boolean {
+    return follower.logEndOffset >= 0 && !follower.refused;
   }
 
   /** While an ISR change is in flight the HW counts both the old and the proposed members (KIP-497). */
@@ -298,11 +328,12 @@ export class LeaderRole {
   maybeShrinkIsr(): void {
     if (this.pendingIsr !== null) return;
     const now = this.env.now();
-    const lagMax = this.core.ctx.config.replicaLagTimeMaxUs;
+    const leo = this.core.log.logEndOffset;
+    // Partition.getOutOfSyncReplicas
     const keep = this.isr.filter((member) => {
       if (member === this.core.ctx.id) return true;
       const follower = this.followers.get(member);
-      return follower !== undefined && now - follower.lastCaughtUpUs <= lagMax;
+      return follower !== undefined && this.isCaughtUp(follower, leo, now);
     });
     if (keep.length < this.isr.length) this.proposeIsr(keep);
   }
@@ -313,6 +344,7 @@ export class LeaderRole {
     if (follower.logEndOffset < core.highWatermark) return;
     // KAFKA-7128: with epochs, a follower must also reach the start of the leader's current epoch.
     if (core.ctx.config.truncation === 'leader-epoch' && follower.logEndOffset < core.log.startOffsetOf(core.leaderEpoch)) return;
+    follower.refused = false;
     this.proposeIsr([...this.isr, member]);
   }
 
@@ -331,10 +363,14 @@ export class LeaderRole {
   }
 
   onAlterPartitionResponse(resp: AlterPartitionResponse): void {
-    if (this.pendingIsr === null) return;
+    const proposed = this.pendingIsr;
+    if (proposed === null) return;
     this.pendingIsr = null;
     this.env.cancelTimer(this.alterTimer);
-    if (resp.error === null) this.applyMeta(resp.meta);
+    if (resp.error === null) return this.applyMeta(resp.meta);
+    if (resp.error === 'INELIGIBLE_REPLICA') {
+      for (const member of proposed) if (!this.isr.includes(member)) this.followers.get(member)!.refused = true;
+    }
     // On an error the controller's newer metadata is on its way; the next check proposes again.
   }
 
