@@ -77,8 +77,6 @@ export interface ConsumerConfig {
   readonly maxPollRecords: number;
 }
 
-/** Bytes of one record on the wire and on disk: the NIC and the disk see sizes, not contents. */
-export const RECORD_BYTES = 100;
 /** Fixed overhead of a request or response. */
 export const HEADER_BYTES = 64;
 /** Inter-broker and controller requests time out after this (Kafka's socket timeouts, shortened). */
@@ -87,5 +85,5 @@ export const BROKER_REQUEST_TIMEOUT_US = 5_000_000;
 export const BROKER_HEARTBEAT_INTERVAL_US = 2_000_000;
 /** replica.fetch.backoff.ms */
 export const REPLICA_FETCH_BACKOFF_US = 1_000_000;
-/** Most records in one fetch response (a stand-in for replica.fetch.max.bytes). */
-export const MAX_FETCH_RECORDS = 500;
+/** replica.fetch.max.bytes: a follower fetch returns whole batches up to this many bytes (at least one batch). */
+export const REPLICA_FETCH_MAX_BYTES = 1_048_576;

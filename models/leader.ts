@@ -3,7 +3,7 @@
 // fetches (long poll), tracks each follower's log end and last caught-up time, advances the high
 // watermark over the ISR, and asks the controller to shrink or expand the ISR.
 import type { Env, NodeId } from '../sim/env.js';
-import { BROKER_REQUEST_TIMEOUT_US, HEADER_BYTES, MAX_FETCH_RECORDS } from './config.js';
+import { BROKER_REQUEST_TIMEOUT_US, HEADER_BYTES, REPLICA_FETCH_MAX_BYTES } from './config.js';
 import type { Acks } from './config.js';
 import type {
   AlterPartitionResponse, ConsumerFetch, EpochQuery, ErrorCode, FetchRequest, PartitionMeta, ProduceBatch,
@@ -11,7 +11,7 @@ import type {
 import type { GroupLogPayload } from './group-records.js';
 import { INTERNAL_VALUE } from './group-records.js';
 import type { LogRecord, RecordBatch } from './records.js';
-import { INTERNAL_VALUE_BYTES, batchBytes, bytesOfRecords } from './records.js';
+import { INTERNAL_VALUE_BYTES, batchBytes, bytesOf, expandInto, sliceFrom } from './records.js';
 import type { Deadline } from './deadlines.js';
 import { Deadlines } from './deadlines.js';
 import type { ReplicaCore } from './replica.js';
@@ -121,23 +121,14 @@ export class LeaderRole {
     }
     const baseOffset = this.nextOffset;
     this.nextOffset += count;
-    const epoch = this.core.leaderEpoch;
-    const lastSequence = req.producerId >= 0 ? req.baseSequence + count - 1 : -1;
-    const { producerId, producerEpoch } = req;
-    const values = req.values;
-    const batch: RecordBatch = { baseOffset, epoch, producerId, producerEpoch, baseSequence: req.baseSequence, lastSequence, payloads, count, sizeBytes: req.sizeBytes };
-    const partition = this.core.partition;
-    // Pushed, not stored into new Array(count): that array would be holey, and so the disk's copy of
-    // it, and a log a restart reads back from those copies.
-    const records: LogRecord[] = [];
-    for (let i = 0; i < count; i++) records.push(newRecord(partition, baseOffset + i, values[i]!, batch));
+    const batch = newBatch(baseOffset, this.core.leaderEpoch, req, count, this.env.now(), payloads);
     // The producer state moves when the leader accepts a batch (under Kafka's log lock), not when
     // the disk has it: a pipelined next batch is checked against this one.
-    this.core.producers.observe(records);
+    this.core.producers.observeBatch(batch);
     const session = this.core.session;
-    this.core.appendToDisk(records, false, () => {
+    this.core.appendToDisk([batch], false, () => {
       if (this.core.session !== session) {
-        // Leadership moved while the write was under way: the records are in the log, but whether
+        // Leadership moved while the write was under way: the batch is in the log, but whether
         // they survive is for the truncation protocol to decide. Outcome unknown to the client.
         return respond('NOT_LEADER_OR_FOLLOWER', -1);
       }
@@ -176,8 +167,8 @@ export class LeaderRole {
     this.updateFollower(follower, req, leo);
     this.maybeExpandIsr(from, follower);
     this.maybeAdvanceHighWatermark();
-    if (req.fetchOffset < leo || req.maxWaitUs <= 0) return this.respondFetch(from, req, null, this.recordsFrom(req.fetchOffset, leo));
-    this.park(false, req.maxWaitUs, () => this.respondFetch(from, req, null, this.recordsFrom(req.fetchOffset, this.core.log.logEndOffset)));
+    if (req.fetchOffset < leo || req.maxWaitUs <= 0) return this.respondFetch(from, req, null, this.batchesFrom(req.fetchOffset, leo));
+    this.park(false, req.maxWaitUs, () => this.respondFetch(from, req, null, this.batchesFrom(req.fetchOffset, this.core.log.logEndOffset)));
   }
 
   /** KIP-320: requests carry the sender's leader epoch; -1 (the old protocol) skips the check. */
@@ -200,17 +191,31 @@ export class LeaderRole {
     follower.brokerEpoch = req.brokerEpoch;
   }
 
-  private recordsFrom(offset: number, end: number): readonly LogRecord[] {
+  /**
+   * Whole batches from the one holding `offset` up to `end`, at most replica.fetch.max.bytes (at
+   * least one batch, as Kafka returns an oversized first batch whole).
+   */
+  private batchesFrom(offset: number, end: number): readonly RecordBatch[] {
     if (offset >= end) return [];
-    return this.core.log.records.slice(offset, Math.min(end, offset + MAX_FETCH_RECORDS));
+    const log = this.core.log;
+    const batches = log.batches;
+    const out: RecordBatch[] = [];
+    let bytes = 0;
+    for (let i = log.batchIndexOf(offset); i < batches.length; i++) {
+      const batch = batches[i]!;
+      if (batch.baseOffset >= end || (out.length > 0 && bytes + batch.sizeBytes > REPLICA_FETCH_MAX_BYTES)) break;
+      out.push(out.length === 0 ? sliceFrom(batch, offset) : batch);
+      bytes += batch.sizeBytes;
+    }
+    return out;
   }
 
-  private respondFetch(to: NodeId, req: FetchRequest, error: ErrorCode | null, records: readonly LogRecord[]): void {
+  private respondFetch(to: NodeId, req: FetchRequest, error: ErrorCode | null, batches: readonly RecordBatch[]): void {
     const core = this.core;
     this.env.send(to, {
-      type: 'fetch-resp', partition: core.partition, session: req.session, error, records,
+      type: 'fetch-resp', partition: core.partition, session: req.session, error, batches,
       highWatermark: core.highWatermark, leaderLogEnd: core.log.logEndOffset,
-    }, HEADER_BYTES + bytesOfRecords(records));
+    }, HEADER_BYTES + bytesOf(batches));
   }
 
   onEpochQuery(from: NodeId, req: EpochQuery): void {
@@ -227,11 +232,22 @@ export class LeaderRole {
     this.park(true, req.maxWaitUs, () => this.respondConsumer(from, req, null));
   }
 
+  /** A consumer's records are expanded from the batches below the HW (up to max.poll.records), the bytes those batches'. */
   private respondConsumer(to: NodeId, req: ConsumerFetch, error: ErrorCode | null): void {
     const core = this.core;
     const hw = core.highWatermark;
-    const records = error === null && req.offset < hw ? core.log.records.slice(req.offset, Math.min(hw, req.offset + req.maxRecords)) : [];
-    this.env.send(to, { type: 'consumer-fetch-resp', id: req.id, partition: core.partition, error, records, highWatermark: hw }, HEADER_BYTES + bytesOfRecords(records));
+    const records: LogRecord[] = [];
+    let bytes = HEADER_BYTES;
+    if (error === null && req.offset < hw) {
+      const log = core.log;
+      const max = Math.min(hw - req.offset, req.maxRecords);
+      for (let i = log.batchIndexOf(req.offset), n = 0; n < max; i++) {
+        const batch = log.batches[i]!;
+        n += expandInto(records, core.partition, batch, req.offset + n, max - n);
+        bytes += batch.sizeBytes;
+      }
+    }
+    this.env.send(to, { type: 'consumer-fetch-resp', id: req.id, partition: core.partition, error, records, highWatermark: hw }, bytes);
   }
 
   /** Long poll: follower fetches wait for new records, consumer fetches for the HW to move. */
@@ -307,7 +323,8 @@ export class LeaderRole {
 
   private recordCommitted(from: number, to: number): void {
     // The history copies offsets and values out of the log: no object or array per advance.
-    this.core.ctx.history.hwAdvance(this.env.now(), this.core.ctx.id, this.core.partition, this.core.leaderEpoch, this.core.log.records, from, to);
+    const log = this.core.log;
+    this.core.ctx.history.hwAdvanceBatches(this.env.now(), this.core.ctx.id, this.core.partition, this.core.leaderEpoch, log.batches, log.batchIndexOf(from), from, to);
   }
 
   private completePurgatory(): void {
@@ -402,13 +419,19 @@ export class LeaderRole {
 }
 
 /**
- * A log record, from one object literal. A run keeps nearly every record it writes, and V8 learns
+ * A log batch, from one object literal. A run keeps nearly every batch it writes, and V8 learns
  * this of a literal's allocation site and then allocates its objects in the old generation, which
- * spares the young-generation collector copying each record twice. In this small function it did
- * (checked with %InYoungGeneration on a standard run's newest records: none young); written inline
- * in append()'s loop it did not (nearly all young). A heuristic of V8's, not a guarantee: results
- * never depend on it, only speed.
+ * spares the young-generation collector copying each batch twice. A heuristic of V8's, not a
+ * guarantee: results never depend on it, only speed. The values array is the produce request's
+ * (the producer never changes a batch it sent).
  */
-function newRecord(partition: number, offset: number, value: number, batch: RecordBatch): LogRecord {
-  return { partition, offset, value, batch };
+function newBatch(
+  baseOffset: number, epoch: number, req: AppendBatch, count: number, appendTimeUs: number, payloads: readonly GroupLogPayload[] | null,
+): RecordBatch {
+  const idempotent = req.producerId >= 0;
+  return {
+    baseOffset, epoch, producerId: req.producerId, producerEpoch: req.producerEpoch,
+    baseSequence: idempotent ? req.baseSequence : -1, lastSequence: idempotent ? req.baseSequence + count - 1 : -1,
+    appendTimeUs, values: req.values, payloads, sizeBytes: req.sizeBytes,
+  };
 }

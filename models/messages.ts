@@ -3,7 +3,7 @@ import type { NodeId } from '../sim/env.js';
 import type { Acks } from './config.js';
 import type { GroupRequest } from './group-messages.js';
 import type { Value } from './history.js';
-import type { LogRecord } from './records.js';
+import type { LogRecord, RecordBatch } from './records.js';
 
 /** A partition's state as the controller records it. */
 export interface PartitionMeta {
@@ -93,7 +93,8 @@ export interface FetchResponse {
   readonly partition: number;
   readonly session: number;
   readonly error: ErrorCode | null;
-  readonly records: readonly LogRecord[];
+  /** Whole batches from the fetch offset (the first cut at it only where logs diverged). */
+  readonly batches: readonly RecordBatch[];
   readonly highWatermark: number;
   readonly leaderLogEnd: number;
 }

@@ -11,7 +11,7 @@ import { LeaderRole } from './leader.js';
 import type {
   AlterPartitionResponse, ConsumerFetch, EpochQuery, EpochQueryResponse, ErrorCode, FetchRequest, FetchResponse, PartitionMeta, ProduceBatch,
 } from './messages.js';
-import { finalRecordOf } from './records.js';
+import { finalRecordsOf } from './records.js';
 import type { BrokerContext } from './replica.js';
 import { ReplicaCore } from './replica.js';
 
@@ -104,7 +104,7 @@ export class PartitionReplica {
     // Not the leader (any more, or not yet): tell the follower so it re-checks its epoch.
     const error: ErrorCode = req.currentLeaderEpoch > this.core.leaderEpoch ? 'UNKNOWN_LEADER_EPOCH' : 'NOT_LEADER_OR_FOLLOWER';
     this.core.env.send(from, {
-      type: 'fetch-resp', partition: this.core.partition, session: req.session, error, records: [],
+      type: 'fetch-resp', partition: this.core.partition, session: req.session, error, batches: [],
       highWatermark: -1, leaderLogEnd: -1,
     }, HEADER_BYTES);
   }
@@ -147,7 +147,7 @@ export class PartitionReplica {
     return {
       node: core.ctx.id, partition: core.partition, up, isLeader: core.role === 'leader', leaderEpoch: core.leaderEpoch,
       logStartOffset: 0, logEndOffset: core.log.logEndOffset, highWatermark: core.highWatermark,
-      records: core.log.records.map(finalRecordOf),
+      records: finalRecordsOf(core.log.batches),
     };
   }
 }

@@ -1,8 +1,7 @@
 // Idempotent producer state of one partition replica (KAFKA.md "Idempotent producer rules"): per
 // producer id, its epoch and the last five batches' sequence ranges and offsets. Every replica keeps
-// it from the records it appends, so it survives leader changes; a restart rebuilds it from the log.
-import type { LogRecord } from './records.js';
-import { sequenceOf } from './records.js';
+// it from the batches it appends, so it survives leader changes; a restart rebuilds it from the log.
+import type { RecordBatch } from './records.js';
 
 export const CACHED_BATCHES = 5;
 
@@ -46,38 +45,20 @@ export class ProducerStateTable {
     return { kind: 'append' };
   }
 
-  /**
-   * Learns from records as they are appended (leader or follower): batch ends carry the range. A
-   * batch's records normally sit together, so this walks runs of consecutive records that share
-   * one RecordBatch (per record only a pointer comparison) and treats each run as the per-record
-   * walk did: a batch cut by a fetch or a truncation is remembered from where its last run began.
-   */
-  observe(records: readonly LogRecord[]): void {
-    let batchStart: LogRecord | undefined;
-    const n = records.length;
-    for (let i = 0; i < n;) {
-      const first = records[i]!;
-      const batch = first.batch;
-      let j = i + 1;
-      while (j < n && records[j]!.batch === batch) j++;
-      const last = records[j - 1]!;
-      i = j;
-      const producerId = batch.producerId;
-      if (producerId < 0) continue;
-      if (batchStart === undefined || batchStart.batch.producerId !== producerId) batchStart = first;
-      // The batch's last record closes it (a fetch may have cut the batch before it).
-      if (last.offset - batch.baseOffset !== batch.lastSequence - batch.baseSequence) continue;
-      this.remember(producerId, batch.producerEpoch, {
-        firstSequence: sequenceOf(batchStart), lastSequence: batch.lastSequence, baseOffset: batchStart.offset,
-      });
-      batchStart = undefined;
-    }
+  /** Learns from batches as they are appended (leader or follower): each carries its sequence range. */
+  observe(batches: readonly RecordBatch[]): void {
+    for (let i = 0; i < batches.length; i++) this.observeBatch(batches[i]!);
+  }
+
+  observeBatch(batch: RecordBatch): void {
+    if (batch.producerId < 0) return;
+    this.remember(batch.producerId, batch.producerEpoch, { firstSequence: batch.baseSequence, lastSequence: batch.lastSequence, baseOffset: batch.baseOffset });
   }
 
   /** After truncation or on restart: start again from the log. */
-  rebuild(records: readonly LogRecord[]): void {
+  rebuild(batches: readonly RecordBatch[]): void {
     this.producers.clear();
-    this.observe(records);
+    this.observe(batches);
   }
 
   private remember(producerId: number, epoch: number, batch: BatchMeta): void {

@@ -8,8 +8,8 @@ import type { EpochEntry } from './log.js';
 import { ReplicaLog } from './log.js';
 import type { PartitionMeta } from './messages.js';
 import { ProducerStateTable } from './producer-state.js';
-import type { LogRecord } from './records.js';
-import { bytesOfRecords } from './records.js';
+import type { RecordBatch } from './records.js';
+import { bytesOf, countOf } from './records.js';
 
 /** What a replica needs from the broker that hosts it. */
 export interface BrokerContext {
@@ -57,25 +57,25 @@ export class ReplicaCore {
 
   /** Rebuilds the replica from what the disk kept (page cache after a crash, durable data after power loss). */
   recover(checkpointedHw: number): void {
-    const records = this.env.disk.read(logFile(this.partition)) as readonly LogRecord[];
-    this.log.load(records, this.env.disk.read(epochFile(this.partition)) as readonly EpochEntry[]);
-    this.producers.rebuild(this.log.records);
+    const batches = this.env.disk.read(logFile(this.partition)) as readonly RecordBatch[];
+    this.log.load(batches, this.env.disk.read(epochFile(this.partition)) as readonly EpochEntry[]);
+    this.producers.rebuild(this.log.batches);
     this.highWatermark = Math.min(checkpointedHw, this.log.logEndOffset);
   }
 
   /**
-   * Appends records to the disk; the in-memory log changes when the page cache has them, so it
+   * Appends batches to the disk; the in-memory log changes when the page cache has them, so it
    * never claims more than a crash would keep. `done` runs once they are as durable as the flush
    * policy asks (after an fsync when flush.messages or flush.ms demands one). A follower learns the
    * producer state from what it appends; a leader has already recorded it when it accepted the batch.
    */
-  appendToDisk(records: readonly LogRecord[], observeProducers: boolean, done: () => void): void {
+  appendToDisk(batches: readonly RecordBatch[], observeProducers: boolean, done: () => void): void {
     const file = logFile(this.partition);
     this.pendingDiskOps++;
-    this.env.disk.append(file, records, bytesOfRecords(records), () => {
-      this.log.append(records);
-      if (observeProducers) this.producers.observe(records);
-      this.unflushedRecords += records.length;
+    this.env.disk.append(file, batches, bytesOf(batches), () => {
+      this.log.append(batches);
+      if (observeProducers) this.producers.observe(batches);
+      this.unflushedRecords += countOf(batches);
       const flushMessages = this.ctx.config.flushMessages;
       if (flushMessages !== null && this.unflushedRecords >= flushMessages) {
         this.unflushedRecords = 0;
@@ -87,7 +87,10 @@ export class ReplicaCore {
     });
   }
 
-  /** Truncates the log on disk, then in memory; the high watermark never stays above the log end. */
+  /**
+   * Truncates the log on disk, then in memory, to the batches wholly below `offset`; the high
+   * watermark never stays above the log end.
+   */
   truncateOnDisk(offset: number, done: () => void): void {
     if (offset >= this.log.logEndOffset) {
       // Nothing to cut, but an empty epoch at the log end must still go (see ReplicaLog.truncateTo).
@@ -99,11 +102,11 @@ export class ReplicaCore {
     }
     const from = this.log.logEndOffset;
     this.pendingDiskOps++;
-    this.env.disk.truncate(logFile(this.partition), offset, () => {
-      this.log.truncateTo(offset);
-      this.producers.rebuild(this.log.records);
-      this.env.trace('truncate', { partition: this.partition, from, to: offset });
-      this.setHighWatermark(Math.min(this.highWatermark, offset));
+    this.env.disk.truncate(logFile(this.partition), this.log.batchesBelow(offset), () => {
+      const end = this.log.truncateTo(offset);
+      this.producers.rebuild(this.log.batches);
+      this.env.trace('truncate', { partition: this.partition, from, to: end });
+      this.setHighWatermark(Math.min(this.highWatermark, end));
       this.persistEpochs();
       this.diskOpDone(done);
     });
