@@ -58,6 +58,7 @@ export class Broker implements Actor {
     this.groups.start();
     this.env.setTimer(this.config.hwCheckpointIntervalUs, () => this.checkpointHighWatermarks());
     this.env.setTimer(this.config.replicaLagTimeMaxUs / 2, () => this.shrinkCheck());
+    this.env.setTimer(this.config.producerIdExpirationCheckIntervalUs, () => this.expireProducers());
   }
 
   receive(from: NodeId, msg: Message): void {
@@ -176,6 +177,12 @@ export class Broker implements Actor {
     for (const [partition, replica] of this.replicas) entries.push({ partition, hw: replica.core.highWatermark });
     this.env.disk.replace(HW_CHECKPOINT_FILE, entries, 16 + 16 * entries.length);
     this.env.setTimer(this.config.hwCheckpointIntervalUs, () => this.checkpointHighWatermarks());
+  }
+
+  /** UnifiedLog's PeriodicProducerExpirationCheck, for every replica. */
+  private expireProducers(): void {
+    for (const replica of this.replicas.values()) replica.core.expireProducers();
+    this.env.setTimer(this.config.producerIdExpirationCheckIntervalUs, () => this.expireProducers());
   }
 
   private shrinkCheck(): void {

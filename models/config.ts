@@ -19,6 +19,12 @@ export interface BrokerConfig {
   readonly brokerSessionTimeoutUs: number;
   readonly eligibleLeaderReplicasEnable: boolean;
   readonly truncation: TruncationProtocol;
+  /** producer.id.expiration.ms: a producer idle this long is forgotten by a replica. */
+  readonly producerIdExpirationUs: number;
+  /** producer.id.expiration.check.interval.ms */
+  readonly producerIdExpirationCheckIntervalUs: number;
+  /** log.segment.bytes: the log rolls a segment, and snapshots producer state, every this many bytes. */
+  readonly logSegmentBytes: number;
 }
 
 export interface TopicConfig {

@@ -116,7 +116,12 @@ export class Producer implements Actor {
     const now = this.env.now();
     this.takeArrivals(arrivals, now);
     this.expire(now);
-    this.idempotence?.maybeResolveAndBump();
+    const idempotence = this.idempotence;
+    if (idempotence !== null) {
+      const epoch = idempotence.epoch;
+      idempotence.maybeResolveAndBump();
+      if (idempotence.epoch !== epoch) this.env.trace('epoch-bump', { producerEpoch: idempotence.epoch });
+    }
     // Kafka polls again at once while some broker had data to take: a backlog leaves in as many
     // requests as the in-flight limits allow.
     for (let turn = 0; turn < MAX_REQUESTS_PER_TURN && this.sendReady(now); turn++);

@@ -8,6 +8,7 @@ import type { EpochEntry } from './log.js';
 import { ReplicaLog } from './log.js';
 import type { PartitionMeta } from './messages.js';
 import { ProducerStateTable } from './producer-state.js';
+import { ProducerSnapshots } from './producer-snapshots.js';
 import type { RecordBatch } from './records.js';
 import { bytesOf, countOf } from './records.js';
 
@@ -46,9 +47,13 @@ export class ReplicaCore {
   private idleWaiters: (() => void)[] = [];
   private unflushedRecords = 0;
   private flushTimer = -1;
+  private readonly snapshots: ProducerSnapshots;
+  /** Bytes appended since the log last rolled a segment (log.segment.bytes); counted from 0 on each start. */
+  private segmentBytes = 0;
 
   constructor(readonly ctx: BrokerContext, readonly partition: number) {
     this.log = new ReplicaLog(ctx.env, partition);
+    this.snapshots = new ProducerSnapshots(ctx.env, partition);
   }
 
   get env(): Env {
@@ -59,8 +64,30 @@ export class ReplicaCore {
   recover(checkpointedHw: number): void {
     const batches = this.env.disk.read(logFile(this.partition)) as readonly RecordBatch[];
     this.log.load(batches, this.env.disk.read(epochFile(this.partition)) as readonly EpochEntry[]);
-    this.producers.rebuild(this.log.batches);
+    this.reloadProducerState();
+    // As Kafka's LogLoader: a snapshot at the recovered log end, so the next restart replays only what comes after.
+    this.snapshots.take(this.producers.snapshot(this.log.logEndOffset));
     this.highWatermark = Math.min(checkpointedHw, this.log.logEndOffset);
+  }
+
+  /**
+   * ProducerStateManager.truncateAndReload: snapshots above the log end go, the latest left is
+   * loaded, and only the batches after it are replayed.
+   */
+  private reloadProducerState(): void {
+    const log = this.log;
+    this.snapshots.dropAbove(log.logEndOffset);
+    const snapshot = this.snapshots.latest();
+    this.producers.load(snapshot);
+    const from = snapshot === null ? 0 : log.batchesBelow(snapshot.offset);
+    this.producers.observe(log.batches, from);
+    this.env.trace('producer-state-load', { partition: this.partition, snapshot: snapshot?.offset ?? -1, replayed: log.batches.length - from });
+  }
+
+  /** producer.id.expiration.ms, checked every producer.id.expiration.check.interval.ms by the broker. */
+  expireProducers(): void {
+    const removed = this.producers.removeExpired(this.env.now(), this.ctx.config.producerIdExpirationUs);
+    if (removed > 0) this.env.trace('producer-expire', { partition: this.partition, producers: removed });
   }
 
   /**
@@ -75,6 +102,7 @@ export class ReplicaCore {
     this.env.disk.append(file, batches, bytesOf(batches), () => {
       this.log.append(batches);
       if (observeProducers) this.producers.observe(batches);
+      this.maybeRoll(batches);
       this.unflushedRecords += countOf(batches);
       const flushMessages = this.ctx.config.flushMessages;
       if (flushMessages !== null && this.unflushedRecords >= flushMessages) {
@@ -85,6 +113,14 @@ export class ReplicaCore {
       this.scheduleTimedFlush();
       this.diskOpDone(done);
     });
+  }
+
+  /** A segment rolls every log.segment.bytes: UnifiedLog.roll snapshots the producer state at the new segment's start. */
+  private maybeRoll(batches: readonly RecordBatch[]): void {
+    this.segmentBytes += bytesOf(batches);
+    if (this.segmentBytes < this.ctx.config.logSegmentBytes) return;
+    this.segmentBytes = 0;
+    this.snapshots.take(this.producers.snapshot(this.log.logEndOffset));
   }
 
   /**
@@ -104,7 +140,7 @@ export class ReplicaCore {
     this.pendingDiskOps++;
     this.env.disk.truncate(logFile(this.partition), this.log.batchesBelow(offset), () => {
       const end = this.log.truncateTo(offset);
-      this.producers.rebuild(this.log.batches);
+      this.reloadProducerState();
       this.env.trace('truncate', { partition: this.partition, from, to: end });
       this.setHighWatermark(Math.min(this.highWatermark, end));
       this.persistEpochs();

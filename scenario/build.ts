@@ -55,6 +55,9 @@ export function brokerConfig(s: Scenario): BrokerConfig {
     brokerSessionTimeoutUs: b['broker.session.timeout.ms'] * MS,
     eligibleLeaderReplicasEnable: b['eligible.leader.replicas.enable'],
     truncation: s.protocol.truncation,
+    producerIdExpirationUs: b['producer.id.expiration.ms'] * MS,
+    producerIdExpirationCheckIntervalUs: b['producer.id.expiration.check.interval.ms'] * MS,
+    logSegmentBytes: b['log.segment.bytes'],
   };
 }
 

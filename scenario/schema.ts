@@ -58,6 +58,9 @@ const brokerSchema = z.strictObject({
   'flush.ms': int(0).nullable().default(null),
   'broker.session.timeout.ms': int(1).default(9000),
   'eligible.leader.replicas.enable': z.boolean().default(false),
+  'producer.id.expiration.ms': int(1).default(86400000),
+  'producer.id.expiration.check.interval.ms': int(1).default(600000),
+  'log.segment.bytes': int(1).default(1073741824),
 });
 
 // replicationFactor stays optional here: its default depends on `brokers` (resolveScenario).

@@ -16,6 +16,7 @@ const CONFIG: BrokerConfig = {
   minInsyncReplicas: 1, uncleanLeaderElectionEnable: false, replicaLagTimeMaxUs: LAG_US, replicaFetchWaitMaxUs: 0,
   hwCheckpointIntervalUs: 5_000_000, flushMessages: null, flushUs: null, brokerSessionTimeoutUs: 9_000_000,
   eligibleLeaderReplicasEnable: false, truncation: 'leader-epoch',
+  producerIdExpirationUs: 86_400_000_000, producerIdExpirationCheckIntervalUs: 600_000_000, logSegmentBytes: 1 << 30,
 };
 
 function fixture(isr: readonly NodeId[]) {

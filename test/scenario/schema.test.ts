@@ -37,6 +37,9 @@ describe('defaults', () => {
         'flush.ms': null,
         'broker.session.timeout.ms': 9000,
         'eligible.leader.replicas.enable': false,
+        'producer.id.expiration.ms': 86400000,
+        'producer.id.expiration.check.interval.ms': 600000,
+        'log.segment.bytes': 1073741824,
       },
       protocol: { truncation: 'leader-epoch' },
       producers: [{
