@@ -6,6 +6,7 @@ import './kernel.js';
 import './model.js';
 import './cli.js';
 import './properties.js';
+import './producer.js';
 
 interface Options {
   json: boolean;
