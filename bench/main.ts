@@ -8,6 +8,7 @@ import './cli.js';
 import './properties.js';
 import './generated.js';
 import './checkers.js';
+import './producer.js';
 
 interface Options {
   json: boolean;

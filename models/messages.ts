@@ -3,7 +3,7 @@ import type { NodeId } from '../sim/env.js';
 import type { Acks } from './config.js';
 import type { GroupRequest } from './group-messages.js';
 import type { Value } from './history.js';
-import type { LogRecord } from './records.js';
+import type { LogRecord, RecordBatch } from './records.js';
 
 /** A partition's state as the controller records it. */
 export interface PartitionMeta {
@@ -97,7 +97,8 @@ export interface FetchResponse {
   readonly partition: number;
   readonly session: number;
   readonly error: ErrorCode | null;
-  readonly records: readonly LogRecord[];
+  /** Whole batches from the fetch offset (the first cut at it only where logs diverged). */
+  readonly batches: readonly RecordBatch[];
   readonly highWatermark: number;
   readonly leaderLogEnd: number;
 }
@@ -128,24 +129,35 @@ export interface EpochQueryResponse {
 
 export interface MetadataRequest { readonly type: 'metadata'; readonly id: number }
 export interface MetadataResponse { readonly type: 'metadata-resp'; readonly id: number; readonly partitions: readonly PartitionMeta[] }
-export interface ProduceRequest {
-  readonly type: 'produce';
-  readonly id: number;
+/** One partition's batch in a produce request (Kafka's ProduceRequestData.PartitionProduceData). */
+export interface ProduceBatch {
   readonly partition: number;
-  readonly acks: Acks;
-  readonly timeoutUs: number;
   /** The batch's values, in order: the leader assigns offsets and epoch. */
   readonly values: readonly Value[];
+  /** Bytes of the batch, header and records (records.ts batchBytes). */
+  readonly sizeBytes: number;
   readonly producerId: number;
   readonly producerEpoch: number;
   readonly baseSequence: number;
 }
-export interface ProduceResponse {
-  readonly type: 'produce-resp';
+/** One produce request per broker: the first batch of each of its partitions that was ready (RecordAccumulator.drain). */
+export interface ProduceRequest {
+  readonly type: 'produce';
   readonly id: number;
+  readonly acks: Acks;
+  readonly timeoutUs: number;
+  readonly batches: readonly ProduceBatch[];
+}
+export interface ProducePartitionResponse {
   readonly partition: number;
   readonly error: ErrorCode | null;
   readonly baseOffset: number;
+}
+/** Answered once every partition of the request has its outcome (ReplicaManager's DelayedProduce). */
+export interface ProduceResponse {
+  readonly type: 'produce-resp';
+  readonly id: number;
+  readonly responses: readonly ProducePartitionResponse[];
 }
 export interface InitProducerId { readonly type: 'init-producer-id'; readonly id: number }
 export interface InitProducerIdResponse { readonly type: 'init-producer-id-resp'; readonly id: number; readonly producerId: number; readonly producerEpoch: number }

@@ -71,6 +71,9 @@ export function brokerConfig(s: Scenario): BrokerConfig {
     brokerSessionTimeoutUs: b['broker.session.timeout.ms'] * MS,
     eligibleLeaderReplicasEnable: b['eligible.leader.replicas.enable'],
     truncation: s.protocol.truncation,
+    producerIdExpirationUs: b['producer.id.expiration.ms'] * MS,
+    producerIdExpirationCheckIntervalUs: b['producer.id.expiration.check.interval.ms'] * MS,
+    logSegmentBytes: b['log.segment.bytes'],
   };
 }
 
@@ -80,7 +83,8 @@ function producerConfig(s: Scenario, entry: number, index: number): ProducerConf
     index, firstValue: 0, acks: p.acks, enableIdempotence: p['enable.idempotence'], retries: p.retries,
     maxInFlight: p['max.in.flight.requests.per.connection'], requestTimeoutUs: p['request.timeout.ms'] * MS,
     deliveryTimeoutUs: p['delivery.timeout.ms'] * MS, lingerUs: p['linger.ms'] * MS, batchSize: p['batch.size'],
-    retryBackoffUs: 100 * MS, messagesPerSec: p.messagesPerSec, stopAtUs: s.durationMs * MS,
+    retryBackoffUs: 100 * MS, bufferMemory: p['buffer.memory'], maxBlockUs: p['max.block.ms'] * MS,
+    maxRequestSize: p['max.request.size'], messagesPerSec: p.messagesPerSec, valueBytes: p.valueBytes, stopAtUs: s.durationMs * MS,
   };
 }
 

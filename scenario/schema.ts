@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { UserError } from '../sim/errors.js';
 import type { NodeId } from '../sim/env.js';
 import type { FaultKind, FaultStep } from '../sim/fault.js';
+import { batchBytes } from '../models/records.js';
 
 // ---------------------------------------------------------------------------------------------
 // Names
@@ -74,6 +75,9 @@ const brokerSchema = z.strictObject({
   /** The group coordinator's bounds on a consumer's session.timeout.ms (checkConsumers). */
   'group.min.session.timeout.ms': int(0).default(6000),
   'group.max.session.timeout.ms': int(1).default(1800000),
+  'producer.id.expiration.ms': int(1).default(86400000),
+  'producer.id.expiration.check.interval.ms': int(1).default(600000),
+  'log.segment.bytes': int(1).default(1073741824),
 });
 
 // replicationFactor stays optional here: its default depends on `brokers` (resolveScenario).
@@ -108,9 +112,14 @@ const producerInput = z.strictObject({
   'delivery.timeout.ms': int(1).optional(),
   'linger.ms': int(0).default(5),
   'batch.size': int(0).default(16384),
+  'buffer.memory': int(0).default(33554432),
+  'max.block.ms': int(0).default(60000),
+  'max.request.size': int(1).default(1048576),
   /** Send rate of each producer of this entry. */
   /** At most one value a simulated microsecond: the clock's resolution. */
   messagesPerSec: z.number().min(0).max(1_000_000, { message: 'at most 1000000 (one value per simulated microsecond, the clock\'s resolution); use more producers' }).default(100),
+  /** Bytes of each record's value: sizes batches (batch.size), requests, fetches and disk writes. */
+  valueBytes: int(0).default(100),
 });
 type ProducerInput = z.output<typeof producerInput>;
 
@@ -140,6 +149,12 @@ function resolveProducer(p: ProducerInput, ctx: z.RefinementCtx) {
       code: 'custom', path: ['delivery.timeout.ms'],
       message: `${explicitDelivery} is less than linger.ms + request.timeout.ms (${minDelivery})`,
     });
+  }
+  // Kafka's BufferPool refuses outright a batch larger than all its memory (a batch takes batch.size,
+  // or one record's batch if that is larger).
+  const oneBatch = Math.max(p['batch.size'], batchBytes(1, p.valueBytes));
+  if (p['buffer.memory'] < oneBatch) {
+    ctx.addIssue({ code: 'custom', path: ['buffer.memory'], message: `${p['buffer.memory']} is less than one batch (${oneBatch} bytes)` });
   }
   return {
     ...p,

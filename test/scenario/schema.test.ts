@@ -39,6 +39,9 @@ describe('defaults', () => {
         'eligible.leader.replicas.enable': false,
         'group.min.session.timeout.ms': 6000,
         'group.max.session.timeout.ms': 1800000,
+        'producer.id.expiration.ms': 86400000,
+        'producer.id.expiration.check.interval.ms': 600000,
+        'log.segment.bytes': 1073741824,
       },
       protocol: { truncation: 'leader-epoch' },
       producers: [{
@@ -51,7 +54,11 @@ describe('defaults', () => {
         'delivery.timeout.ms': 120000,
         'linger.ms': 5,
         'batch.size': 16384,
+        'buffer.memory': 33554432,
+        'max.block.ms': 60000,
+        'max.request.size': 1048576,
         messagesPerSec: 100,
+        valueBytes: 100,
       }],
       consumers: [{
         group: 'g1',
@@ -202,6 +209,12 @@ describe('producers: acks and idempotence', () => {
     expect(errorOf({ producers: [{ 'request.timeout.ms': 1000, 'delivery.timeout.ms': 500 }] })).toBe(
       'scenario.json: producers.0.delivery.timeout.ms: 500 is less than linger.ms + request.timeout.ms (1005)',
     );
+  });
+
+  test('buffer.memory must hold one batch (batch.size, or one record\'s batch if larger)', () => {
+    expect(parse({ producers: [{ 'buffer.memory': 16384 }] }).producers[0]?.['buffer.memory']).toBe(16384);
+    expect(errorOf({ producers: [{ 'buffer.memory': 16383 }] })).toBe('scenario.json: producers.0.buffer.memory: 16383 is less than one batch (16384 bytes)');
+    expect(errorOf({ producers: [{ 'buffer.memory': 20000, valueBytes: 20000 }] })).toBe('scenario.json: producers.0.buffer.memory: 20000 is less than one batch (20071 bytes)');
   });
 });
 
