@@ -25,7 +25,7 @@ function anomaliesLine(report: CheckReport): string {
 }
 
 function failureLines(failure: RecordedFailure): string[] {
-  if (failure.file === null) {
+  if (failure.file === null && failure.writeError === undefined) {
     // A liveness failure: no failure file (its name is no anomaly a replay could look for).
     return [...failure.problems.map((problem) => `  - ${problem}`), `reproduce: ${pc.bold(failure.replay)}`];
   }
