@@ -7,6 +7,8 @@ import './model.js';
 import './cli.js';
 import './properties.js';
 import './generated.js';
+import './checkers.js';
+import './producer.js';
 
 interface Options {
   json: boolean;

@@ -1,21 +1,17 @@
 // The application's send() calls: value k arrives at startUs + k × interval and goes round-robin to
 // partition k mod P. Nothing observable happens when a value joins an open batch, so the producer
-// needs no timer per value: it wakes when a batch must close (linger.ms after its first value, or
-// when it is full) and takes in every value that arrived meanwhile, each at its own arrival time.
+// needs no timer per value: it wakes when a batch must become sendable (linger.ms after its first
+// value, or when it is full) and takes in every value that arrived meanwhile, each at its own
+// arrival time.
 export class Arrivals {
-  /** How many values fill a batch (batch.size in bytes over the record size; at least 1). */
-  readonly batchLimit: number;
-
   constructor(
     private readonly startUs: number,
     private readonly intervalUs: number,
     private readonly stopAtUs: number,
     private readonly partitions: number,
-    batchSize: number,
-    recordBytes: number,
-  ) {
-    this.batchLimit = Math.max(1, Math.ceil(batchSize / recordBytes));
-  }
+    /** How many records fill a batch (batch.size over the record size; at least 1). */
+    readonly batchLimit: number,
+  ) {}
 
   timeOf(k: number): number {
     return this.startUs + k * this.intervalUs;
@@ -37,11 +33,12 @@ export class Arrivals {
   }
 
   /**
-   * When partition p's batch closes: its linger deadline or the arrival that fills it, whichever is
-   * first. `openCount` values are in the open batch, whose first arrived at `openCreatedUs`; with
-   * no batch open, `openCount` is 0.
+   * When partition p's only batch becomes sendable: its linger deadline or the arrival that fills
+   * it, whichever is first. `openCount` values are in that batch, whose first arrived at
+   * `openCreatedUs`; with no batch, `openCount` is 0 and the next arrival for p would start one.
+   * Infinity when no more values arrive for p.
    */
-  closeTime(p: number, next: number, openCreatedUs: number, openCount: number, lingerUs: number): number {
+  sendableAt(p: number, next: number, openCreatedUs: number, openCount: number, lingerUs: number): number {
     let lingerAt: number;
     let fillIndex: number;
     if (openCount > 0) {

@@ -6,7 +6,9 @@ import type { BrokerConfig, ClusterLayout } from './config.js';
 import { BROKER_HEARTBEAT_INTERVAL_US, HEADER_BYTES } from './config.js';
 import type { HistoryRecorder, ReplicaState } from './history.js';
 import { GroupCoordinator, type GroupSnapshot } from './group-coordinator.js';
-import type { BrokerInbound, HeartbeatResponse, PartitionMeta, RegisterResponse } from './messages.js';
+import type {
+  BrokerInbound, ErrorCode, HeartbeatResponse, PartitionMeta, ProducePartitionResponse, ProduceRequest, RegisterResponse,
+} from './messages.js';
 import { PartitionReplica } from './partition.js';
 import type { BrokerContext, Role } from './replica.js';
 
@@ -56,6 +58,7 @@ export class Broker implements Actor {
     this.groups.start();
     this.env.setTimer(this.config.hwCheckpointIntervalUs, () => this.checkpointHighWatermarks());
     this.env.setTimer(this.config.replicaLagTimeMaxUs / 2, () => this.shrinkCheck());
+    this.env.setTimer(this.config.producerIdExpirationCheckIntervalUs, () => this.expireProducers());
   }
 
   receive(from: NodeId, msg: Message): void {
@@ -73,6 +76,7 @@ export class Broker implements Actor {
       case 'epoch-query-resp': return this.replicas.get(m.partition)?.onEpochQueryResponse(m);
       case 'produce': return this.onProduce(from, m);
       case 'consumer-fetch': return this.onConsumerFetch(from, m);
+      case 'list-offsets': return this.onListOffsets(from, m);
       case 'metadata': return this.env.send(from, { type: 'metadata-resp', id: m.id, partitions: [...this.metas.values()] }, HEADER_BYTES + 96 * this.metas.size);
       case 'find-coordinator': case 'join-group': case 'sync-group': case 'group-heartbeat':
       case 'leave-group': case 'offset-commit': case 'offset-fetch':
@@ -94,12 +98,24 @@ export class Broker implements Actor {
     return this.replicas.get(partition);
   }
 
-  private onProduce(from: NodeId, m: Extract<BrokerInbound, { type: 'produce' }>): void {
-    const replica = this.replicas.get(m.partition);
-    if (replica === undefined) {
-      return this.env.send(from, { type: 'produce-resp', id: m.id, partition: m.partition, error: 'NOT_LEADER_OR_FOLLOWER', baseOffset: -1 }, HEADER_BYTES);
+  /**
+   * A produce request carries one batch per partition; each goes to its replica, and one answer goes
+   * back once every partition has its outcome (ReplicaManager.appendRecords with its DelayedProduce).
+   * acks=0 is never answered.
+   */
+  private onProduce(from: NodeId, m: ProduceRequest): void {
+    const responses: ProducePartitionResponse[] = [];
+    let pending = m.batches.length;
+    const answer = (partition: number) => (error: ErrorCode | null, baseOffset: number): void => {
+      responses.push({ partition, error, baseOffset });
+      if (--pending === 0 && m.acks !== '0') this.env.send(from, { type: 'produce-resp', id: m.id, responses }, HEADER_BYTES + 16 * responses.length);
+    };
+    for (const batch of m.batches) {
+      const done = answer(batch.partition);
+      const replica = this.replicas.get(batch.partition);
+      if (replica === undefined) done('NOT_LEADER_OR_FOLLOWER', -1);
+      else replica.appendClient(batch, m.acks, m.timeoutUs, done);
     }
-    replica.onProduce(from, m);
   }
 
   private onConsumerFetch(from: NodeId, m: Extract<BrokerInbound, { type: 'consumer-fetch' }>): void {
@@ -108,6 +124,14 @@ export class Broker implements Actor {
       return this.env.send(from, { type: 'consumer-fetch-resp', id: m.id, partition: m.partition, error: 'NOT_LEADER_OR_FOLLOWER', records: [], highWatermark: -1 }, HEADER_BYTES);
     }
     replica.onConsumerFetch(from, m);
+  }
+
+  private onListOffsets(from: NodeId, m: Extract<BrokerInbound, { type: 'list-offsets' }>): void {
+    const replica = this.replicas.get(m.partition);
+    if (replica === undefined) {
+      return this.env.send(from, { type: 'list-offsets-resp', id: m.id, partition: m.partition, error: 'NOT_LEADER_OR_FOLLOWER', offset: -1, leaderEpoch: -1 }, HEADER_BYTES);
+    }
+    replica.onListOffsets(from, m);
   }
 
   // ---------------------------------------------------------------- controller session
@@ -162,6 +186,12 @@ export class Broker implements Actor {
     for (const [partition, replica] of this.replicas) entries.push({ partition, hw: replica.core.highWatermark });
     this.env.disk.replace(HW_CHECKPOINT_FILE, entries, 16 + 16 * entries.length);
     this.env.setTimer(this.config.hwCheckpointIntervalUs, () => this.checkpointHighWatermarks());
+  }
+
+  /** UnifiedLog's PeriodicProducerExpirationCheck, for every replica. */
+  private expireProducers(): void {
+    for (const replica of this.replicas.values()) replica.core.expireProducers();
+    this.env.setTimer(this.config.producerIdExpirationCheckIntervalUs, () => this.expireProducers());
   }
 
   private shrinkCheck(): void {

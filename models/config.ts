@@ -5,6 +5,8 @@ import type { NodeId } from '../sim/env.js';
 export type Acks = 'all' | '1' | '0';
 export type TruncationProtocol = 'high-watermark' | 'leader-epoch';
 export type CommitStrategy = 'auto' | 'before-process' | 'after-process';
+/** auto.offset.reset: where a consumer goes with no committed offset, or one outside the log. */
+export type OffsetResetStrategy = 'earliest' | 'latest' | 'none';
 
 export interface BrokerConfig {
   readonly minInsyncReplicas: number;
@@ -19,6 +21,12 @@ export interface BrokerConfig {
   readonly brokerSessionTimeoutUs: number;
   readonly eligibleLeaderReplicasEnable: boolean;
   readonly truncation: TruncationProtocol;
+  /** producer.id.expiration.ms: a producer idle this long is forgotten by a replica. */
+  readonly producerIdExpirationUs: number;
+  /** producer.id.expiration.check.interval.ms */
+  readonly producerIdExpirationCheckIntervalUs: number;
+  /** log.segment.bytes: the log rolls a segment, and snapshots producer state, every this many bytes. */
+  readonly logSegmentBytes: number;
 }
 
 export interface TopicConfig {
@@ -49,16 +57,34 @@ export interface ProducerConfig {
   readonly requestTimeoutUs: number;
   readonly deliveryTimeoutUs: number;
   readonly lingerUs: number;
+  /** batch.size: bytes a batch may fill before the next record starts a new one. */
   readonly batchSize: number;
   readonly retryBackoffUs: number;
+  /** buffer.memory: bytes the accumulator's batches may hold (each batch takes batch.size of it). */
+  readonly bufferMemory: number;
+  /** max.block.ms: how long a send() waits for buffer memory before it fails. */
+  readonly maxBlockUs: number;
+  /** max.request.size: bytes of batches one produce request carries at most (at least one batch). */
+  readonly maxRequestSize: number;
   readonly messagesPerSec: number;
+  /** Bytes of each record's value (ksim's load setting): sizes batches, requests, disk writes and fetches. */
+  readonly valueBytes: number;
   /** Stop producing new values at this simulated time (the load phase ends before settle). */
   readonly stopAtUs: number;
 }
 
 export interface ConsumerConfig {
   readonly group: string;
+  /** KIP-345 group.instance.id: a static member; null for a dynamic one. */
+  readonly groupInstanceId: string | null;
   readonly commit: CommitStrategy;
+  readonly autoOffsetReset: OffsetResetStrategy;
+  /**
+   * KIP-320: the consumer validates its position with OffsetsForLeaderEpoch after a leader change and
+   * sends its leader epoch with fetches. Off for brokers before KIP-320 (protocol.truncation
+   * high-watermark), as the Java client skips validation against brokers that lack the API.
+   */
+  readonly validatePositions: boolean;
   readonly autoCommitIntervalUs: number;
   readonly sessionTimeoutUs: number;
   readonly heartbeatIntervalUs: number;
@@ -68,8 +94,6 @@ export interface ConsumerConfig {
   readonly maxPollRecords: number;
 }
 
-/** Bytes of one record on the wire and on disk: the NIC and the disk see sizes, not contents. */
-export const RECORD_BYTES = 100;
 /** Fixed overhead of a request or response. */
 export const HEADER_BYTES = 64;
 /** Inter-broker and controller requests time out after this (Kafka's socket timeouts, shortened). */
@@ -77,6 +101,9 @@ export const BROKER_REQUEST_TIMEOUT_US = 5_000_000;
 /** How often brokers heartbeat to the controller (KRaft broker.heartbeat.interval.ms). */
 export const BROKER_HEARTBEAT_INTERVAL_US = 2_000_000;
 /** replica.fetch.backoff.ms */
-export const REPLICA_FETCH_BACKOFF_US = 1_000_000;
-/** Most records in one fetch response (a stand-in for replica.fetch.max.bytes). */
+/** A consumer's max.poll.records (Kafka's default): records one consumer fetch returns at most. */
 export const MAX_FETCH_RECORDS = 500;
+
+export const REPLICA_FETCH_BACKOFF_US = 1_000_000;
+/** replica.fetch.max.bytes: a follower fetch returns whole batches up to this many bytes (at least one batch). */
+export const REPLICA_FETCH_MAX_BYTES = 1_048_576;

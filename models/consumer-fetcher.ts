@@ -1,32 +1,65 @@
-// A consumer's fetcher: for each assigned partition, fetches from the leader (below its high
-// watermark, long polling) at the consumer's position and keeps one response buffered until a poll
-// takes it. Positions start where the group committed; a new assignment drops everything in flight.
+// A consumer's fetcher: one state per assigned partition, as the Java client's SubscriptionState.
+// A partition's position starts where the group committed (validated like any position) or, with
+// no committed offset, where auto.offset.reset says (ListOffsets to the leader). The position
+// remembers the leader epoch of the last record read before it (FetchPosition.offsetEpoch); when
+// the metadata names a new leader epoch, the position is validated with OffsetsForLeaderEpoch
+// before anything more is fetched (KIP-320), and a log truncated below it moves it back to the
+// first offset known to diverge. Fetches go to the leader at the position (below its high
+// watermark, long polling) and keep one response buffered until a poll takes it. Every move of a
+// position the consumer makes by itself is a 'reset' in the history. A new assignment drops
+// everything of the old one (the eager protocol's onJoinPrepare, see consumer.ts).
 import type { Env, NodeId } from '../sim/env.js';
 import type { ClusterLayout, ConsumerConfig } from './config.js';
 import { BROKER_REQUEST_TIMEOUT_US, HEADER_BYTES } from './config.js';
-import type { PartitionOffset } from './group-messages.js';
-import type { PolledRecord } from './history.js';
-import type { ConsumerFetchResponse, MetadataResponse } from './messages.js';
+import type { CommittedOffset } from './group-messages.js';
+import type { HistoryRecorder, PolledRecord, ResetReason } from './history.js';
+import type { ConsumerFetchResponse, EpochQueryResponse, ListOffsetsResponse, MetadataResponse } from './messages.js';
 import type { LogRecord } from './records.js';
 import { firstRequestId } from './request-ids.js';
 
 const METADATA_RETRY_US = 500_000;
+/** retry.backoff.ms */
 const FETCH_BACKOFF_US = 100_000;
 
-interface Fetched {
+/**
+ * SubscriptionState's fetch states: waiting for the committed offset (initializing), for a
+ * ListOffsets answer (await-reset), for an OffsetsForLeaderEpoch answer (await-validation), reading
+ * (fetching), or failed with an exception every poll throws (auto.offset.reset=none).
+ */
+export type FetchState = 'initializing' | 'await-reset' | 'await-validation' | 'fetching' | 'failed';
+
+/** The exceptions a poll throws when auto.offset.reset=none, by the Java client's names. */
+export type ConsumerError = 'NoOffsetForPartitionException' | 'OffsetOutOfRangeException' | 'LogTruncationException';
+
+export interface PartitionFailure {
   readonly partition: number;
-  /** Where the consumer reads next; null until the committed offset is known. */
-  position: number | null;
-  requestId: number;
-  timer: number;
-  buffer: readonly LogRecord[];
+  readonly error: ConsumerError;
+  readonly position: number | null;
+  /** LogTruncationException: the first offset known to diverge, if the leader named one. */
+  readonly divergentOffset: number | null;
 }
 
-/** What the fetcher reads of a consumer's settings (the final drain, models/drain-reader.ts, has only these). */
-export type FetcherConfig = Pick<ConsumerConfig, 'fetchWaitMaxUs' | 'maxPollRecords'>;
+interface PartitionState {
+  readonly partition: number;
+  state: FetchState;
+  /** Where the consumer reads next; null until known. */
+  position: number | null;
+  /** The leader epoch of the record before the position (-1: unknown, then no validation). */
+  offsetEpoch: number;
+  /** The leader epoch the position was set or validated under (FetchPosition.currentLeader); -1: none yet. */
+  leaderEpoch: number;
+  /** The one request in flight for the partition (fetch, ListOffsets or OffsetsForLeaderEpoch), or -1. */
+  requestId: number;
+  /** Its timeout, or the backoff before the next try. */
+  timer: number;
+  buffer: readonly LogRecord[];
+  /** The reason an awaited reset will be recorded with. */
+  resetReason: ResetReason;
+  failure: PartitionFailure | null;
+}
 
 export class ConsumerFetcher {
-  private assigned: Fetched[] = [];
+  private assigned: PartitionState[] = [];
   private readonly leaders = new Map<number, { leader: NodeId | null; epoch: number }>();
   private nextRequestId: number;
   private metadataTarget = 0;
@@ -37,8 +70,10 @@ export class ConsumerFetcher {
   private nextFirst = 0;
   /** Told when a response with records was buffered. */
   onData: () => void = () => undefined;
+  /** Told when a partition failed: a waiting poll throws at once. */
+  onFailure: () => void = () => undefined;
 
-  constructor(private readonly env: Env, private readonly layout: ClusterLayout, private readonly config: FetcherConfig) {
+  constructor(private readonly env: Env, private readonly layout: ClusterLayout, private readonly config: ConsumerConfig, private readonly history: HistoryRecorder) {
     this.nextRequestId = firstRequestId(env);
   }
 
@@ -49,28 +84,47 @@ export class ConsumerFetcher {
   /** A new assignment: nothing of the old one survives (late responses are ignored by id). */
   assign(partitions: readonly number[]): void {
     for (const f of this.assigned) this.env.cancelTimer(f.timer);
-    this.assigned = partitions.map((partition) => ({ partition, position: null, requestId: -1, timer: -1, buffer: [] }));
+    this.assigned = partitions.map((partition) => ({
+      partition, state: 'initializing', position: null, offsetEpoch: -1, leaderEpoch: -1, requestId: -1, timer: -1, buffer: [],
+      resetReason: 'no-offset', failure: null,
+    }));
   }
 
-  seek(offsets: readonly PartitionOffset[]): void {
-    for (const { partition, offset } of offsets) {
+  /**
+   * The group's committed offsets (ConsumerUtils.refreshCommittedOffsets): a committed position is
+   * taken unvalidated and validated like any other; none (offset -1) means auto.offset.reset.
+   */
+  seekCommitted(offsets: readonly CommittedOffset[]): void {
+    for (const { partition, offset, leaderEpoch } of offsets) {
       const f = this.assigned.find((a) => a.partition === partition);
-      if (f === undefined) continue;
-      this.env.assert(offset >= 0, `seek p${partition} to negative offset ${offset}`);
-      f.position = offset;
-      this.fetch(f);
+      if (f === undefined || f.state !== 'initializing') continue;
+      if (offset < 0) this.requestReset(f, 'no-offset');
+      else this.seekUnvalidated(f, offset, leaderEpoch);
     }
   }
 
-  /** The positions known: what a commit of everything consumed so far writes. */
-  positions(): PartitionOffset[] {
-    const out: PartitionOffset[] = [];
-    for (const f of this.assigned) if (f.position !== null) out.push({ partition: f.partition, offset: f.position });
+  /** The valid positions (SubscriptionState.allConsumed: fetching partitions only): what a commit writes. */
+  positions(): CommittedOffset[] {
+    const out: CommittedOffset[] = [];
+    for (const f of this.assigned) {
+      if (f.state === 'fetching' && f.position !== null) out.push({ partition: f.partition, offset: f.position, leaderEpoch: f.offsetEpoch });
+    }
     return out;
   }
 
   hasData(): boolean {
     return this.assigned.some((f) => f.buffer.length > 0);
+  }
+
+  /** A failed partition's exception, which every poll throws until the partition is reassigned; or null. */
+  failure(): PartitionFailure | null {
+    for (const f of this.assigned) if (f.failure !== null) return f.failure;
+    return null;
+  }
+
+  /** Each assigned partition's state and position (for observers: what a stuck consumer waits for). */
+  states(): { partition: number; state: FetchState; position: number | null }[] {
+    return this.assigned.map(({ partition, state, position }) => ({ partition, state, position }));
   }
 
   /** Up to `max` buffered records, moving the positions past them (Java's poll returning records). */
@@ -93,63 +147,184 @@ export class ConsumerFetcher {
         }
         out.push(r);
       }
-      f.position = taken[taken.length - 1]!.offset + 1;
-      if (f.buffer.length === 0) this.fetch(f);
+      const last = taken[taken.length - 1]!;
+      f.position = last.offset + 1;
+      // The position remembers the epoch its last record was written in (KIP-320).
+      f.offsetEpoch = last.batch.epoch;
+      if (f.buffer.length === 0) this.advance(f);
     }
     this.nextFirst = n === 0 ? 0 : (this.nextFirst + 1) % n;
     return out;
   }
 
-  receive(m: ConsumerFetchResponse): void {
+  receive(m: ConsumerFetchResponse | ListOffsetsResponse | EpochQueryResponse): void {
+    const id = m.type === 'epoch-query-resp' ? m.session : m.id;
     const f = this.assigned.find((a) => a.partition === m.partition);
-    if (f === undefined || f.requestId !== m.id || f.position === null) return;
-    this.env.cancelTimer(f.timer);
-    f.requestId = -1;
-    if (m.error === 'OFFSET_OUT_OF_RANGE' && m.highWatermark >= 0 && m.highWatermark < f.position) {
-      // The log was cut below our position (an unclean election): auto.offset.reset=latest.
-      this.env.trace('offset-reset', { partition: f.partition, from: f.position, to: m.highWatermark });
-      f.position = m.highWatermark;
+    if (f === undefined || f.requestId !== id) return;
+    this.cancelRequest(f);
+    if (m.type === 'consumer-fetch-resp') return this.onFetchResponse(f, m);
+    if (m.type === 'list-offsets-resp') return this.onListOffsets(f, m);
+    this.onValidation(f, m);
+  }
+
+  /** The connection to `peer` broke: requests waiting on it go again (after a metadata refresh). */
+  disconnected(peer: NodeId): void {
+    for (const f of this.assigned) {
+      if (f.requestId < 0 || this.leaders.get(f.partition)?.leader !== peer) continue;
+      this.retryLater(f);
     }
-    if (m.error !== null) {
+  }
+
+  // ---------------------------------------------------------------- positions
+
+  /** SubscriptionState.seekUnvalidated: a position from outside (a commit, a reset) is validated when its epoch is known. */
+  private seekUnvalidated(f: PartitionState, offset: number, offsetEpoch: number): void {
+    this.env.assert(offset >= 0, `seek p${f.partition} to negative offset ${offset}`);
+    f.position = offset;
+    f.offsetEpoch = offsetEpoch;
+    f.leaderEpoch = this.leaders.get(f.partition)?.epoch ?? -1;
+    this.enter(f, this.config.validatePositions && offsetEpoch >= 0 ? 'await-validation' : 'fetching');
+  }
+
+  /**
+   * SubscriptionState.maybeValidatePositionForCurrentLeader: the metadata names a leader epoch the
+   * position was not validated under. With an epoch to ask about, the position waits for
+   * OffsetsForLeaderEpoch; without one (or before KIP-320) it simply moves to the new leader.
+   */
+  private maybeValidate(f: PartitionState, leaderEpoch: number): void {
+    if (f.position === null || f.leaderEpoch === leaderEpoch) return;
+    if (f.state !== 'fetching' && f.state !== 'await-validation') return;
+    f.leaderEpoch = leaderEpoch;
+    if (this.config.validatePositions && f.offsetEpoch >= 0) this.setState(f, 'await-validation');
+  }
+
+  /** auto.offset.reset, for a partition with no committed offset, an offset out of range, or an unknown divergence. */
+  private requestReset(f: PartitionState, reason: ResetReason): void {
+    if (this.config.autoOffsetReset === 'none') {
+      const error: ConsumerError = reason === 'no-offset' ? 'NoOffsetForPartitionException' : reason === 'out-of-range' ? 'OffsetOutOfRangeException' : 'LogTruncationException';
+      return this.fail(f, error, null);
+    }
+    f.resetReason = reason;
+    this.enter(f, 'await-reset');
+  }
+
+  /** The consumer moves its position by itself: the history records it. */
+  private recordReset(f: PartitionState, to: number, reason: ResetReason): void {
+    const from = f.position;
+    this.env.trace('reset', { partition: f.partition, from: from ?? -1, to, reason, policy: this.config.autoOffsetReset });
+    this.history.record({ kind: 'reset', t: this.env.now(), process: this.env.node, partition: f.partition, from, to, reason });
+  }
+
+  /** auto.offset.reset=none: the poll throws this from now on (see consumer.ts); the partition reads nothing more. */
+  private fail(f: PartitionState, error: ConsumerError, divergentOffset: number | null): void {
+    f.failure = { partition: f.partition, error, position: f.position, divergentOffset };
+    this.env.trace('consumer-error', { partition: f.partition, error, position: f.position ?? -1, divergentOffset: divergentOffset ?? -1 });
+    this.setState(f, 'failed');
+    this.onFailure();
+  }
+
+  private setState(f: PartitionState, state: FetchState): void {
+    this.cancelRequest(f);
+    f.state = state;
+    // Records fetched under the old state are not returned (FetchCollector: "no longer fetchable").
+    if (state !== 'fetching') f.buffer = [];
+  }
+
+  private enter(f: PartitionState, state: FetchState): void {
+    this.setState(f, state);
+    this.advance(f);
+  }
+
+  // ---------------------------------------------------------------- requests
+
+  /** Sends what the partition's state waits for, to the leader the metadata names. */
+  private advance(f: PartitionState): void {
+    this.cancelRequest(f);
+    if (!this.assigned.includes(f) || f.state === 'initializing' || f.state === 'failed') return;
+    const leader = this.leaders.get(f.partition);
+    if (leader === undefined || leader.leader === null) return this.refreshMetadata();
+    if (f.position !== null) this.maybeValidate(f, leader.epoch);
+    const epoch = this.config.validatePositions ? leader.epoch : -1;
+    const id = this.nextRequestId++;
+    const to = leader.leader;
+    const { partition } = f;
+    switch (f.state) {
+      case 'await-reset':
+        this.env.send(to, { type: 'list-offsets', id, partition, currentLeaderEpoch: epoch, timestamp: this.config.autoOffsetReset === 'earliest' ? 'earliest' : 'latest' }, HEADER_BYTES);
+        break;
+      case 'await-validation':
+        this.env.send(to, { type: 'epoch-query', partition, currentLeaderEpoch: epoch, leaderEpoch: f.offsetEpoch, session: id }, HEADER_BYTES);
+        break;
+      case 'fetching':
+        if (f.buffer.length > 0) return;
+        this.env.send(to, {
+          type: 'consumer-fetch', id, partition, offset: f.position!, currentLeaderEpoch: epoch,
+          maxWaitUs: this.config.fetchWaitMaxUs, maxRecords: this.config.maxPollRecords,
+        }, HEADER_BYTES);
+        break;
+      default:
+        return;
+    }
+    f.requestId = id;
+    const waitUs = f.state === 'fetching' ? this.config.fetchWaitMaxUs : 0;
+    f.timer = this.env.setTimer(waitUs + BROKER_REQUEST_TIMEOUT_US, () => {
+      if (f.requestId !== id) return;
       this.refreshMetadata();
-      f.timer = this.env.setTimer(FETCH_BACKOFF_US, () => this.fetch(f));
-      return;
-    }
-    const position = f.position;
+      this.advance(f);
+    });
+  }
+
+  private cancelRequest(f: PartitionState): void {
+    this.env.cancelTimer(f.timer);
+    f.timer = -1;
+    f.requestId = -1;
+  }
+
+  /** A retriable error: learn the metadata again and try after the backoff. */
+  private retryLater(f: PartitionState): void {
+    this.cancelRequest(f);
+    this.refreshMetadata();
+    f.timer = this.env.setTimer(FETCH_BACKOFF_US, () => this.advance(f));
+  }
+
+  private onFetchResponse(f: PartitionState, m: ConsumerFetchResponse): void {
+    // The request was for the position: no record was taken while it was out (the buffer was empty).
+    if (m.error === 'OFFSET_OUT_OF_RANGE') return this.requestReset(f, 'out-of-range');
+    if (m.error !== null) return this.retryLater(f);
+    const position = f.position!;
     const records = m.records.filter((r) => r.offset >= position);
-    if (records.length === 0 || records[0]!.offset !== position) return this.fetch(f);
+    if (records.length === 0 || records[0]!.offset !== position) return this.advance(f);
     f.buffer = records;
     this.onData();
   }
 
-  /** The connection to `peer` broke: fetches waiting on it go again (after a metadata refresh). */
-  disconnected(peer: NodeId): void {
-    for (const f of this.assigned) {
-      if (f.requestId < 0 || this.leaders.get(f.partition)?.leader !== peer) continue;
-      this.refreshMetadata();
-      this.env.cancelTimer(f.timer);
-      f.requestId = -1;
-      f.timer = this.env.setTimer(FETCH_BACKOFF_US, () => this.fetch(f));
-    }
+  /** ListOffsets answered: the reset happens (and is recorded), then the new position is validated like any other. */
+  private onListOffsets(f: PartitionState, m: ListOffsetsResponse): void {
+    if (m.error !== null || f.state !== 'await-reset') return this.retryLater(f);
+    this.recordReset(f, m.offset, f.resetReason);
+    this.seekUnvalidated(f, m.offset, m.leaderEpoch);
   }
 
-  private fetch(f: Fetched): void {
-    this.env.cancelTimer(f.timer);
-    f.requestId = -1;
-    if (f.position === null || f.buffer.length > 0 || !this.assigned.includes(f)) return;
-    const leader = this.leaders.get(f.partition);
-    if (leader === undefined || leader.leader === null) return this.refreshMetadata();
-    const id = this.nextRequestId++;
-    f.requestId = id;
-    this.env.send(leader.leader, {
-      type: 'consumer-fetch', id, partition: f.partition, offset: f.position, currentLeaderEpoch: leader.epoch,
-      maxWaitUs: this.config.fetchWaitMaxUs, maxRecords: this.config.maxPollRecords,
-    }, HEADER_BYTES);
-    f.timer = this.env.setTimer(this.config.fetchWaitMaxUs + BROKER_REQUEST_TIMEOUT_US, () => {
-      if (f.requestId !== id) return;
-      this.refreshMetadata();
-      this.fetch(f);
-    });
+  /**
+   * OffsetsForLeaderEpoch answered (SubscriptionState.maybeCompleteValidation): an end offset below
+   * the position means the log was truncated under it. With a reset policy the position moves back
+   * to that end offset, "the first offset known to diverge", with the epoch the leader named; with
+   * no end offset at all (the leader has no epoch as old as ours) the policy's own reset runs; with
+   * auto.offset.reset=none the poll throws LogTruncationException.
+   */
+  private onValidation(f: PartitionState, m: EpochQueryResponse): void {
+    if (f.state !== 'await-validation') return;
+    if (m.error !== null) return this.retryLater(f);
+    const position = f.position!;
+    const unknown = m.endOffset < 0 || m.epoch < 0;
+    if (!unknown && m.endOffset >= position) return this.enter(f, 'fetching');
+    this.env.trace('truncation-detected', { partition: f.partition, position, offsetEpoch: f.offsetEpoch, endOffset: m.endOffset, epoch: m.epoch });
+    if (this.config.autoOffsetReset === 'none') return this.fail(f, 'LogTruncationException', unknown ? null : m.endOffset);
+    if (unknown) return this.requestReset(f, 'truncation');
+    this.recordReset(f, m.endOffset, 'truncation');
+    f.position = m.endOffset;
+    f.offsetEpoch = m.epoch;
+    this.enter(f, 'fetching');
   }
 
   // ---------------------------------------------------------------- metadata
@@ -179,7 +354,8 @@ export class ConsumerFetcher {
       const changed = known === undefined || known.leader !== meta.leader || known.epoch !== meta.leaderEpoch;
       this.leaders.set(meta.partition, { leader: meta.leader, epoch: meta.leaderEpoch });
       const f = this.assigned.find((a) => a.partition === meta.partition);
-      if (f !== undefined && (changed || f.requestId < 0)) this.fetch(f);
+      // A changed leader gets what waits on it at once; an idle partition (backing off) goes again too.
+      if (f !== undefined && (changed || f.requestId < 0)) this.advance(f);
     }
     if (current && this.assigned.some((f) => (this.leaders.get(f.partition)?.leader ?? null) === null)) {
       this.env.setTimer(METADATA_RETRY_US, () => this.refreshMetadata());

@@ -5,22 +5,33 @@
 // after auto.commit.interval.ms (and before rejoining), `before-process` commits a poll's end
 // offsets and only then processes (at most once), `after-process` processes, then commits (at
 // least once). A crash loses whatever was being processed; the restarted consumer starts from the
-// group's committed offsets.
+// group's committed offsets, or where auto.offset.reset says when there are none.
+//
+// The group protocol is eager (Kafka's default assignors, [RangeAssignor, CooperativeStickyAssignor],
+// agree only on EAGER): every rejoin gives up every partition (ConsumerCoordinator.onJoinPrepare:
+// assignFromSubscribed(empty)), so positions never survive a rebalance, even for partitions the
+// member gets again: each new assignment starts from the committed offsets.
+//
+// With auto.offset.reset=none a partition can fail (no committed offset, an offset out of range, a
+// truncation below the position): as the Java client's poll() then throws on every call, the
+// application here logs the exception (a 'poll-error' trace event) and polls again after the poll
+// timeout; it stays in its group, holds its partitions and reads nothing until they are reassigned.
 import type { Actor, Env, Message, NodeId } from '../sim/env.js';
 import type { ClusterLayout, ConsumerConfig } from './config.js';
 import { ConsumerFetcher } from './consumer-fetcher.js';
 import { GroupCalls } from './group-calls.js';
-import type { GroupResponse, PartitionOffset } from './group-messages.js';
+import type { CommittedOffset, GroupResponse } from './group-messages.js';
 import type { Assignment } from './group-member.js';
 import { GroupMember } from './group-member.js';
 import { GroupOffsets } from './group-offsets.js';
 import type { HistoryRecorder, PolledRecord } from './history.js';
-import type { ConsumerFetchResponse, MetadataResponse } from './messages.js';
+import type { ConsumerFetchResponse, EpochQueryResponse, ListOffsetsResponse, MetadataResponse } from './messages.js';
 
 /** The application's poll(Duration): an empty poll returns after this and the loop polls again. */
 const POLL_TIMEOUT_US = 1_000_000;
 
-type AppState = 'polling' | 'processing' | 'committing';
+/** `closed`: a fatal error (FENCED_INSTANCE_ID) ended the application's use of the consumer. */
+export type AppState = 'polling' | 'processing' | 'committing' | 'closed';
 
 /** What one poll returned, with the membership it was returned under (its commit carries that). */
 interface Batch {
@@ -28,7 +39,7 @@ interface Batch {
   readonly generation: number;
   readonly memberId: string;
   /** The positions right after the poll: a commit of the poll's end offsets. */
-  readonly offsets: readonly PartitionOffset[];
+  readonly offsets: readonly CommittedOffset[];
 }
 
 export class Consumer implements Actor {
@@ -53,8 +64,8 @@ export class Consumer implements Actor {
   constructor(private readonly env: Env, layout: ClusterLayout, private readonly config: ConsumerConfig, private readonly history: HistoryRecorder) {
     this.calls = new GroupCalls(env, layout.brokers, config.group);
     this.member = new GroupMember(env, config, this.calls, history, layout.dataPartitions);
-    this.offsets = new GroupOffsets(env, this.calls, history, config.group);
-    this.fetcher = new ConsumerFetcher(env, layout, config);
+    this.offsets = new GroupOffsets(env, this.calls, history, config.group, config.groupInstanceId);
+    this.fetcher = new ConsumerFetcher(env, layout, config, history);
     this.nextAutoCommitUs = env.now() + config.autoCommitIntervalUs;
   }
 
@@ -62,9 +73,13 @@ export class Consumer implements Actor {
     this.fetcher.onData = () => {
       if (this.collecting === this.pollId) this.deliver();
     };
+    this.fetcher.onFailure = () => {
+      if (this.collecting === this.pollId) this.poll();
+    };
     this.member.onRejoinNeeded = () => {
       if (this.collecting === this.pollId) this.poll();
     };
+    this.member.onFatal = () => this.close();
     this.member.start();
     this.fetcher.start();
     this.poll();
@@ -77,15 +92,32 @@ export class Consumer implements Actor {
   }
 
   receive(_from: NodeId, msg: Message): void {
-    const m = msg as ConsumerFetchResponse | MetadataResponse | GroupResponse;
-    if (m.type === 'consumer-fetch-resp') this.fetcher.receive(m);
+    const m = msg as ConsumerFetchResponse | ListOffsetsResponse | EpochQueryResponse | MetadataResponse | GroupResponse;
+    if (m.type === 'consumer-fetch-resp' || m.type === 'list-offsets-resp' || m.type === 'epoch-query-resp') this.fetcher.receive(m);
     else if (m.type === 'metadata-resp') this.fetcher.onMetadata(m);
     else this.calls.receive(m);
+  }
+
+  /** Each assigned partition's fetch state and position: what an observer reports of a consumer that does not catch up. */
+  fetchStates(): ReturnType<ConsumerFetcher['states']> {
+    return this.fetcher.states();
+  }
+
+  /** FencedInstanceIdException is fatal: the application stops using the consumer (no poll, no commit). */
+  private close(): void {
+    this.app = 'closed';
+    this.pollId++;
+    this.collecting = -1;
+    this.env.cancelTimer(this.pollTimer);
+    this.env.cancelTimer(this.maxPollTimer);
+    this.fetcher.assign([]);
+    this.env.trace('consumer-closed', { group: this.config.group, reason: 'FencedInstanceIdException' });
   }
 
   // ---------------------------------------------------------------- poll
 
   private poll(): void {
+    if (this.app === 'closed') return;
     const pollId = ++this.pollId;
     this.app = 'polling';
     this.collecting = -1;
@@ -111,18 +143,25 @@ export class Consumer implements Actor {
     });
   }
 
-  /** A new generation: positions come from the group's committed offsets (none: from the start). */
+  /** A new generation: positions come from the group's committed offsets (none: auto.offset.reset). */
   private onAssigned(assigned: Assignment): void {
     this.assignment = assigned;
     this.fetcher.assign(assigned.partitions);
     if (assigned.partitions.length === 0) return;
-    this.offsets.fetchCommitted(assigned.partitions, () => this.assignment === assigned, (committed) => {
-      this.fetcher.seek(committed.map(({ partition, offset }) => ({ partition, offset: Math.max(0, offset) })));
-    });
+    this.offsets.fetchCommitted(assigned.partitions, () => this.assignment === assigned, (committed) => this.fetcher.seekCommitted(committed));
   }
 
   private collect(pollId: number): void {
     if (this.config.commit === 'auto') this.maybeAutoCommit();
+    // Java's poll() validates and resets positions before it returns records: a failed one throws.
+    const failure = this.fetcher.failure();
+    if (failure !== null) {
+      this.env.trace('poll-error', { group: this.config.group, partition: failure.partition, error: failure.error });
+      this.pollTimer = this.env.setTimer(POLL_TIMEOUT_US, () => {
+        if (this.pollId === pollId) this.poll();
+      });
+      return;
+    }
     this.collecting = pollId;
     if (this.fetcher.hasData()) return this.deliver();
     this.pollTimer = this.env.setTimer(POLL_TIMEOUT_US, () => {
@@ -231,8 +270,8 @@ export interface ConsumerProgress {
   /** Stable in its generation, with no rejoin pending. */
   readonly stable: boolean;
   /** polling (waiting for records), processing a poll's records, or committing. */
-  readonly app: 'polling' | 'processing' | 'committing';
+  readonly app: AppState;
   readonly assigned: readonly number[];
   /** The next offset to read of each assigned partition whose position is known. */
-  readonly positions: readonly PartitionOffset[];
+  readonly positions: readonly CommittedOffset[];
 }

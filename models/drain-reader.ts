@@ -6,10 +6,9 @@
 // records each poll in the history under its own process name. It never processes or commits, so
 // what it reads counts for "readable" (`unseen`) and never for a group's processing.
 import type { Actor, Env, Message, NodeId } from '../sim/env.js';
-import type { ClusterLayout } from './config.js';
+import type { ClusterLayout, ConsumerConfig } from './config.js';
 import { MAX_FETCH_RECORDS } from './config.js';
 import { ConsumerFetcher } from './consumer-fetcher.js';
-import type { FetcherConfig } from './consumer-fetcher.js';
 import type { PartitionOffset } from './group-messages.js';
 import type { HistoryRecorder } from './history.js';
 import type { ConsumerFetchResponse, MetadataResponse } from './messages.js';
@@ -17,8 +16,16 @@ import type { ConsumerFetchResponse, MetadataResponse } from './messages.js';
 /** The drain's node name: the `process` of its polls in the history. */
 export const DRAIN_NODE = 'drain';
 
-/** A consumer's fetch.max.wait.ms (500 ms) and max.poll.records (500). */
-const DRAIN_FETCH: FetcherConfig = { fetchWaitMaxUs: 500_000, maxPollRecords: MAX_FETCH_RECORDS };
+/**
+ * A consumer's fetch.max.wait.ms (500 ms) and max.poll.records; it reads from offset 0
+ * (auto.offset.reset=earliest, no group, so no commits), and validates its position after leader
+ * changes like any KIP-320 consumer.
+ */
+const DRAIN_FETCH: ConsumerConfig = {
+  group: '', groupInstanceId: null, commit: 'auto', autoOffsetReset: 'earliest', validatePositions: true,
+  autoCommitIntervalUs: 0, sessionTimeoutUs: 0, heartbeatIntervalUs: 0, maxPollIntervalUs: 0, processingUs: 0,
+  fetchWaitMaxUs: 500_000, maxPollRecords: MAX_FETCH_RECORDS,
+};
 
 export class DrainReader implements Actor {
   private readonly fetcher: ConsumerFetcher;
@@ -26,7 +33,7 @@ export class DrainReader implements Actor {
   private recordsPolled = 0;
 
   constructor(private readonly env: Env, private readonly layout: ClusterLayout, private readonly history: HistoryRecorder) {
-    this.fetcher = new ConsumerFetcher(env, layout, DRAIN_FETCH);
+    this.fetcher = new ConsumerFetcher(env, layout, DRAIN_FETCH, history);
   }
 
   /** Idle: nothing is sent until the harness calls begin(). */
@@ -41,7 +48,7 @@ export class DrainReader implements Actor {
     this.fetcher.onData = () => this.poll();
     this.fetcher.assign(partitions);
     this.fetcher.start();
-    this.fetcher.seek(partitions.map((partition) => ({ partition, offset: 0 })));
+    this.fetcher.seekCommitted(partitions.map((partition) => ({ partition, offset: 0, leaderEpoch: -1 })));
   }
 
   /** The next offset to read of each data partition (empty before begin()): the harness compares them with the HWs. */

@@ -150,15 +150,15 @@ export class FollowerRole {
     if (resp.error === 'OFFSET_OUT_OF_RANGE') return this.onOutOfRange(resp.leaderLogEnd);
     if (resp.error !== null) return this.backoff(this.fetchFn);
     const core = this.core;
-    const records = resp.records;
-    const first = records[0];
+    const batches = resp.batches;
+    const first = batches[0];
     if (first === undefined) {
       this.learnHighWatermark(resp.highWatermark);
       return this.fetch();
     }
-    if (first.offset !== core.log.logEndOffset) return this.fetch();
+    if (first.baseOffset !== core.log.logEndOffset) return this.fetch();
     const epochsBefore = core.log.epochs.length;
-    core.appendToDisk(records, true, () => {
+    core.appendToDisk(batches, true, () => {
       if (this.stopped) return;
       if (core.log.epochs.length !== epochsBefore) core.persistEpochs();
       this.learnHighWatermark(resp.highWatermark);

@@ -8,6 +8,7 @@ import { HEADER_BYTES } from './config.js';
 import type {
   FindCoordinatorRequest, GroupRequest, GroupResponse, OffsetCommitRequest, OffsetFetchRequest,
 } from './group-messages.js';
+import { joinGroupError } from './group-messages.js';
 import { GroupMembership } from './group-membership.js';
 import type { GroupLogPayload } from './group-records.js';
 import { loadGroups } from './group-records.js';
@@ -41,7 +42,7 @@ export class GroupCoordinator {
       env,
       reply: (to, msg) => this.send(to.to, msg),
       storeGroup: (group, done) => this.storeGroup(group, done),
-      newMemberId: (group, client) => this.newMemberId(group, client),
+      newMemberId: (group, prefix) => this.newMemberId(group, prefix),
     });
   }
 
@@ -87,12 +88,12 @@ export class GroupCoordinator {
     const group = groups.get(m.group);
     const error = this.membership.commitError(group, m);
     if (error !== null || group === undefined) return this.send(from, { type: 'offset-commit-resp', id: m.id, error: error ?? 'UNKNOWN_MEMBER_ID' });
-    const payloads: GroupLogPayload[] = m.offsets.map(({ partition, offset }) => ({
-      kind: 'offset', group: m.group, partition, offset, generation: m.generation, memberId: m.memberId,
+    const payloads: GroupLogPayload[] = m.offsets.map(({ partition, offset, leaderEpoch }) => ({
+      kind: 'offset', group: m.group, partition, offset, leaderEpoch, generation: m.generation, memberId: m.memberId,
     }));
     this.append(payloads, (appendError) => {
       // Applied to the cache only once committed, as Kafka's pending offset commits are.
-      if (appendError === null) for (const { partition, offset } of m.offsets) group.offsets.set(partition, offset);
+      if (appendError === null) for (const committed of m.offsets) group.offsets.set(committed.partition, committed);
       this.send(from, { type: 'offset-commit-resp', id: m.id, error: appendError });
     });
   }
@@ -101,7 +102,7 @@ export class GroupCoordinator {
     const offsets = groups.get(m.group)?.offsets;
     this.send(from, {
       type: 'offset-fetch-resp', id: m.id, error: null,
-      offsets: m.partitions.map((partition) => ({ partition, offset: offsets?.get(partition) ?? -1 })),
+      offsets: m.partitions.map((partition) => offsets?.get(partition) ?? { partition, offset: -1, leaderEpoch: -1 }),
     });
   }
 
@@ -154,7 +155,7 @@ export class GroupCoordinator {
     for (const group of this.groups?.values() ?? []) {
       this.membership.deactivate(group);
       for (const member of group.members.values()) {
-        if (member.join !== null) this.send(member.join.to, { type: 'join-group-resp', id: member.join.id, error: 'NOT_COORDINATOR', generation: -1, memberId: member.memberId, leader: '', members: [] });
+        if (member.join !== null) this.send(member.join.to, joinGroupError(member.join.id, 'NOT_COORDINATOR', member.memberId));
         if (member.sync !== null) this.send(member.sync.to, { type: 'sync-group-resp', id: member.sync.id, error: 'NOT_COORDINATOR', partitions: [] });
         member.join = null;
         member.sync = null;
@@ -169,9 +170,10 @@ export class GroupCoordinator {
     this.env.setTimer(TICK_US, () => this.tick());
   }
 
-  private newMemberId(group: Group, client: NodeId): string {
+  /** `<prefix>-<random>`: the prefix is the client's node, or a static member's group.instance.id (as Kafka's generateMemberId). */
+  private newMemberId(group: Group, prefix: string): string {
     for (;;) {
-      const id = `${client}-${this.ids.int(0, 0xffffff).toString(16).padStart(6, '0')}`;
+      const id = `${prefix}-${this.ids.int(0, 0xffffff).toString(16).padStart(6, '0')}`;
       if (!group.members.has(id)) return id;
     }
   }
@@ -207,7 +209,7 @@ function responseItems(msg: GroupResponse): number {
 function notCoordinator(m: Exclude<GroupRequest, FindCoordinatorRequest>): GroupResponse {
   const error: ErrorCode = 'NOT_COORDINATOR';
   switch (m.type) {
-    case 'join-group': return { type: 'join-group-resp', id: m.id, error, generation: -1, memberId: m.memberId, leader: '', members: [] };
+    case 'join-group': return joinGroupError(m.id, error, m.memberId);
     case 'sync-group': return { type: 'sync-group-resp', id: m.id, error, partitions: [] };
     case 'group-heartbeat': return { type: 'group-heartbeat-resp', id: m.id, error };
     case 'leave-group': return { type: 'leave-group-resp', id: m.id, error };

@@ -9,7 +9,9 @@ import type { Env, NodeId } from '../sim/env.js';
 import type {
   GroupHeartbeatRequest, GroupResponse, JoinGroupRequest, LeaveGroupRequest, OffsetCommitRequest, SyncGroupRequest,
 } from './group-messages.js';
+import { joinGroupError } from './group-messages.js';
 import type { Group, Member, ParkedRequest } from './group-state.js';
+import { forgetInstance, memberError, memberInfos, renameMember } from './group-static-members.js';
 import type { ErrorCode } from './messages.js';
 
 /** group.initial.rebalance.delay.ms */
@@ -20,7 +22,8 @@ export interface MembershipContext {
   reply(to: ParkedRequest, msg: GroupResponse): void;
   /** Writes the group's generation and assignment to the offsets partition; `done` once committed or failed. */
   storeGroup(group: Group, done: (error: ErrorCode | null) => void): void;
-  newMemberId(group: Group, client: NodeId): string;
+  /** A fresh member id starting with `prefix` (the client's node, or a static member's instance id). */
+  newMemberId(group: Group, prefix: string): string;
 }
 
 export class GroupMembership {
@@ -33,24 +36,106 @@ export class GroupMembership {
   // ---------------------------------------------------------------- join
 
   join(group: Group, from: NodeId, req: JoinGroupRequest): void {
-    if (req.memberId === '') return this.requireMemberId(group, from, req);
+    if (req.memberId === '') {
+      // KIP-345: a static member needs no MEMBER_ID_REQUIRED round; its instance id names it.
+      if (req.groupInstanceId !== null) return this.joinStatic(group, from, req, req.groupInstanceId);
+      return this.requireMemberId(group, from, req);
+    }
     let member = group.members.get(req.memberId);
-    if (member === undefined) {
-      const pending = group.pending.get(req.memberId);
-      if (pending === undefined) return this.joinError(from, req, 'UNKNOWN_MEMBER_ID', req.memberId);
+    const pending = group.pending.get(req.memberId);
+    if (member === undefined && pending !== undefined && req.groupInstanceId === null) {
       this.env.cancelTimer(pending);
       group.pending.delete(req.memberId);
-      member = { memberId: req.memberId, client: from, sessionTimeoutUs: 0, rebalanceTimeoutUs: 0, sessionTimer: -1, join: null, sync: null, partitions: [] };
-      group.members.set(member.memberId, member);
-      this.env.trace('group-member-added', { group: group.id, member: member.memberId });
+      member = this.addMember(group, req.memberId, null, from);
     }
+    const error = memberError(group, req.memberId, req.groupInstanceId);
+    if (error !== null || member === undefined) return this.joinError(from, req, error ?? 'UNKNOWN_MEMBER_ID', req.memberId);
+    this.parkJoin(group, member, from, req);
+    this.rebalanceForJoin(group, req);
+  }
+
+  /** A member's join starts a rebalance, or counts towards the one under way. */
+  private rebalanceForJoin(group: Group, req: JoinGroupRequest): void {
+    if (group.phase === 'empty') return this.prepareRebalance(group, 'initial-join', Math.min(INITIAL_REBALANCE_DELAY_US, req.rebalanceTimeoutUs));
+    if (group.phase !== 'preparing') return this.prepareRebalance(group, 'join');
+    this.tryCompleteJoin(group);
+  }
+
+  private addMember(group: Group, memberId: string, groupInstanceId: string | null, from: NodeId): Member {
+    const member: Member = {
+      memberId, groupInstanceId, client: from, sessionTimeoutUs: 0, rebalanceTimeoutUs: 0, sessionTimer: -1, join: null, sync: null, partitions: [],
+    };
+    group.members.set(memberId, member);
+    if (groupInstanceId !== null) group.staticMembers.set(groupInstanceId, memberId);
+    this.env.trace('group-member-added', { group: group.id, member: memberId });
+    return member;
+  }
+
+  /** The member's JoinGroup waits for the join phase to end; its timeouts are the request's. */
+  private parkJoin(group: Group, member: Member, from: NodeId, req: JoinGroupRequest): void {
     member.sessionTimeoutUs = req.sessionTimeoutUs;
     member.rebalanceTimeoutUs = req.rebalanceTimeoutUs;
     member.join = { to: from, id: req.id };
     this.touch(group, member);
-    if (group.phase === 'empty') return this.prepareRebalance(group, 'initial-join', Math.min(INITIAL_REBALANCE_DELAY_US, req.rebalanceTimeoutUs));
-    if (group.phase !== 'preparing') return this.prepareRebalance(group, 'join');
-    this.tryCompleteJoin(group);
+  }
+
+  /**
+   * A static member joining with no member id (as Kafka's doStaticNewMemberJoinGroup): a new
+   * instance joins like any new member; a known one (restarted) replaces its old member id and keeps
+   * its place (updateStaticMember).
+   */
+  private joinStatic(group: Group, from: NodeId, req: JoinGroupRequest, instance: string): void {
+    const newMemberId = this.ctx.newMemberId(group, instance);
+    const oldMemberId = group.staticMembers.get(instance);
+    const known = oldMemberId === undefined ? undefined : group.members.get(oldMemberId);
+    if (known === undefined) {
+      this.parkJoin(group, this.addMember(group, newMemberId, instance, from), from, req);
+      return this.rebalanceForJoin(group, req);
+    }
+    // The old instance's parked requests are fenced at once (GroupMetadata.replaceStaticMember).
+    if (known.join !== null) this.ctx.reply(known.join, joinGroupError(known.join.id, 'FENCED_INSTANCE_ID', known.memberId));
+    if (known.sync !== null) this.ctx.reply(known.sync, { type: 'sync-group-resp', id: known.sync.id, error: 'FENCED_INSTANCE_ID', partitions: [] });
+    known.join = null;
+    known.sync = null;
+    const before = { memberId: known.memberId, client: known.client, sessionTimeoutUs: known.sessionTimeoutUs, rebalanceTimeoutUs: known.rebalanceTimeoutUs };
+    renameMember(group, known, newMemberId, from);
+    this.env.trace('group-member-replaced', { group: group.id, instance, from: before.memberId, to: newMemberId, phase: group.phase });
+    this.parkJoin(group, known, from, req);
+    switch (group.phase) {
+      case 'stable': return this.keepStaticMember(group, known, before);
+      // The leader may already be assigning the old member id: the generation must be redone.
+      case 'completing': return this.prepareRebalance(group, 'static-member-replaced');
+      case 'preparing': return this.tryCompleteJoin(group);
+      case 'empty': return this.env.assert(false, `group ${group.id}: static member ${instance} known while the group is empty`);
+    }
+  }
+
+  /**
+   * A Stable group keeps its generation and assignment: the replacement is written to the offsets
+   * partition, then the member learns its (unchanged) generation and syncs to get its partitions. If
+   * the write fails, the replacement is undone and the join refused with the write's error, as Kafka
+   * does. A rebalance that began meanwhile answers the parked join itself.
+   */
+  private keepStaticMember(group: Group, member: Member, before: { memberId: string; client: NodeId; sessionTimeoutUs: number; rebalanceTimeoutUs: number }): void {
+    const parked = member.join!;
+    const generation = group.generation;
+    this.ctx.storeGroup(group, (error) => {
+      if (member.join !== parked || group.members.get(member.memberId) !== member) return;
+      if (group.phase !== 'stable' || group.generation !== generation) return;
+      member.join = null;
+      if (error !== null) {
+        renameMember(group, member, before.memberId, before.client);
+        member.sessionTimeoutUs = before.sessionTimeoutUs;
+        member.rebalanceTimeoutUs = before.rebalanceTimeoutUs;
+        this.touch(group, member);
+        return this.ctx.reply(parked, joinGroupError(parked.id, error, ''));
+      }
+      const leads = group.leader === member.memberId;
+      this.ctx.reply(parked, {
+        type: 'join-group-resp', id: parked.id, error: null, generation, memberId: member.memberId, leader: group.leader ?? '',
+        members: leads ? memberInfos(group) : [], skipAssignment: leads,
+      });
+    });
   }
 
   /**
@@ -67,7 +152,7 @@ export class GroupMembership {
   }
 
   private joinError(from: NodeId, req: JoinGroupRequest, error: ErrorCode, memberId: string): void {
-    this.ctx.reply({ to: from, id: req.id }, { type: 'join-group-resp', id: req.id, error, generation: -1, memberId, leader: '', members: [] });
+    this.ctx.reply({ to: from, id: req.id }, joinGroupError(req.id, error, memberId));
   }
 
   /** PreparingRebalance: members learn of it from heartbeats (or a failed sync) and rejoin. */
@@ -116,7 +201,7 @@ export class GroupMembership {
     }
     group.phase = 'completing';
     group.leader ??= members[0]!.memberId;
-    const ids = members.map((m) => m.memberId);
+    const infos = memberInfos(group);
     for (const member of members) {
       const join = member.join;
       this.env.assert(join !== null, `group ${group.id}: member ${member.memberId} in generation ${group.generation} never joined`);
@@ -125,7 +210,7 @@ export class GroupMembership {
       this.touch(group, member);
       this.ctx.reply(join, {
         type: 'join-group-resp', id: join.id, error: null, generation: group.generation, memberId: member.memberId,
-        leader: group.leader, members: member.memberId === group.leader ? ids : [],
+        leader: group.leader, members: member.memberId === group.leader ? infos : [], skipAssignment: false,
       });
     }
   }
@@ -135,8 +220,9 @@ export class GroupMembership {
   sync(group: Group, from: NodeId, req: SyncGroupRequest): void {
     const answer = (error: ErrorCode | null, partitions: readonly number[]) =>
       this.ctx.reply({ to: from, id: req.id }, { type: 'sync-group-resp', id: req.id, error, partitions });
+    const error = memberError(group, req.memberId, req.groupInstanceId);
     const member = group.members.get(req.memberId);
-    if (member === undefined) return answer('UNKNOWN_MEMBER_ID', []);
+    if (error !== null || member === undefined) return answer(error ?? 'UNKNOWN_MEMBER_ID', []);
     if (req.generation !== group.generation) return answer('ILLEGAL_GENERATION', []);
     if (group.phase === 'preparing') return answer('REBALANCE_IN_PROGRESS', []);
     this.touch(group, member);
@@ -186,16 +272,18 @@ export class GroupMembership {
   // ---------------------------------------------------------------- heartbeat, leave, commit
 
   heartbeat(group: Group | undefined, req: GroupHeartbeatRequest): ErrorCode | null {
+    const error = memberError(group, req.memberId, req.groupInstanceId);
     const member = group?.members.get(req.memberId);
-    if (group === undefined || member === undefined) return 'UNKNOWN_MEMBER_ID';
+    if (error !== null || group === undefined || member === undefined) return error ?? 'UNKNOWN_MEMBER_ID';
     if (req.generation !== group.generation) return 'ILLEGAL_GENERATION';
     this.touch(group, member);
     return group.phase === 'preparing' ? 'REBALANCE_IN_PROGRESS' : null;
   }
 
   leave(group: Group | undefined, req: LeaveGroupRequest): ErrorCode | null {
+    const error = memberError(group, req.memberId, req.groupInstanceId);
     const member = group?.members.get(req.memberId);
-    if (group === undefined || member === undefined) return 'UNKNOWN_MEMBER_ID';
+    if (error !== null || group === undefined || member === undefined) return error ?? 'UNKNOWN_MEMBER_ID';
     this.remove(group, member, 'leave');
     this.afterRemoval(group);
     return null;
@@ -203,8 +291,9 @@ export class GroupMembership {
 
   /** Kafka's order: an unknown member, then a stale generation, then a rebalance waiting for the assignment. */
   commitError(group: Group | undefined, req: OffsetCommitRequest): ErrorCode | null {
+    const error = memberError(group, req.memberId, req.groupInstanceId);
     const member = group?.members.get(req.memberId);
-    if (group === undefined || member === undefined) return 'UNKNOWN_MEMBER_ID';
+    if (error !== null || group === undefined || member === undefined) return error ?? 'UNKNOWN_MEMBER_ID';
     if (req.generation !== group.generation) return 'ILLEGAL_GENERATION';
     if (group.phase === 'completing') return 'REBALANCE_IN_PROGRESS';
     this.touch(group, member);
@@ -239,9 +328,10 @@ export class GroupMembership {
 
   private remove(group: Group, member: Member, reason: string): void {
     group.members.delete(member.memberId);
+    forgetInstance(group, member);
     this.env.cancelTimer(member.sessionTimer);
     if (member.sync !== null) this.ctx.reply(member.sync, { type: 'sync-group-resp', id: member.sync.id, error: 'UNKNOWN_MEMBER_ID', partitions: [] });
-    if (member.join !== null) this.ctx.reply(member.join, { type: 'join-group-resp', id: member.join.id, error: 'UNKNOWN_MEMBER_ID', generation: -1, memberId: member.memberId, leader: '', members: [] });
+    if (member.join !== null) this.ctx.reply(member.join, joinGroupError(member.join.id, 'UNKNOWN_MEMBER_ID', member.memberId));
     this.env.trace('group-member-removed', { group: group.id, member: member.memberId, reason });
   }
 

@@ -5,7 +5,7 @@
 import type { Env } from '../sim/env.js';
 import type { GroupCalls } from './group-calls.js';
 import { CLIENT_RETRY_BACKOFF_US, COORDINATOR_REQUEST_TIMEOUT_US } from './group-calls.js';
-import type { OffsetCommitResponse, OffsetFetchResponse, PartitionOffset } from './group-messages.js';
+import type { CommittedOffset, OffsetCommitResponse, OffsetFetchResponse } from './group-messages.js';
 import type { HistoryRecorder } from './history.js';
 import type { ErrorCode } from './messages.js';
 
@@ -20,7 +20,8 @@ export type CommitOutcome = 'ok' | 'fail' | 'unknown';
 export interface CommitRequest {
   readonly generation: number;
   readonly memberId: string;
-  readonly offsets: readonly PartitionOffset[];
+  /** Positions with the leader epoch of the last record read before each (KIP-320). */
+  readonly offsets: readonly CommittedOffset[];
   /** commitSync retries retriable errors until default.api.timeout.ms; commitAsync tries once. */
   readonly sync: boolean;
 }
@@ -31,6 +32,7 @@ export class GroupOffsets {
     private readonly calls: GroupCalls,
     private readonly history: HistoryRecorder,
     private readonly group: string,
+    private readonly groupInstanceId: string | null,
   ) {}
 
   commit(req: CommitRequest, done: (outcome: CommitOutcome) => void): void {
@@ -48,9 +50,9 @@ export class GroupOffsets {
     const deadlineTimer = this.env.setTimer(deadline - this.env.now(), () => finish(maybeApplied || inFlight ? 'unknown' : 'fail'));
     const attempt = (): void => this.calls.withCoordinator((coordinator) => {
       if (finished) return;
-      const { group } = this;
+      const { group, groupInstanceId } = this;
       inFlight = true;
-      this.calls.call(coordinator, (id) => ({ type: 'offset-commit', id, group, generation: req.generation, memberId: req.memberId, offsets: req.offsets }),
+      this.calls.call(coordinator, (id) => ({ type: 'offset-commit', id, group, generation: req.generation, memberId: req.memberId, groupInstanceId, offsets: req.offsets }),
         Math.max(1, Math.min(COORDINATOR_REQUEST_TIMEOUT_US, deadline - this.env.now())), (resp) => {
           inFlight = false;
           if (finished) return;
@@ -76,12 +78,12 @@ export class GroupOffsets {
     if (outcome === 'unknown') return;
     this.history.record({
       kind: outcome === 'ok' ? 'commit-ok' : 'commit-fail', t: this.env.now(), process: this.env.node, group: this.group,
-      generation: req.generation, offsets: req.offsets,
+      generation: req.generation, offsets: req.offsets.map(({ partition, offset }) => ({ partition, offset })),
     });
   }
 
   /** OffsetFetch, retried until answered or `current()` says the assignment it was for is gone. */
-  fetchCommitted(partitions: readonly number[], current: () => boolean, done: (offsets: readonly PartitionOffset[]) => void): void {
+  fetchCommitted(partitions: readonly number[], current: () => boolean, done: (offsets: readonly CommittedOffset[]) => void): void {
     const attempt = (): void => this.calls.withCoordinator((coordinator) => {
       if (!current()) return;
       const { group } = this;

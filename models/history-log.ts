@@ -9,7 +9,7 @@
 // Checkers read rows through the accessors (kind(i), value(i), …) without building objects; at(i),
 // iteration and toArray() give HistoryOp objects for everything else (output, tests, small tools).
 import type { Micros, NodeId } from '../sim/env.js';
-import type { HistoryKind, HistoryOp, HistoryRecorder, PolledRecord, Value } from './history.js';
+import type { HistoryKind, HistoryOp, HistoryRecorder, LogBatchValues, PolledRecord, Value } from './history.js';
 
 type ColumnKind = 'send-invoke' | 'send-ok' | 'send-fail' | 'send-info' | 'process';
 type ObjectOp = Exclude<HistoryOp, { kind: ColumnKind }>;
@@ -186,6 +186,27 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
       partitions[k] = partition;
       offsets[k] = record.offset;
       values[k] = record.value;
+    }
+  }
+
+  hwAdvanceBatches(t: Micros, process: NodeId, partition: number, leaderEpoch: number, batches: readonly LogBatchValues[], first: number, from: number, to: number): void {
+    if (partition >= this.internalFrom) return;
+    const row = this.row(K_HW_ADVANCE, t, process);
+    this.partitions[row] = partition;
+    this.aux[row] = leaderEpoch;
+    let k = this.reserveRecords(row, to - from);
+    const partitions = this.recPartitions;
+    const offsets = this.recOffsets;
+    const values = this.recValues;
+    for (let b = first, offset = from; offset < to; b++) {
+      const batch = batches[b]!;
+      const batchValues = batch.values;
+      const end = Math.min(to, batch.baseOffset + batchValues.length);
+      for (; offset < end; offset++, k++) {
+        partitions[k] = partition;
+        offsets[k] = offset;
+        values[k] = batchValues[offset - batch.baseOffset]!;
+      }
     }
   }
 

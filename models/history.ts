@@ -71,6 +71,17 @@ export interface HistoryRecorder {
   poll(t: Micros, process: NodeId, records: readonly PolledRecord[]): void;
   /** = record({ kind: 'hw-advance', t, process, partition, leaderEpoch, records: records.slice(from, to) }) */
   hwAdvance(t: Micros, process: NodeId, partition: number, leaderEpoch: number, records: readonly { readonly offset: number; readonly value: Value }[], from: number, to: number): void;
+  /**
+   * = hwAdvance over the records with offsets in [from, to) of a log kept batch by batch, starting at
+   * batches[first] (the batch holding `from`): a leader's log has no record objects to pass.
+   */
+  hwAdvanceBatches(t: Micros, process: NodeId, partition: number, leaderEpoch: number, batches: readonly LogBatchValues[], first: number, from: number, to: number): void;
+}
+
+/** What hwAdvanceBatches reads of a log batch: its first offset and its records' values. */
+export interface LogBatchValues {
+  readonly baseOffset: number;
+  readonly values: readonly Value[];
 }
 
 /** One replica's state at the end of a run, read from the broker that hosts it. */

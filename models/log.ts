@@ -1,7 +1,9 @@
-// One replica's log in memory, with its leader-epoch cache. It mirrors what the broker's disk page
-// cache holds: the broker applies a change here only when the disk operation behind it completed.
+// One replica's log in memory, batch by batch, with its leader-epoch cache. It mirrors what the
+// broker's disk page cache holds: the broker applies a change here only when the disk operation
+// behind it completed.
 import type { Env } from '../sim/env.js';
 import type { LogRecord, RecordBatch } from './records.js';
+import { endOffsetOf, expandAll } from './records.js';
 
 export interface EpochEntry {
   readonly epoch: number;
@@ -9,15 +11,24 @@ export interface EpochEntry {
 }
 
 export class ReplicaLog {
-  /** records[i] has offset i (no retention: the log starts at 0). Replaced whole only by load(). */
-  records: LogRecord[] = [];
+  /** The log's batches, contiguous from offset 0 (no retention). Replaced whole only by load(). */
+  batches: RecordBatch[] = [];
   /** Leader-epoch cache: ascending epochs, non-decreasing start offsets. */
   readonly epochs: EpochEntry[] = [];
+  private end = 0;
 
   constructor(private readonly env: Env, readonly partition: number) {}
 
   get logEndOffset(): number {
-    return this.records.length;
+    return this.end;
+  }
+
+  /**
+   * Every record, expanded from the batches: for a reader that needs them all one by one (the group
+   * coordinator loading its groups). Costs a record object each: not for the hot path.
+   */
+  get records(): LogRecord[] {
+    return expandAll(this.partition, this.batches);
   }
 
   lastEpoch(): number {
@@ -25,21 +36,18 @@ export class ReplicaLog {
     return last === undefined ? -1 : last.epoch;
   }
 
-  /** Appends records that must start at the log end, keeping the epoch cache in step. */
-  append(records: readonly LogRecord[]): void {
-    // Hot path: test first, build the assertion message only when it fails. A batch's records share
-    // its epoch, so the epoch cache is consulted only where the batch changes.
-    const log = this.records;
-    let batch: RecordBatch | null = null;
-    for (let i = 0; i < records.length; i++) {
-      const record = records[i]!;
-      if (record.offset !== log.length) this.env.assert(false, `p${this.partition}: append offset ${record.offset} is not the log end ${log.length}`);
-      if (record.batch !== batch) {
-        batch = record.batch;
-        const last = this.epochs[this.epochs.length - 1];
-        if (last === undefined || last.epoch !== batch.epoch) this.assignEpoch(batch.epoch, record.offset);
-      }
-      log.push(record);
+  /** Appends batches that must start at the log end, keeping the epoch cache in step. */
+  append(batches: readonly RecordBatch[]): void {
+    const log = this.batches;
+    for (let i = 0; i < batches.length; i++) {
+      const batch = batches[i]!;
+      // Hot path: test first, build the assertion message only when it fails.
+      if (batch.baseOffset !== this.end) this.env.assert(false, `p${this.partition}: append at offset ${batch.baseOffset}, not at the log end ${this.end}`);
+      if (batch.values.length === 0) this.env.assert(false, `p${this.partition}: empty batch at ${batch.baseOffset}`);
+      const last = this.epochs[this.epochs.length - 1];
+      if (last === undefined || last.epoch !== batch.epoch) this.assignEpoch(batch.epoch, batch.baseOffset);
+      log.push(batch);
+      this.end += batch.values.length;
     }
   }
 
@@ -52,15 +60,48 @@ export class ReplicaLog {
     this.epochs.push({ epoch, startOffset });
   }
 
-  /** Cuts the log to `offset` records and drops epoch entries that start at or after it. */
-  truncateTo(offset: number): void {
+  /** How many batches truncating to `offset` keeps: those that end at or before it (Kafka cuts at a batch boundary). */
+  batchesBelow(offset: number): number {
+    const batches = this.batches;
+    let lo = 0;
+    let hi = batches.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (endOffsetOf(batches[mid]!) <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /**
+   * Cuts the log to the batches wholly below `offset` (a batch holding `offset` goes whole, as in
+   * Kafka's LogSegment.truncateTo) and drops epoch entries that start at or after the new end.
+   * Returns the new log end.
+   */
+  truncateTo(offset: number): number {
     this.env.assert(offset >= 0, `p${this.partition}: truncate to negative offset ${offset}`);
-    const end = Math.min(offset, this.records.length);
-    this.records.length = end;
+    const keep = this.batchesBelow(offset);
+    this.batches.length = keep;
+    const last = this.batches[keep - 1];
+    this.end = last === undefined ? 0 : endOffsetOf(last);
     // As Kafka's truncateFromEnd: an entry starting at or after the new end describes no record. Even
     // when no record goes (UnifiedLog.truncateTo): an epoch this replica began as leader but wrote
     // nothing in would otherwise sit above the leader's older records the follower fetches next.
-    while (this.epochs.length > 0 && this.epochs[this.epochs.length - 1]!.startOffset >= end) this.epochs.pop();
+    while (this.epochs.length > 0 && this.epochs[this.epochs.length - 1]!.startOffset >= this.end) this.epochs.pop();
+    return this.end;
+  }
+
+  /** Index of the batch holding `offset` (offset < log end). */
+  batchIndexOf(offset: number): number {
+    const batches = this.batches;
+    let lo = 0;
+    let hi = batches.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (batches[mid]!.baseOffset <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   /**
@@ -83,42 +124,32 @@ export class ReplicaLog {
   }
 
   /**
-   * Recovery: takes the records a restarted replica's disk kept (offsets from 0, epochs never
-   * decreasing) and rebuilds the epoch cache from them plus the checkpointed entries of epochs begun
-   * with no record written. Restarts are frequent under faults and a log can hold the whole run, so
-   * this is a bulk copy rather than record-by-record appends.
+   * Recovery: takes the batches a restarted replica's disk kept (contiguous from offset 0, epochs
+   * never decreasing) and rebuilds the epoch cache from them plus the checkpointed entries of epochs
+   * begun with no record written. A walk over batches, not records.
    */
-  load(records: readonly LogRecord[], checkpoint: readonly EpochEntry[]): void {
-    this.env.assert(this.records.length === 0, `p${this.partition}: load into a non-empty log`);
-    const n = records.length;
-    // Every record reached the disk through append(), which checked offsets and epochs one by one;
-    // here the ends must agree, and the epoch boundaries are found by binary search (epochs never
-    // decrease along a log), so a restart touches O(epochs × log n) records, not all of them.
-    if (n > 0 && (records[0]!.offset !== 0 || records[n - 1]!.offset !== n - 1)) {
-      this.env.assert(false, `p${this.partition}: recovered offsets ${records[0]!.offset}…${records[n - 1]!.offset} for ${n} records`);
-    }
+  load(batches: readonly RecordBatch[], checkpoint: readonly EpochEntry[]): void {
+    this.env.assert(this.batches.length === 0 && this.end === 0, `p${this.partition}: load into a non-empty log`);
     const epochs = this.epochs;
     epochs.length = 0;
-    for (let start = 0; start < n;) {
-      const epoch = records[start]!.batch.epoch;
-      epochs.push({ epoch, startOffset: start });
-      let lo = start + 1;
-      let hi = n; // the first record of a later epoch lies in [lo, hi]
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (records[mid]!.batch.epoch === epoch) lo = mid + 1;
-        else hi = mid;
+    let end = 0;
+    for (let i = 0; i < batches.length; i++) {
+      const batch = batches[i]!;
+      if (batch.baseOffset !== end) this.env.assert(false, `p${this.partition}: recovered batch at offset ${batch.baseOffset} where ${end} was expected`);
+      const last = epochs[epochs.length - 1];
+      if (last === undefined || last.epoch !== batch.epoch) {
+        if (last !== undefined && batch.epoch < last.epoch) this.env.assert(false, `p${this.partition}: recovered epoch ${batch.epoch} after ${last.epoch} goes backwards`);
+        epochs.push({ epoch: batch.epoch, startOffset: end });
       }
-      if (lo < n && records[lo]!.batch.epoch < epoch) this.env.assert(false, `p${this.partition}: recovered epoch ${records[lo]!.batch.epoch} after ${epoch} goes backwards`);
-      start = lo;
+      end += batch.values.length;
     }
     // A fresh literal for an empty log: a slice of the disk's frozen empty array would be holey, and a
     // log stays of the elements kind it starts with through every push.
-    this.records = n === 0 ? [] : records.slice();
+    this.batches = batches.length === 0 ? [] : batches.slice();
+    this.end = end;
     // An epoch a leader began but wrote nothing in still counts for the walk.
-    const leo = this.logEndOffset;
     for (const entry of checkpoint) {
-      if (entry.epoch > this.lastEpoch() && entry.startOffset === leo) epochs.push(entry);
+      if (entry.epoch > this.lastEpoch() && entry.startOffset === end) epochs.push(entry);
     }
   }
 }

@@ -3,7 +3,7 @@ import type { NodeId } from '../sim/env.js';
 import type { Acks } from './config.js';
 import type { GroupRequest } from './group-messages.js';
 import type { Value } from './history.js';
-import type { LogRecord } from './records.js';
+import type { LogRecord, RecordBatch } from './records.js';
 
 /** A partition's state as the controller records it. */
 export interface PartitionMeta {
@@ -43,7 +43,11 @@ export type ErrorCode =
   | 'UNKNOWN_MEMBER_ID'
   | 'REBALANCE_IN_PROGRESS'
   /** KIP-394: a first JoinGroup gets its member id back and must join again with it. */
-  | 'MEMBER_ID_REQUIRED';
+  | 'MEMBER_ID_REQUIRED'
+  /** KIP-345: another member joined with this member's group.instance.id and replaced it. */
+  | 'FENCED_INSTANCE_ID'
+  /** ListOffsets(latest) to a new leader whose HW has not reached its epoch's start offset yet. */
+  | 'OFFSET_NOT_AVAILABLE';
 
 // ---- broker ↔ controller ----
 
@@ -93,15 +97,21 @@ export interface FetchResponse {
   readonly partition: number;
   readonly session: number;
   readonly error: ErrorCode | null;
-  readonly records: readonly LogRecord[];
+  /** Whole batches from the fetch offset (the first cut at it only where logs diverged). */
+  readonly batches: readonly RecordBatch[];
   readonly highWatermark: number;
   readonly leaderLogEnd: number;
 }
+/**
+ * OffsetsForLeaderEpoch. Followers ask it to truncate (KIP-101, KIP-279); consumers ask it to
+ * validate their position after a leader change (KIP-320). The leader answers the sender with
+ * `session` echoed: a follower's fetch session, or a consumer's request id.
+ */
 export interface EpochQuery {
   readonly type: 'epoch-query';
   readonly partition: number;
   readonly currentLeaderEpoch: number;
-  /** The epoch whose end offset the follower asks for. */
+  /** The epoch whose end offset the sender asks for. */
   readonly leaderEpoch: number;
   readonly session: number;
 }
@@ -119,24 +129,35 @@ export interface EpochQueryResponse {
 
 export interface MetadataRequest { readonly type: 'metadata'; readonly id: number }
 export interface MetadataResponse { readonly type: 'metadata-resp'; readonly id: number; readonly partitions: readonly PartitionMeta[] }
-export interface ProduceRequest {
-  readonly type: 'produce';
-  readonly id: number;
+/** One partition's batch in a produce request (Kafka's ProduceRequestData.PartitionProduceData). */
+export interface ProduceBatch {
   readonly partition: number;
-  readonly acks: Acks;
-  readonly timeoutUs: number;
   /** The batch's values, in order: the leader assigns offsets and epoch. */
   readonly values: readonly Value[];
+  /** Bytes of the batch, header and records (records.ts batchBytes). */
+  readonly sizeBytes: number;
   readonly producerId: number;
   readonly producerEpoch: number;
   readonly baseSequence: number;
 }
-export interface ProduceResponse {
-  readonly type: 'produce-resp';
+/** One produce request per broker: the first batch of each of its partitions that was ready (RecordAccumulator.drain). */
+export interface ProduceRequest {
+  readonly type: 'produce';
   readonly id: number;
+  readonly acks: Acks;
+  readonly timeoutUs: number;
+  readonly batches: readonly ProduceBatch[];
+}
+export interface ProducePartitionResponse {
   readonly partition: number;
   readonly error: ErrorCode | null;
   readonly baseOffset: number;
+}
+/** Answered once every partition of the request has its outcome (ReplicaManager's DelayedProduce). */
+export interface ProduceResponse {
+  readonly type: 'produce-resp';
+  readonly id: number;
+  readonly responses: readonly ProducePartitionResponse[];
 }
 export interface InitProducerId { readonly type: 'init-producer-id'; readonly id: number }
 export interface InitProducerIdResponse { readonly type: 'init-producer-id-resp'; readonly id: number; readonly producerId: number; readonly producerEpoch: number }
@@ -149,6 +170,7 @@ export interface ConsumerFetch {
   readonly maxWaitUs: number;
   readonly maxRecords: number;
 }
+/** Records go out as the log holds them: each carries its batch, and so the leader epoch it was written in. */
 export interface ConsumerFetchResponse {
   readonly type: 'consumer-fetch-resp';
   readonly id: number;
@@ -157,11 +179,32 @@ export interface ConsumerFetchResponse {
   readonly records: readonly LogRecord[];
   readonly highWatermark: number;
 }
+/**
+ * ListOffsets as a consumer's auto.offset.reset sends it to the partition's leader: `earliest` is
+ * the log start, `latest` the high watermark (read_uncommitted). The answer carries the leader epoch
+ * of that offset, which the consumer's position then remembers (KIP-320).
+ */
+export interface ListOffsetsRequest {
+  readonly type: 'list-offsets';
+  readonly id: number;
+  readonly partition: number;
+  readonly currentLeaderEpoch: number;
+  readonly timestamp: 'earliest' | 'latest';
+}
+export interface ListOffsetsResponse {
+  readonly type: 'list-offsets-resp';
+  readonly id: number;
+  readonly partition: number;
+  readonly error: ErrorCode | null;
+  readonly offset: number;
+  /** The epoch of the offset's record (earliest), or the leader's epoch (latest); -1 if unknown. */
+  readonly leaderEpoch: number;
+}
 
 export type BrokerInbound =
   | RegisterResponse | HeartbeatResponse | MetadataUpdate | AlterPartitionResponse
   | FetchRequest | FetchResponse | EpochQuery | EpochQueryResponse
-  | MetadataRequest | ProduceRequest | ConsumerFetch
+  | MetadataRequest | ProduceRequest | ConsumerFetch | ListOffsetsRequest
   | GroupRequest;
 
 export type ControllerInbound = RegisterBroker | BrokerHeartbeat | AlterPartition | InitProducerId | MetadataRequest;

@@ -1,16 +1,19 @@
 // A hosted partition: switches between leader, follower and no role as the controller's metadata
 // says, and routes the partition's messages to the current role.
 import type { NodeId } from '../sim/env.js';
+import type { Acks } from './config.js';
 import { HEADER_BYTES } from './config.js';
 import { FollowerRole } from './follower.js';
 import type { GroupLogPayload } from './group-records.js';
 import type { ReplicaState } from './history.js';
 import type { AppendDone } from './leader.js';
 import { LeaderRole } from './leader.js';
+import { answerListOffsets } from './list-offsets.js';
 import type {
-  AlterPartitionResponse, ConsumerFetch, EpochQuery, EpochQueryResponse, ErrorCode, FetchRequest, FetchResponse, PartitionMeta, ProduceRequest,
+  AlterPartitionResponse, ConsumerFetch, EpochQuery, EpochQueryResponse, ErrorCode, FetchRequest, FetchResponse, ListOffsetsRequest,
+  PartitionMeta, ProduceBatch,
 } from './messages.js';
-import { finalRecordOf } from './records.js';
+import { finalRecordsOf } from './records.js';
 import type { BrokerContext } from './replica.js';
 import { ReplicaCore } from './replica.js';
 
@@ -86,9 +89,10 @@ export class PartitionReplica {
 
   // ---------------------------------------------------------------- routing
 
-  onProduce(from: NodeId, req: ProduceRequest): void {
-    if (this.leaderRole === null) return this.reject(from, req.id, 'NOT_LEADER_OR_FOLLOWER');
-    this.leaderRole.onProduce(from, req);
+  /** A client's batch for this partition: refused at once unless this replica leads. */
+  appendClient(batch: ProduceBatch, acks: Acks, timeoutUs: number, done: AppendDone): void {
+    if (this.leaderRole === null) return done('NOT_LEADER_OR_FOLLOWER', -1);
+    this.leaderRole.appendClient(batch, acks, timeoutUs, done);
   }
 
   /** The group coordinator's local append (acks=all); refused at once unless this replica leads. */
@@ -102,7 +106,7 @@ export class PartitionReplica {
     // Not the leader (any more, or not yet): tell the follower so it re-checks its epoch.
     const error: ErrorCode = req.currentLeaderEpoch > this.core.leaderEpoch ? 'UNKNOWN_LEADER_EPOCH' : 'NOT_LEADER_OR_FOLLOWER';
     this.core.env.send(from, {
-      type: 'fetch-resp', partition: this.core.partition, session: req.session, error, records: [],
+      type: 'fetch-resp', partition: this.core.partition, session: req.session, error, batches: [],
       highWatermark: -1, leaderLogEnd: -1,
     }, HEADER_BYTES);
   }
@@ -118,6 +122,10 @@ export class PartitionReplica {
     this.core.env.send(from, {
       type: 'consumer-fetch-resp', id: req.id, partition: this.core.partition, error: 'NOT_LEADER_OR_FOLLOWER', records: [], highWatermark: -1,
     }, HEADER_BYTES);
+  }
+
+  onListOffsets(from: NodeId, req: ListOffsetsRequest): void {
+    this.core.env.send(from, answerListOffsets(this.core, this.leaderRole !== null, req), HEADER_BYTES);
   }
 
   onFetchResponse(resp: FetchResponse): void {
@@ -140,16 +148,12 @@ export class PartitionReplica {
     this.leaderRole?.maybeShrinkIsr();
   }
 
-  private reject(to: NodeId, id: number, error: ErrorCode): void {
-    this.core.env.send(to, { type: 'produce-resp', id, partition: this.core.partition, error, baseOffset: -1 }, HEADER_BYTES);
-  }
-
   state(up: boolean): ReplicaState {
     const core = this.core;
     return {
       node: core.ctx.id, partition: core.partition, up, isLeader: core.role === 'leader', leaderEpoch: core.leaderEpoch,
       logStartOffset: 0, logEndOffset: core.log.logEndOffset, highWatermark: core.highWatermark,
-      records: core.log.records.map(finalRecordOf),
+      records: finalRecordsOf(core.log.batches),
     };
   }
 }

@@ -1,8 +1,10 @@
-// Idempotent producer state of one partition replica (KAFKA.md "Idempotent producer rules"): per
-// producer id, its epoch and the last five batches' sequence ranges and offsets. Every replica keeps
-// it from the records it appends, so it survives leader changes; a restart rebuilds it from the log.
-import type { LogRecord } from './records.js';
-import { sequenceOf } from './records.js';
+// Idempotent producer state of one partition replica (KAFKA.md "Idempotent producer rules"), as
+// Kafka's ProducerStateManager keeps it: per producer id, its epoch, the last five batches' sequence
+// ranges and offsets, and the time of its last batch. Every replica keeps it from the batches it
+// appends, so it survives leader changes. Snapshots of it go to disk with the log (Kafka's
+// .snapshot files, see replica.ts), so a restart loads the latest one and replays only the batches
+// after it; producers idle for producer.id.expiration.ms are forgotten.
+import type { RecordBatch } from './records.js';
 
 export const CACHED_BATCHES = 5;
 
@@ -13,8 +15,17 @@ interface BatchMeta {
 }
 
 interface ProducerEntry {
+  readonly producerId: number;
   epoch: number;
   readonly batches: BatchMeta[];
+  /** Append time of its latest batch (Kafka's lastTimestamp): expiry counts from it. */
+  lastTimestampUs: number;
+}
+
+/** The state as of `offset` (every batch below it observed, none at or above it): one .snapshot file. */
+export interface ProducerSnapshot {
+  readonly offset: number;
+  readonly producers: readonly Readonly<ProducerEntry>[];
 }
 
 export type SequenceCheck =
@@ -25,15 +36,22 @@ export type SequenceCheck =
 export class ProducerStateTable {
   private readonly producers = new Map<number, ProducerEntry>();
 
-  /** Decides what to do with an incoming batch, before it is appended. */
+  get size(): number {
+    return this.producers.size;
+  }
+
+  /**
+   * Decides what to do with an incoming batch, before it is appended (UnifiedLog's duplicate check,
+   * then ProducerAppendInfo.checkProducerEpoch and checkSequence). A producer the replica has no
+   * state for (never seen, expired, or lost with the log) may write at any sequence (Kafka ≥ 2.5).
+   */
   check(producerId: number, epoch: number, firstSequence: number, count: number): SequenceCheck {
     const entry = this.producers.get(producerId);
-    const lastSequence = firstSequence + count - 1;
-    if (entry === undefined || epoch > entry.epoch) {
-      // A new producer, or a new epoch of one, starts at sequence 0.
-      return firstSequence === 0 ? { kind: 'append' } : { kind: 'error', error: 'OUT_OF_ORDER_SEQUENCE_NUMBER' };
-    }
+    if (entry === undefined) return { kind: 'append' };
     if (epoch < entry.epoch) return { kind: 'error', error: 'INVALID_PRODUCER_EPOCH' };
+    // A new epoch starts at sequence 0.
+    if (epoch > entry.epoch) return firstSequence === 0 ? { kind: 'append' } : { kind: 'error', error: 'OUT_OF_ORDER_SEQUENCE_NUMBER' };
+    const lastSequence = firstSequence + count - 1;
     for (const batch of entry.batches) {
       if (batch.firstSequence === firstSequence && batch.lastSequence === lastSequence) {
         return { kind: 'duplicate', baseOffset: batch.baseOffset };
@@ -46,47 +64,52 @@ export class ProducerStateTable {
     return { kind: 'append' };
   }
 
-  /**
-   * Learns from records as they are appended (leader or follower): batch ends carry the range. A
-   * batch's records normally sit together, so this walks runs of consecutive records that share
-   * one RecordBatch (per record only a pointer comparison) and treats each run as the per-record
-   * walk did: a batch cut by a fetch or a truncation is remembered from where its last run began.
-   */
-  observe(records: readonly LogRecord[]): void {
-    let batchStart: LogRecord | undefined;
-    const n = records.length;
-    for (let i = 0; i < n;) {
-      const first = records[i]!;
-      const batch = first.batch;
-      let j = i + 1;
-      while (j < n && records[j]!.batch === batch) j++;
-      const last = records[j - 1]!;
-      i = j;
-      const producerId = batch.producerId;
-      if (producerId < 0) continue;
-      if (batchStart === undefined || batchStart.batch.producerId !== producerId) batchStart = first;
-      // The batch's last record closes it (a fetch may have cut the batch before it).
-      if (last.offset - batch.baseOffset !== batch.lastSequence - batch.baseSequence) continue;
-      this.remember(producerId, batch.producerEpoch, {
-        firstSequence: sequenceOf(batchStart), lastSequence: batch.lastSequence, baseOffset: batchStart.offset,
-      });
-      batchStart = undefined;
-    }
+  /** Learns from batches as they are appended (leader or follower): each carries its sequence range. */
+  observe(batches: readonly RecordBatch[], from = 0): void {
+    for (let i = from; i < batches.length; i++) this.observeBatch(batches[i]!);
   }
 
-  /** After truncation or on restart: start again from the log. */
-  rebuild(records: readonly LogRecord[]): void {
-    this.producers.clear();
-    this.observe(records);
-  }
-
-  private remember(producerId: number, epoch: number, batch: BatchMeta): void {
+  observeBatch(batch: RecordBatch): void {
+    const producerId = batch.producerId;
+    if (producerId < 0) return;
     let entry = this.producers.get(producerId);
-    if (entry === undefined || epoch > entry.epoch) {
-      entry = { epoch, batches: [] };
+    if (entry === undefined || batch.producerEpoch > entry.epoch) {
+      entry = { producerId, epoch: batch.producerEpoch, batches: [], lastTimestampUs: batch.appendTimeUs };
       this.producers.set(producerId, entry);
     }
-    entry.batches.push(batch);
+    entry.batches.push({ firstSequence: batch.baseSequence, lastSequence: batch.lastSequence, baseOffset: batch.baseOffset });
     if (entry.batches.length > CACHED_BATCHES) entry.batches.shift();
+    entry.lastTimestampUs = Math.max(entry.lastTimestampUs, batch.appendTimeUs);
+  }
+
+  /** Starts over from a snapshot (or from nothing), for a restart or a truncation; the caller replays the batches after it. */
+  load(snapshot: ProducerSnapshot | null): void {
+    this.producers.clear();
+    if (snapshot === null) return;
+    for (const entry of snapshot.producers) this.producers.set(entry.producerId, { ...entry, batches: [...entry.batches] });
+  }
+
+  /**
+   * ProducerStateManager.takeSnapshot: the state as of `offset`. A leader records batches when it
+   * accepts them, before their disk writes complete, so batches at or above `offset` are left out.
+   */
+  snapshot(offset: number): ProducerSnapshot {
+    const producers: ProducerEntry[] = [];
+    for (const entry of this.producers.values()) {
+      const batches = entry.batches.filter((b) => b.baseOffset < offset);
+      if (batches.length > 0) producers.push({ ...entry, batches });
+    }
+    return { offset, producers };
+  }
+
+  /** ProducerStateManager.removeExpiredProducers: producers whose last batch is `expirationUs` old. Returns how many. */
+  removeExpired(nowUs: number, expirationUs: number): number {
+    let removed = 0;
+    for (const [id, entry] of [...this.producers]) {
+      if (nowUs - entry.lastTimestampUs < expirationUs) continue;
+      this.producers.delete(id);
+      removed++;
+    }
+    return removed;
   }
 }

@@ -1,71 +1,71 @@
-// A producer client p1…: sends unique values at a steady rate, batched per partition (linger.ms,
-// batch.size), with acks, retries and backoff, request.timeout.ms and delivery.timeout.ms,
-// max.in.flight.requests.per.connection, metadata refresh on errors, and the idempotent producer's
-// sequence numbers. Every value's fate goes to the history: ok with its offset, fail when it
-// definitely was not written, info when nobody can know.
+// A producer client p1…: the application's send() calls at a steady rate (arrivals.ts) into Kafka's
+// record accumulator (accumulator.ts), and the Sender that drains it (Kafka's Sender and
+// NetworkClient): one produce request per broker with the first batch of each partition it leads,
+// at most max.in.flight.requests.per.connection requests in flight per broker connection, acks,
+// retries with backoff, request.timeout.ms (which closes the connection, failing every request on
+// it), delivery.timeout.ms for queued and in-flight batches, metadata refresh on errors, and the
+// idempotent producer's sequence numbers (idempotence.ts). Every value's fate goes to the history:
+// ok with its offset, fail when it definitely was not written, info when nobody can know.
 import type { Actor, Env, Message, NodeId } from '../sim/env.js';
 import type { ClusterLayout, ProducerConfig } from './config.js';
-import { HEADER_BYTES, RECORD_BYTES } from './config.js';
-import type { HistoryRecorder, Value } from './history.js';
+import { HEADER_BYTES } from './config.js';
+import type { HistoryRecorder } from './history.js';
 import { VALUE_STRIDE } from './history.js';
 import { Arrivals } from './arrivals.js';
+import type { ProducerBatch } from './accumulator.js';
+import { RecordAccumulator } from './accumulator.js';
 import type { Deadline } from './deadlines.js';
 import { Deadlines } from './deadlines.js';
-import type { ErrorCode, InitProducerIdResponse, MetadataResponse, ProduceResponse } from './messages.js';
+import { IdempotenceState, RETRIABLE } from './idempotence.js';
+import type { ErrorCode, InitProducerIdResponse, MetadataResponse, ProduceBatch, ProduceResponse } from './messages.js';
+import { batchBytes } from './records.js';
 import { firstRequestId } from './request-ids.js';
-import { ReadyQueue } from './ready-queue.js';
 
 /** Errors after which the batch definitely was not appended. */
-const NOT_APPENDED: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+const NOT_APPENDED: ReadonlySet<string> = new Set<ErrorCode>([
   'NOT_ENOUGH_REPLICAS', 'OUT_OF_ORDER_SEQUENCE_NUMBER', 'INVALID_PRODUCER_EPOCH', 'UNKNOWN_PRODUCER_ID',
 ]);
+/** Errors after which the producer asks for metadata again (InvalidMetadataException, and a broken connection). */
+const REFRESH_METADATA: ReadonlySet<string> = new Set<ErrorCode>([
+  'NOT_LEADER_OR_FOLLOWER', 'FENCED_LEADER_EPOCH', 'UNKNOWN_LEADER_EPOCH', 'REQUEST_TIMED_OUT', 'NETWORK_EXCEPTION',
+]);
 const METADATA_RETRY_US = 500_000;
+/** Requests one Sender turn may send at most: a bound on the loop, far above any real turn. */
+const MAX_REQUESTS_PER_TURN = 100_000;
 
-interface Batch {
-  readonly partition: number;
-  /** Grows while the batch is open; replaced by an exact-size copy when it closes (see closeBatch). */
-  values: Value[];
-  readonly createdUs: number;
-  /** Sequence of the first record once assigned (idempotence), else -1. */
-  baseSequence: number;
-  producerEpoch: number;
-  attempts: number;
-  /** Some attempt may have been appended: a final failure is then only "unknown". */
-  maybeWritten: boolean;
-  /** Id of the request in flight, or -1, and the broker it went to. */
-  inFlight: number;
-  sentTo: NodeId | null;
-  timeout: Deadline<number> | null;
-  /** The last error a broker (or a timeout) gave this batch: the cause when it finally expires. */
-  lastError: string | null;
-  /** Sent under a producer epoch since abandoned: its answer is final, never retried. */
-  abandoned: boolean;
-  /** A retried batch waits in the queue until this time (retry.backoff.ms); 0 for a fresh one. */
-  retryAtUs: number;
-}
-
-interface PartitionQueue {
-  open: Batch | null;
-  readonly ready: ReadyQueue<Batch>;
-  inFlight: number;
-  nextSequence: number;
-  /** Drains the queue when a retry at its head has backed off long enough. */
-  retryTimer: number;
+/** A produce request in flight on a broker connection (NetworkClient's InFlightRequest). */
+interface InFlightRequest {
+  readonly id: number;
+  readonly node: NodeId;
+  readonly batches: readonly ProducerBatch[];
+  timeout: Deadline<InFlightRequest> | null;
 }
 
 export class Producer implements Actor {
-  private readonly queues: PartitionQueue[];
+  private readonly accumulator: RecordAccumulator;
+  private readonly idempotence: IdempotenceState | null;
   private readonly leaders = new Map<number, { leader: NodeId | null; epoch: number }>();
-  private readonly inFlightById = new Map<number, Batch>();
+  /** InFlightRequests: per broker connection, oldest first. */
+  private readonly inFlight = new Map<NodeId, InFlightRequest[]>();
+  private readonly requests = new Map<number, InFlightRequest>();
+  /** Sender.inFlightBatches: per partition, in drain order (delivery.timeout.ms applies to them too). */
+  private readonly inFlightBatches: ProducerBatch[][];
+  /** With max.in.flight 1, a partition with a batch in flight sends no other (Sender.guaranteeMessageOrder). */
+  private readonly muted: boolean[];
+  /** Where each broker's next drain starts (RecordAccumulator.nodesDrainIndex). */
+  private readonly drainIndex = new Map<NodeId, number>();
   private nextRequestId: number;
   /** Index of the next value to arrive (see arrivals.ts). */
   private counter = 0;
   private arrivals: Arrivals | null = null;
   private wakeTimer = -1;
-  private readonly wakeFn = (): void => this.wake();
-  private readonly requestTimeouts: Deadlines<number>;
-  private producerId = -1;
-  private producerEpoch = 0;
+  private wakeAtUs = Infinity;
+  private readonly wakeFn = (): void => {
+    this.wakeTimer = -1;
+    this.wakeAtUs = Infinity;
+    this.runSender();
+  };
+  private readonly requestTimeouts: Deadlines<InFlightRequest>;
   private metadataPending = false;
   /** The metadata request waited for: only its answer (or its timeout) may send the next one. */
   private metadataRequestId = -1;
@@ -79,18 +79,25 @@ export class Producer implements Actor {
   ) {
     this.nextRequestId = firstRequestId(env);
     // Data partitions only: the offsets partition after them is the group coordinator's.
-    this.queues = Array.from({ length: layout.dataPartitions }, () => ({ open: null, ready: new ReadyQueue<Batch>(), inFlight: 0, nextSequence: 0, retryTimer: -1 }));
-    this.requestTimeouts = new Deadlines(env, (id) => this.onResult(id, 'REQUEST_TIMED_OUT', -1));
+    const partitions = layout.dataPartitions;
+    this.accumulator = new RecordAccumulator({
+      partitions, batchSize: config.batchSize, valueBytes: config.valueBytes, bufferMemory: config.bufferMemory,
+      lingerUs: config.lingerUs, retryBackoffUs: config.retryBackoffUs,
+    });
+    this.idempotence = config.enableIdempotence ? new IdempotenceState(partitions) : null;
+    this.inFlightBatches = Array.from({ length: partitions }, () => []);
+    this.muted = new Array<boolean>(partitions).fill(false);
+    this.requestTimeouts = new Deadlines(env, (request) => this.onRequestTimeout(request));
   }
 
   start(): void {
     this.refreshMetadata();
-    if (this.config.enableIdempotence) this.initProducerId();
+    if (this.idempotence !== null) this.initProducerId();
     const intervalUs = Math.max(1, Math.round(1_000_000 / this.config.messagesPerSec));
     // The first value arrives one interval after start, as the application's first send() does.
     const now = this.env.now();
-    this.arrivals = new Arrivals(now + intervalUs, intervalUs, this.config.stopAtUs, this.queues.length, this.config.batchSize, RECORD_BYTES);
-    this.wake();
+    this.arrivals = new Arrivals(now + intervalUs, intervalUs, this.config.stopAtUs, this.inFlightBatches.length, this.accumulator.batchLimit);
+    this.runSender();
   }
 
   receive(_from: NodeId, msg: Message): void {
@@ -100,200 +107,297 @@ export class Producer implements Actor {
     else this.onProducerId(m);
   }
 
-  // ---------------------------------------------------------------- load
+  // ---------------------------------------------------------------- the Sender's turn
 
-  /** Takes in the values that arrived, closes the batches that are due, sleeps until the next one is. */
-  private wake(): void {
-    this.wakeTimer = -1;
-    const arrivals = this.arrivals!;
+  /** One turn of Kafka's Sender loop (Sender.runOnce, sendProducerData) over everything that happened by now. */
+  private runSender(): void {
+    const arrivals = this.arrivals;
+    if (arrivals === null) return;
     const now = this.env.now();
-    while (arrivals.arrives(this.counter) && arrivals.timeOf(this.counter) <= now) this.produceValue(arrivals.timeOf(this.counter));
-    const lingerUs = this.config.lingerUs;
-    let next = Infinity;
-    for (let partition = 0; partition < this.queues.length; partition++) {
-      const queue = this.queues[partition]!;
-      if (queue.open !== null && queue.open.createdUs + lingerUs <= now) this.closeBatch(partition);
-      const open = queue.open;
-      const closeAt = open === null
-        ? arrivals.closeTime(partition, this.counter, 0, 0, lingerUs)
-        : arrivals.closeTime(partition, this.counter, open.createdUs, open.values.length, lingerUs);
-      if (closeAt < next) next = closeAt;
+    this.takeArrivals(arrivals, now);
+    this.expire(now);
+    const idempotence = this.idempotence;
+    if (idempotence !== null) {
+      const epoch = idempotence.epoch;
+      idempotence.maybeResolveAndBump();
+      if (idempotence.epoch !== epoch) this.env.trace('epoch-bump', { producerEpoch: idempotence.epoch });
     }
-    if (next < Infinity) this.wakeTimer = this.env.setTimer(Math.max(0, next - now), this.wakeFn);
+    // Kafka polls again at once while some broker had data to take: a backlog leaves in as many
+    // requests as the in-flight limits allow.
+    for (let turn = 0; turn < MAX_REQUESTS_PER_TURN && this.sendReady(now); turn++);
+    this.scheduleWake(arrivals, now);
   }
 
-  private produceValue(t: number): void {
-    const k = this.counter++;
-    const value = this.config.index * VALUE_STRIDE + this.config.firstValue + k;
-    const partition = this.arrivals!.partitionOf(k);
-    this.history.sendInvoke(t, this.env.node, value, partition);
-    const queue = this.queues[partition]!;
-    if (queue.open === null) {
-      queue.open = { partition, values: [], createdUs: t, baseSequence: -1, producerEpoch: -1, attempts: 0, maybeWritten: false, inFlight: -1, sentTo: null, timeout: null, lastError: null, abandoned: false, retryAtUs: 0 };
-    }
-    queue.open.values.push(value);
-    if (queue.open.values.length >= this.arrivals!.batchLimit) this.closeBatch(partition);
-  }
-
-  private closeBatch(partition: number): void {
-    const queue = this.queues[partition]!;
-    const batch = queue.open;
-    if (batch === null) return;
-    // Pushing grew the array to 17 slots or more; a closed batch may wait a long time (a partition
-    // without a leader keeps thousands), and its values travel on in produce requests: keep only
-    // what it holds.
-    batch.values = batch.values.slice();
-    queue.ready.push(batch);
-    queue.open = null;
-    this.drain(partition);
-  }
-
-  // ---------------------------------------------------------------- sending
-
-  /** Sends ready batches while the in-flight limit allows and the leader is known. */
-  private drain(partition: number): void {
-    const queue = this.queues[partition]!;
-    const leader = this.leaders.get(partition)?.leader ?? null;
-    if (leader === null) return this.refreshMetadata();
-    if (this.config.enableIdempotence && this.producerId < 0) return;
-    while (queue.inFlight < this.config.maxInFlight && queue.ready.length > 0) {
-      // As Java's accumulator, only the head is looked at: a retry backing off holds back the batches behind it.
-      const head = queue.ready.at(0)!;
-      if (head.retryAtUs > this.env.now()) return this.drainAt(partition, head.retryAtUs);
-      const batch = queue.ready.shift()!;
-      if (this.expired(batch)) { this.finish(batch, batch.lastError ?? 'DELIVERY_TIMEOUT'); continue; }
-      // Sequenced under an epoch since abandoned (it may sit in a retry backoff during the bump).
-      if (batch.baseSequence >= 0 && batch.producerEpoch !== this.producerEpoch) { this.finish(batch, 'PRODUCER_EPOCH_BUMPED'); continue; }
-      this.send(batch, leader, queue);
+  /** KafkaProducer.send for every value that arrived by now, each at its own arrival time. */
+  private takeArrivals(arrivals: Arrivals, now: number): void {
+    const base = this.config.index * VALUE_STRIDE + this.config.firstValue;
+    while (arrivals.arrives(this.counter) && arrivals.timeOf(this.counter) <= now) {
+      const k = this.counter++;
+      const t = arrivals.timeOf(k);
+      const partition = arrivals.partitionOf(k);
+      this.history.sendInvoke(t, this.env.node, base + k, partition);
+      this.accumulator.append(partition, base + k, t);
     }
   }
 
-  private send(batch: Batch, leader: NodeId, queue: PartitionQueue): void {
-    if (this.config.enableIdempotence && batch.baseSequence < 0) {
-      batch.baseSequence = queue.nextSequence;
-      batch.producerEpoch = this.producerEpoch;
-      queue.nextSequence += batch.values.length;
+  /** Sends blocked past max.block.ms fail; batches past delivery.timeout.ms expire, queued or in flight. */
+  private expire(now: number): void {
+    const maxBlockUs = this.config.maxBlockUs;
+    this.accumulator.expireBlocked(now, maxBlockUs, (send) => {
+      this.history.sendEnd('send-fail', send.sinceUs + maxBlockUs, this.env.node, send.value, send.partition, 'BUFFER_EXHAUSTED');
+    });
+    const deliveryUs = this.config.deliveryTimeoutUs;
+    const deques = this.accumulator.deques;
+    for (let p = 0; p < deques.length; p++) {
+      // RecordAccumulator.expiredBatches and Sender.getExpiredInflightBatches: oldest first, to the first that has time left.
+      const deque = deques[p]!;
+      for (let head = deque.at(0); head !== undefined && head.createdUs + deliveryUs <= now; head = deque.at(0)) {
+        deque.shift();
+        this.expireBatch(head);
+      }
+      const flying = this.inFlightBatches[p]!;
+      while (flying.length > 0 && flying[0]!.createdUs + deliveryUs <= now) {
+        const batch = flying.shift()!;
+        batch.maybeWritten = true; // its request is still out there
+        this.expireBatch(batch);
+      }
     }
+  }
+
+  private expireBatch(batch: ProducerBatch): void {
+    this.muted[batch.partition] = false;
+    this.failBatch(batch, batch.lastError ?? 'DELIVERY_TIMEOUT', false);
+    // Sent once and retried since: nothing new goes to the partition until its sequences are settled.
+    if (batch.attempts > 0 && batch.baseSequence >= 0) this.idempotence?.markUnresolved(batch);
+  }
+
+  /** RecordAccumulator.ready, then drain: one produce request to each broker with sendable data and room. */
+  private sendReady(now: number): boolean {
+    const ready: NodeId[] = [];
+    let unknownLeader = false;
+    const deques = this.accumulator.deques;
+    for (let p = 0; p < deques.length; p++) {
+      if (deques[p]!.length === 0) continue;
+      const leader = this.leaderOf(p);
+      if (leader === null) { unknownLeader = true; continue; }
+      if (this.muted[p] || !this.canSendMore(leader) || ready.includes(leader)) continue;
+      if (this.accumulator.sendableAt(p, this.arrivals!, this.counter) <= now) ready.push(leader);
+    }
+    if (unknownLeader) this.refreshMetadata();
+    let sent = false;
+    for (const node of ready) {
+      const batches = this.drainNode(node, now);
+      if (batches.length === 0) continue;
+      this.sendRequest(node, batches);
+      sent = true;
+    }
+    return sent;
+  }
+
+  /**
+   * RecordAccumulator.drainBatchesForOneNode: the first batch of each partition the broker leads,
+   * round-robin from where its last drain stood, up to max.request.size (at least one batch).
+   */
+  private drainNode(node: NodeId, now: number): ProducerBatch[] {
+    const parts = this.partitionsLedBy(node);
+    const drained: ProducerBatch[] = [];
+    if (parts.length === 0) return drained;
+    let size = 0;
+    let index = (this.drainIndex.get(node) ?? 0) % parts.length;
+    const start = index;
+    do {
+      const p = parts[index]!;
+      this.drainIndex.set(node, index);
+      index = (index + 1) % parts.length;
+      const deque = this.accumulator.deques[p]!;
+      const first = deque.at(0);
+      if (this.muted[p] || first === undefined || this.accumulator.backingOff(first, now)) continue;
+      const bytes = batchBytes(first.values.length, this.config.valueBytes);
+      if (size + bytes > this.config.maxRequestSize && drained.length > 0) break;
+      if (this.idempotence !== null && !this.idempotence.mayDrain(first)) break;
+      deque.shift();
+      this.idempotence?.assign(first);
+      this.accumulator.close(first);
+      size += bytes;
+      drained.push(first);
+    } while (index !== start);
+    return drained;
+  }
+
+  private sendRequest(node: NodeId, batches: ProducerBatch[]): void {
     const id = this.nextRequestId++;
-    batch.inFlight = id;
-    batch.sentTo = leader;
-    batch.attempts++;
-    queue.inFlight++;
-    this.inFlightById.set(id, batch);
-    this.env.send(leader, {
-      type: 'produce', id, partition: batch.partition, acks: this.config.acks, timeoutUs: this.config.requestTimeoutUs,
-      values: batch.values,
-      producerId: this.config.enableIdempotence ? this.producerId : -1, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence,
-    }, HEADER_BYTES + batch.values.length * RECORD_BYTES);
-    if (this.config.acks === '0') {
-      // No answer will come: the producer forgets the batch at once; nobody knows its fate.
-      this.inFlightById.delete(id);
-      queue.inFlight--;
-      batch.maybeWritten = true;
-      this.finish(batch, 'ACKS_0');
+    const produce: ProduceBatch[] = [];
+    let bytes = HEADER_BYTES;
+    const producerId = this.idempotence?.producerId ?? -1;
+    for (const batch of batches) {
+      batch.requestId = id;
+      const sizeBytes = batchBytes(batch.values.length, this.config.valueBytes);
+      bytes += sizeBytes;
+      produce.push({ partition: batch.partition, values: batch.values, sizeBytes, producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence });
+      this.inFlightBatches[batch.partition]!.push(batch);
+      if (this.config.maxInFlight === 1) this.muted[batch.partition] = true;
+    }
+    const acks = this.config.acks;
+    this.env.send(node, { type: 'produce', id, acks, timeoutUs: this.config.requestTimeoutUs, batches: produce }, bytes);
+    if (acks === '0') {
+      // No answer will come: the request is done once sent, and nobody knows the batches' fate.
+      for (const batch of batches) {
+        batch.maybeWritten = true;
+        this.leaveFlight(batch);
+        this.failBatch(batch, 'ACKS_0', false);
+      }
       return;
     }
-    batch.timeout = this.requestTimeouts.add(this.config.requestTimeoutUs, id);
+    const request: InFlightRequest = { id, node, batches, timeout: null };
+    request.timeout = this.requestTimeouts.add(this.config.requestTimeoutUs, request);
+    this.requests.set(id, request);
+    const list = this.inFlight.get(node);
+    if (list === undefined) this.inFlight.set(node, [request]);
+    else list.push(request);
+  }
+
+  /** Sleeps until something could next be sent with no other event: a linger, a fill, a backoff, an expiry. */
+  private scheduleWake(arrivals: Arrivals, now: number): void {
+    let next = Math.min(this.nextExpiryUs(), this.accumulator.nextBlockedDeadline(this.config.maxBlockUs));
+    if (this.idempotence === null || this.idempotence.producerId >= 0) {
+      for (let p = 0; p < this.muted.length; p++) {
+        const leader = this.leaderOf(p);
+        if (leader === null || this.muted[p] || !this.canSendMore(leader)) continue;
+        const t = this.accumulator.sendableAt(p, arrivals, this.counter);
+        // Sendable already but not sent: only an answer or new metadata can change that.
+        if (t > now && t < next) next = t;
+      }
+    }
+    if (next === this.wakeAtUs) return;
+    this.env.cancelTimer(this.wakeTimer);
+    this.wakeAtUs = next;
+    this.wakeTimer = next === Infinity ? -1 : this.env.setTimer(next - now, this.wakeFn);
+  }
+
+  /** RecordAccumulator.nextExpiryTimeMs: the oldest queued or in-flight batch's delivery deadline. */
+  private nextExpiryUs(): number {
+    let next = Infinity;
+    const deques = this.accumulator.deques;
+    for (let p = 0; p < deques.length; p++) {
+      const head = deques[p]!.at(0);
+      if (head !== undefined && head.createdUs < next) next = head.createdUs;
+      const flying = this.inFlightBatches[p]![0];
+      if (flying !== undefined && flying.createdUs < next) next = flying.createdUs;
+    }
+    return next + this.config.deliveryTimeoutUs;
+  }
+
+  /** InFlightRequests.canSendMore: below max.in.flight.requests.per.connection on that broker's connection. */
+  private canSendMore(node: NodeId): boolean {
+    return (this.inFlight.get(node)?.length ?? 0) < this.config.maxInFlight;
+  }
+
+  private leaderOf(partition: number): NodeId | null {
+    return this.leaders.get(partition)?.leader ?? null;
+  }
+
+  private partitionsLedBy(node: NodeId): number[] {
+    const parts: number[] = [];
+    for (let p = 0; p < this.muted.length; p++) if (this.leaderOf(p) === node) parts.push(p);
+    return parts;
+  }
+
+  // ---------------------------------------------------------------- answers
+
+  private onProduceResponse(m: ProduceResponse): void {
+    const request = this.requests.get(m.id);
+    if (request === undefined) return; // its connection was closed meanwhile
+    this.takeArrivals(this.arrivals!, this.env.now());
+    this.forgetRequest(request);
+    for (const r of m.responses) {
+      const batch = request.batches.find((b) => b.partition === r.partition);
+      if (batch !== undefined) this.onBatchResult(batch, r.error, r.baseOffset);
+    }
+    this.runSender();
+  }
+
+  /** NetworkClient.handleTimedOutRequests: the connection closes, and every request on it times out. */
+  private onRequestTimeout(request: InFlightRequest): void {
+    if (!this.requests.has(request.id)) return;
+    this.takeArrivals(this.arrivals!, this.env.now());
+    this.failConnection(request.node, 'REQUEST_TIMED_OUT');
+    this.runSender();
   }
 
   /** The broker's process died with requests in flight: they fail now, not at request.timeout.ms. */
   disconnected(peer: NodeId): void {
-    const lost: number[] = [];
-    for (const [id, batch] of this.inFlightById) if (batch.sentTo === peer) lost.push(id);
-    for (const id of lost) this.onResult(id, 'NETWORK_EXCEPTION', -1);
+    if (this.arrivals === null || (this.inFlight.get(peer)?.length ?? 0) === 0) return;
+    this.takeArrivals(this.arrivals, this.env.now());
+    this.failConnection(peer, 'NETWORK_EXCEPTION');
+    this.runSender();
   }
 
-  private onProduceResponse(m: ProduceResponse): void {
-    this.onResult(m.id, m.error, m.baseOffset);
-  }
-
-  private onResult(id: number, error: ErrorCode | null, baseOffset: number): void {
-    const batch = this.inFlightById.get(id);
-    if (batch === undefined || batch.inFlight !== id) return;
-    this.inFlightById.delete(id);
-    if (batch.timeout !== null) this.requestTimeouts.cancel(batch.timeout);
-    batch.timeout = null;
-    batch.inFlight = -1;
-    const queue = this.queues[batch.partition]!;
-    queue.inFlight--;
-    if (error === null) {
-      this.finishOk(batch, baseOffset);
-    } else {
-      if (!NOT_APPENDED.has(error)) batch.maybeWritten = true;
-      batch.lastError = error;
-      this.retryOrFinish(batch, error);
+  private failConnection(node: NodeId, error: ErrorCode): void {
+    const list = this.inFlight.get(node);
+    if (list === undefined) return;
+    for (const request of [...list]) {
+      this.forgetRequest(request);
+      for (const batch of request.batches) this.onBatchResult(batch, error, -1);
     }
-    this.drain(batch.partition);
   }
 
-  private retryOrFinish(batch: Batch, error: ErrorCode): void {
-    const fatal = error === 'OUT_OF_ORDER_SEQUENCE_NUMBER' || error === 'INVALID_PRODUCER_EPOCH' || error === 'UNKNOWN_PRODUCER_ID';
-    if (batch.abandoned || (fatal && !this.hasEarlierUnresolved(batch))) {
-      this.finish(batch, error);
-      if (fatal && !batch.abandoned) this.bumpEpoch();
-      return;
-    }
-    if (batch.attempts > this.config.retries || this.expired(batch)) return this.finish(batch, error);
-    if (error === 'NOT_LEADER_OR_FOLLOWER' || error === 'REQUEST_TIMED_OUT' || error === 'NETWORK_EXCEPTION') this.refreshMetadata();
-    batch.retryAtUs = this.env.now() + this.config.retryBackoffUs;
-    this.requeue(batch);
+  private forgetRequest(request: InFlightRequest): void {
+    this.requests.delete(request.id);
+    if (request.timeout !== null) this.requestTimeouts.cancel(request.timeout);
+    request.timeout = null;
+    const list = this.inFlight.get(request.node)!;
+    list.splice(list.indexOf(request), 1);
   }
 
-  private drainAt(partition: number, atUs: number): void {
-    const queue = this.queues[partition]!;
-    this.env.cancelTimer(queue.retryTimer);
-    queue.retryTimer = this.env.setTimer(atUs - this.env.now(), () => {
-      queue.retryTimer = -1;
-      this.drain(partition);
-    });
+  /** Sender.completeBatch for one partition's answer: done, retried, or failed. */
+  private onBatchResult(batch: ProducerBatch, error: ErrorCode | null, baseOffset: number): void {
+    if (batch.done || batch.requestId < 0) return; // expired while its request was out
+    this.leaveFlight(batch);
+    if (error === null) return this.completeBatch(batch, baseOffset);
+    if (!NOT_APPENDED.has(error)) batch.maybeWritten = true;
+    batch.lastError = error;
+    const now = this.env.now();
+    if (this.canRetry(batch, error, now)) this.accumulator.reenqueue(batch, now, this.idempotence !== null);
+    // Only a batch with retries left may have its sequence given up (if it ran out, it may be in the log).
+    else this.failBatch(batch, error, batch.attempts < this.config.retries);
+    if (REFRESH_METADATA.has(error)) this.refreshMetadata();
   }
 
-  /**
-   * KIP-360: after a sequence error the producer starts a new epoch, so every partition's
-   * sequences restart at 0. A batch already sent under the old epoch is never renumbered and
-   * retried (it may be in the log: that is how duplicates happen); it ends with what is known.
-   */
-  private bumpEpoch(): void {
-    this.producerEpoch++;
-    for (const queue of this.queues) queue.nextSequence = 0;
-    for (const batch of this.inFlightById.values()) batch.abandoned = true;
+  /** Sender.canRetry */
+  private canRetry(batch: ProducerBatch, error: ErrorCode, now: number): boolean {
+    if (now - batch.createdUs >= this.config.deliveryTimeoutUs || batch.attempts >= this.config.retries) return false;
+    return this.idempotence === null ? RETRIABLE.has(error) : this.idempotence.canRetry(batch, error);
   }
 
-  /** A retried batch goes back in sequence order (idempotence) or to the front of the queue. */
-  private requeue(batch: Batch): void {
-    const queue = this.queues[batch.partition]!;
-    let index = 0;
-    if (this.config.enableIdempotence) {
-      while (index < queue.ready.length && queue.ready.at(index)!.baseSequence >= 0 && queue.ready.at(index)!.baseSequence < batch.baseSequence) index++;
-    }
-    queue.ready.insert(index, batch);
-    this.drain(batch.partition);
+  /** The batch is no longer in flight: off its partition's in-flight list, its partition unmuted. */
+  private leaveFlight(batch: ProducerBatch): void {
+    batch.requestId = -1;
+    this.muted[batch.partition] = false;
+    const flying = this.inFlightBatches[batch.partition]!;
+    const i = flying.indexOf(batch);
+    if (i >= 0) flying.splice(i, 1);
   }
 
-  private hasEarlierUnresolved(batch: Batch): boolean {
-    for (const other of this.inFlightById.values()) {
-      if (other.partition === batch.partition && other.baseSequence < batch.baseSequence) return true;
-    }
-    return this.queues[batch.partition]!.ready.some((other) => other.baseSequence >= 0 && other.baseSequence < batch.baseSequence);
-  }
-
-  private expired(batch: Batch): boolean {
-    return this.env.now() - batch.createdUs >= this.config.deliveryTimeoutUs;
-  }
-
-  private finishOk(batch: Batch, baseOffset: number): void {
+  private completeBatch(batch: ProducerBatch, baseOffset: number): void {
+    batch.done = true;
+    this.idempotence?.completed(batch);
     const t = this.env.now();
     const { values, partition } = batch;
     const process = this.env.node;
     for (let i = 0; i < values.length; i++) this.history.sendOk(t, process, values[i]!, partition, baseOffset + i);
     this.env.trace('send-ok', { partition, offset: baseOffset, count: values.length, first: values[0] ?? -1 });
+    this.accumulator.deallocate(batch, t);
   }
 
-  private finish(batch: Batch, error: string): void {
+  /** Sender.failBatch: definitely not written, or unknown when some attempt may have been. */
+  private failBatch(batch: ProducerBatch, error: string, adjustSequences: boolean): void {
+    batch.done = true;
+    this.idempotence?.failed(batch, error, adjustSequences);
     const t = this.env.now();
     const kind = batch.maybeWritten ? 'send-info' : 'send-fail';
     for (const value of batch.values) this.history.sendEnd(kind, t, this.env.node, value, batch.partition, error);
     if (error !== 'ACKS_0') this.env.trace(kind, { partition: batch.partition, error, count: batch.values.length, first: batch.values[0] ?? -1 });
+    this.accumulator.deallocate(batch, t);
   }
 
   // ---------------------------------------------------------------- metadata
@@ -322,48 +426,43 @@ export class Producer implements Actor {
     const partitions = m.partitions;
     let missing = false;
     for (const meta of partitions) {
-      if (meta.partition >= this.queues.length) continue;
+      if (meta.partition >= this.muted.length) continue;
       const known = this.leaders.get(meta.partition);
       if (known === undefined || meta.leaderEpoch >= known.epoch) this.leaders.set(meta.partition, { leader: meta.leader, epoch: meta.leaderEpoch });
       if (meta.leader === null) missing = true;
     }
-    if (partitions.length < this.queues.length) missing = true;
-    for (let p = 0; p < this.queues.length; p++) this.drain(p);
+    if (partitions.length < this.muted.length) missing = true;
+    this.runSender();
     if (missing && current) this.env.setTimer(METADATA_RETRY_US, () => this.refreshMetadata());
   }
 
   private initProducerId(): void {
     this.env.send(this.layout.controller, { type: 'init-producer-id', id: this.nextRequestId++ }, HEADER_BYTES);
     this.env.setTimer(METADATA_RETRY_US * 2, () => {
-      if (this.producerId < 0) this.initProducerId();
+      if (this.idempotence !== null && this.idempotence.producerId < 0) this.initProducerId();
     });
   }
 
   private onProducerId(m: InitProducerIdResponse): void {
-    if (this.producerId >= 0) return;
-    this.producerId = m.producerId;
-    this.producerEpoch = m.producerEpoch;
-    for (let p = 0; p < this.queues.length; p++) this.drain(p);
+    const idempotence = this.idempotence;
+    if (idempotence === null || idempotence.producerId >= 0) return;
+    idempotence.producerId = m.producerId;
+    idempotence.epoch = m.producerEpoch;
+    this.runSender();
   }
 
-  // ---------------------------------------------------------------- observation (read only)
+  // ---------------------------------------------------------------- observation
 
-  /**
-   * Values the application handed to send() (or that arrived before the load stopped and are not
-   * taken in yet) whose outcome is not known yet: neither acknowledged nor failed nor given up as
-   * unknown. The harness's settle check reads it (scenario/quiescence.ts); 0 means nothing of this
-   * producer is outstanding. It walks the open, ready and in-flight batches: call it between steps,
-   * not per event.
-   */
+  /** Sends not yet completed: arrived and buffered (or blocked on memory), or in flight. */
   pendingSends(): number {
-    let pending = 0;
-    for (const queue of this.queues) {
-      pending += queue.open?.values.length ?? 0;
-      for (let i = 0; i < queue.ready.length; i++) pending += queue.ready.at(i)!.values.length;
-    }
-    for (const batch of this.inFlightById.values()) pending += batch.values.length;
     const arrivals = this.arrivals;
-    if (arrivals !== null) for (let k = this.counter; arrivals.arrives(k); k++) pending++;
+    if (arrivals === null) return 0;
+    let pending = this.accumulator.blockedSends;
+    for (const deque of this.accumulator.deques) for (let i = 0; i < deque.length; i++) pending += deque.at(i)!.values.length;
+    for (const flying of this.inFlightBatches) for (const batch of flying) pending += batch.values.length;
+    // Values that arrived but were not taken in yet (the producer takes them in when it next wakes).
+    const now = this.env.now();
+    for (let k = this.counter; arrivals.arrives(k) && arrivals.timeOf(k) <= now; k++) pending++;
     return pending;
   }
 }

@@ -1,18 +1,20 @@
-// Log records. A record is immutable once created by the leader; replicas store the same object
-// (sharing immutable values is not shared memory: nobody can observe a change). What a record
-// shares with the rest of its batch (epoch, producer fields, group payloads) lives once in its
-// RecordBatch, so a record carries only its partition, offset, value and batch.
+// Record batches, the unit of the log. As in Kafka, a replica's log, its page cache, its disk writes,
+// fetch responses and recovery all work on whole batches (one CRC per batch: a torn write keeps a
+// prefix of whole batches, and recovery truncates at the first invalid one). A batch is immutable
+// once the leader created it; replicas store the same object (sharing immutable values is not shared
+// memory: nobody can observe a change). Records are expanded from batches only where a reader needs
+// them one by one: consumers, the group coordinator's load, the checkers' final states.
 //
-// Both are plain object literals, not class instances, on purpose: a run keeps nearly every record
+// Both are plain object literals, not class instances, on purpose: a run keeps nearly every batch
 // it writes, and V8 can allocate the objects of a literal whose objects mostly survive (an
 // allocation site it tracks) directly in the old generation, so the young-generation collector does
-// not copy them; instances of a class have no such site (see newRecord in leader.ts).
+// not copy them; instances of a class have no such site.
 import type { GroupLogPayload } from './group-records.js';
 import type { Value } from './history.js';
 
-/** What one append (a produce request, or a group coordinator write) gives all its records. */
+/** What one append (a produce request's batch, or a group coordinator write) wrote. */
 export interface RecordBatch {
-  /** Offset of the batch's first record. */
+  /** Offset of the batch's first record; its records have consecutive offsets. */
   readonly baseOffset: number;
   /** Leader epoch the batch was written in. */
   readonly epoch: number;
@@ -21,12 +23,19 @@ export interface RecordBatch {
   readonly producerEpoch: number;
   /** Sequence of the first record for its producer and partition, or -1. */
   readonly baseSequence: number;
-  /** Sequence of the last record (marks batch ends), or -1. */
+  /** Sequence of the last record, or -1. */
   readonly lastSequence: number;
+  /** The leader's clock when it appended the batch (Kafka's batch timestamp; producer expiry counts from it). */
+  readonly appendTimeUs: number;
+  /** The records' values, in offset order (never empty). */
+  readonly values: readonly Value[];
   /** Internal batches only (the offsets partition): what the group coordinator wrote, per record. */
   readonly payloads: readonly GroupLogPayload[] | null;
+  /** Bytes of the whole batch, header and records, on disk and on the wire (see batchBytes). */
+  readonly sizeBytes: number;
 }
 
+/** One record, expanded from its batch for a reader that takes records one by one. */
 export interface LogRecord {
   /** The partition whose log holds it: so a consumer hands out the record itself as it polls it. */
   readonly partition: number;
@@ -35,19 +44,99 @@ export interface LogRecord {
   readonly batch: RecordBatch;
 }
 
-/** Sequence number of a record for its producer and partition, or -1. */
-export function sequenceOf(record: LogRecord): number {
-  const batch = record.batch;
-  return batch.producerId >= 0 ? batch.baseSequence + (record.offset - batch.baseOffset) : -1;
+/** Kafka's record batch header (DefaultRecordBatch.RECORD_BATCH_OVERHEAD): offsets, CRC, epochs, sequences. */
+export const BATCH_HEADER_BYTES = 61;
+/**
+ * A record's own framing besides its value, with no key and no headers: its length, attributes,
+ * timestamp and offset deltas, key and value lengths and header count, varints of one or two bytes
+ * each (DefaultRecord.sizeInBytes).
+ */
+export const RECORD_OVERHEAD_BYTES = 10;
+/** Value size of the group coordinator's internal records (a commit or a group's metadata). */
+export const INTERNAL_VALUE_BYTES = 100;
+
+/** Bytes of one record whose value has `valueBytes` bytes. */
+export function recordBytes(valueBytes: number): number {
+  return valueBytes + RECORD_OVERHEAD_BYTES;
 }
 
-/** A record as a replica's final state gives it (ReplicaState.records): offset, epoch and value. */
-export function finalRecordOf(record: LogRecord): { offset: number; epoch: number; value: Value } {
-  return { offset: record.offset, epoch: record.batch.epoch, value: record.value };
+/** Bytes of a batch of `count` records of `valueBytes`-byte values. */
+export function batchBytes(count: number, valueBytes: number): number {
+  return BATCH_HEADER_BYTES + count * recordBytes(valueBytes);
+}
+
+/** Offset after the batch's last record. */
+export function endOffsetOf(batch: RecordBatch): number {
+  return batch.baseOffset + batch.values.length;
+}
+
+/** Bytes of a run of batches. */
+export function bytesOf(batches: readonly RecordBatch[]): number {
+  let bytes = 0;
+  for (let i = 0; i < batches.length; i++) bytes += batches[i]!.sizeBytes;
+  return bytes;
+}
+
+/** Records in a run of batches. */
+export function countOf(batches: readonly RecordBatch[]): number {
+  let count = 0;
+  for (let i = 0; i < batches.length; i++) count += batches[i]!.values.length;
+  return count;
+}
+
+/**
+ * The batch's records from offset `from` on (at most `max`), as record objects, pushed to `out`.
+ * Returns how many it pushed.
+ */
+export function expandInto(out: LogRecord[], partition: number, batch: RecordBatch, from: number, max: number): number {
+  const values = batch.values;
+  const start = Math.max(0, from - batch.baseOffset);
+  const end = Math.min(values.length, start + max);
+  for (let i = start; i < end; i++) out.push(newRecord(partition, batch.baseOffset + i, values[i]!, batch));
+  return end - start;
+}
+
+/** Every record of a run of batches (readers that need them all: the group coordinator's load). */
+export function expandAll(partition: number, batches: readonly RecordBatch[]): LogRecord[] {
+  const out: LogRecord[] = [];
+  for (const batch of batches) expandInto(out, partition, batch, batch.baseOffset, Infinity);
+  return out;
+}
+
+/**
+ * The part of a batch from offset `from` on, as a batch of its own: what a fetch at an offset inside
+ * a batch gets. Only replicas whose logs diverged with different batch boundaries fetch from inside
+ * a batch (before KIP-101, truncation to a high watermark); Kafka's message format before 0.11 had
+ * an offset per message, so cutting a batch there is what that era did.
+ */
+export function sliceFrom(batch: RecordBatch, from: number): RecordBatch {
+  const skip = from - batch.baseOffset;
+  if (skip <= 0) return batch;
+  const count = batch.values.length - skip;
+  const perRecord = (batch.sizeBytes - BATCH_HEADER_BYTES) / batch.values.length;
+  return {
+    ...batch, baseOffset: from, values: batch.values.slice(skip), payloads: batch.payloads?.slice(skip) ?? null,
+    baseSequence: batch.producerId >= 0 ? batch.baseSequence + skip : -1,
+    sizeBytes: Math.round(BATCH_HEADER_BYTES + count * perRecord),
+  };
+}
+
+/** A replica's records as its final state gives them (ReplicaState.records): offset, epoch and value. */
+export function finalRecordsOf(batches: readonly RecordBatch[]): { offset: number; epoch: number; value: Value }[] {
+  const out: { offset: number; epoch: number; value: Value }[] = [];
+  for (const batch of batches) {
+    const { values, epoch, baseOffset } = batch;
+    for (let i = 0; i < values.length; i++) out.push({ offset: baseOffset + i, epoch, value: values[i]! });
+  }
+  return out;
 }
 
 /** What the group coordinator wrote in an internal record (their value is -1); undefined for data. */
 export function payloadOf(record: LogRecord): GroupLogPayload | undefined {
   const payloads = record.batch.payloads;
   return payloads === null ? undefined : payloads[record.offset - record.batch.baseOffset];
+}
+
+function newRecord(partition: number, offset: number, value: Value, batch: RecordBatch): LogRecord {
+  return { partition, offset, value, batch };
 }

@@ -3,13 +3,14 @@
 // follower.ts; this file owns the state both share and the disk ordering they rely on.
 import type { Env, NodeId } from '../sim/env.js';
 import type { BrokerConfig } from './config.js';
-import { RECORD_BYTES } from './config.js';
 import type { HistoryRecorder } from './history.js';
 import type { EpochEntry } from './log.js';
 import { ReplicaLog } from './log.js';
 import type { PartitionMeta } from './messages.js';
 import { ProducerStateTable } from './producer-state.js';
-import type { LogRecord } from './records.js';
+import { ProducerSnapshots } from './producer-snapshots.js';
+import type { RecordBatch } from './records.js';
+import { bytesOf, countOf } from './records.js';
 
 /** What a replica needs from the broker that hosts it. */
 export interface BrokerContext {
@@ -46,9 +47,13 @@ export class ReplicaCore {
   private idleWaiters: (() => void)[] = [];
   private unflushedRecords = 0;
   private flushTimer = -1;
+  private readonly snapshots: ProducerSnapshots;
+  /** Bytes appended since the log last rolled a segment (log.segment.bytes); counted from 0 on each start. */
+  private segmentBytes = 0;
 
   constructor(readonly ctx: BrokerContext, readonly partition: number) {
     this.log = new ReplicaLog(ctx.env, partition);
+    this.snapshots = new ProducerSnapshots(ctx.env, partition);
   }
 
   get env(): Env {
@@ -57,25 +62,48 @@ export class ReplicaCore {
 
   /** Rebuilds the replica from what the disk kept (page cache after a crash, durable data after power loss). */
   recover(checkpointedHw: number): void {
-    const records = this.env.disk.read(logFile(this.partition)) as readonly LogRecord[];
-    this.log.load(records, this.env.disk.read(epochFile(this.partition)) as readonly EpochEntry[]);
-    this.producers.rebuild(this.log.records);
+    const batches = this.env.disk.read(logFile(this.partition)) as readonly RecordBatch[];
+    this.log.load(batches, this.env.disk.read(epochFile(this.partition)) as readonly EpochEntry[]);
+    this.reloadProducerState();
+    // As Kafka's LogLoader: a snapshot at the recovered log end, so the next restart replays only what comes after.
+    this.snapshots.take(this.producers.snapshot(this.log.logEndOffset));
     this.highWatermark = Math.min(checkpointedHw, this.log.logEndOffset);
   }
 
   /**
-   * Appends records to the disk; the in-memory log changes when the page cache has them, so it
+   * ProducerStateManager.truncateAndReload: snapshots above the log end go, the latest left is
+   * loaded, and only the batches after it are replayed.
+   */
+  private reloadProducerState(): void {
+    const log = this.log;
+    this.snapshots.dropAbove(log.logEndOffset);
+    const snapshot = this.snapshots.latest();
+    this.producers.load(snapshot);
+    const from = snapshot === null ? 0 : log.batchesBelow(snapshot.offset);
+    this.producers.observe(log.batches, from);
+    this.env.trace('producer-state-load', { partition: this.partition, snapshot: snapshot?.offset ?? -1, replayed: log.batches.length - from });
+  }
+
+  /** producer.id.expiration.ms, checked every producer.id.expiration.check.interval.ms by the broker. */
+  expireProducers(): void {
+    const removed = this.producers.removeExpired(this.env.now(), this.ctx.config.producerIdExpirationUs);
+    if (removed > 0) this.env.trace('producer-expire', { partition: this.partition, producers: removed });
+  }
+
+  /**
+   * Appends batches to the disk; the in-memory log changes when the page cache has them, so it
    * never claims more than a crash would keep. `done` runs once they are as durable as the flush
    * policy asks (after an fsync when flush.messages or flush.ms demands one). A follower learns the
    * producer state from what it appends; a leader has already recorded it when it accepted the batch.
    */
-  appendToDisk(records: readonly LogRecord[], observeProducers: boolean, done: () => void): void {
+  appendToDisk(batches: readonly RecordBatch[], observeProducers: boolean, done: () => void): void {
     const file = logFile(this.partition);
     this.pendingDiskOps++;
-    this.env.disk.append(file, records, records.length * RECORD_BYTES, () => {
-      this.log.append(records);
-      if (observeProducers) this.producers.observe(records);
-      this.unflushedRecords += records.length;
+    this.env.disk.append(file, batches, bytesOf(batches), () => {
+      this.log.append(batches);
+      if (observeProducers) this.producers.observe(batches);
+      this.maybeRoll(batches);
+      this.unflushedRecords += countOf(batches);
       const flushMessages = this.ctx.config.flushMessages;
       if (flushMessages !== null && this.unflushedRecords >= flushMessages) {
         this.unflushedRecords = 0;
@@ -87,7 +115,18 @@ export class ReplicaCore {
     });
   }
 
-  /** Truncates the log on disk, then in memory; the high watermark never stays above the log end. */
+  /** A segment rolls every log.segment.bytes: UnifiedLog.roll snapshots the producer state at the new segment's start. */
+  private maybeRoll(batches: readonly RecordBatch[]): void {
+    this.segmentBytes += bytesOf(batches);
+    if (this.segmentBytes < this.ctx.config.logSegmentBytes) return;
+    this.segmentBytes = 0;
+    this.snapshots.take(this.producers.snapshot(this.log.logEndOffset));
+  }
+
+  /**
+   * Truncates the log on disk, then in memory, to the batches wholly below `offset`; the high
+   * watermark never stays above the log end.
+   */
   truncateOnDisk(offset: number, done: () => void): void {
     if (offset >= this.log.logEndOffset) {
       // Nothing to cut, but an empty epoch at the log end must still go (see ReplicaLog.truncateTo).
@@ -99,11 +138,11 @@ export class ReplicaCore {
     }
     const from = this.log.logEndOffset;
     this.pendingDiskOps++;
-    this.env.disk.truncate(logFile(this.partition), offset, () => {
-      this.log.truncateTo(offset);
-      this.producers.rebuild(this.log.records);
-      this.env.trace('truncate', { partition: this.partition, from, to: offset });
-      this.setHighWatermark(Math.min(this.highWatermark, offset));
+    this.env.disk.truncate(logFile(this.partition), this.log.batchesBelow(offset), () => {
+      const end = this.log.truncateTo(offset);
+      this.reloadProducerState();
+      this.env.trace('truncate', { partition: this.partition, from, to: end });
+      this.setHighWatermark(Math.min(this.highWatermark, end));
       this.persistEpochs();
       this.diskOpDone(done);
     });

@@ -233,7 +233,8 @@ function consumerArb(): fc.Arbitrary<ConsumerJson> {
     count: fc.integer({ min: 1, max: 2 }),
     commit: fc.constantFrom<CommitJson>('auto', 'before-process', 'after-process'),
     'auto.commit.interval.ms': fc.integer({ min: 100, max: 5000 }),
-    'session.timeout.ms': fc.integer({ min: 1000, max: 45000 }),
+    // Within the broker's default group.min/max.session.timeout.ms: the schema refuses the rest.
+    'session.timeout.ms': fc.integer({ min: 6000, max: 45000 }),
     'max.poll.interval.ms': fc.integer({ min: 1000, max: 300000 }),
     processingMs: fc.integer({ min: 0, max: 20 }),
   });

@@ -13,7 +13,7 @@ import { DRAIN_NODE, DrainReader } from '../models/drain-reader.js';
 import { History } from '../models/history-log.js';
 import { Producer } from '../models/producer.js';
 import type { Scenario, ScenarioNodes } from './schema.js';
-import { scenarioNodes } from './schema.js';
+import { groupInstanceIds, scenarioNodes } from './schema.js';
 import { drainCapMs, settleCapMs } from './settle-cap.js';
 
 const MS = 1000;
@@ -71,6 +71,9 @@ export function brokerConfig(s: Scenario): BrokerConfig {
     brokerSessionTimeoutUs: b['broker.session.timeout.ms'] * MS,
     eligibleLeaderReplicasEnable: b['eligible.leader.replicas.enable'],
     truncation: s.protocol.truncation,
+    producerIdExpirationUs: b['producer.id.expiration.ms'] * MS,
+    producerIdExpirationCheckIntervalUs: b['producer.id.expiration.check.interval.ms'] * MS,
+    logSegmentBytes: b['log.segment.bytes'],
   };
 }
 
@@ -80,14 +83,17 @@ function producerConfig(s: Scenario, entry: number, index: number): ProducerConf
     index, firstValue: 0, acks: p.acks, enableIdempotence: p['enable.idempotence'], retries: p.retries,
     maxInFlight: p['max.in.flight.requests.per.connection'], requestTimeoutUs: p['request.timeout.ms'] * MS,
     deliveryTimeoutUs: p['delivery.timeout.ms'] * MS, lingerUs: p['linger.ms'] * MS, batchSize: p['batch.size'],
-    retryBackoffUs: 100 * MS, messagesPerSec: p.messagesPerSec, stopAtUs: s.durationMs * MS,
+    retryBackoffUs: 100 * MS, bufferMemory: p['buffer.memory'], maxBlockUs: p['max.block.ms'] * MS,
+    maxRequestSize: p['max.request.size'], messagesPerSec: p.messagesPerSec, valueBytes: p.valueBytes, stopAtUs: s.durationMs * MS,
   };
 }
 
-function consumerConfig(s: Scenario, entry: number): ConsumerConfig {
+function consumerConfig(s: Scenario, entry: number, groupInstanceId: string | null): ConsumerConfig {
   const k = s.consumers[entry]!;
   return {
-    group: k.group, commit: k.commit, autoCommitIntervalUs: k['auto.commit.interval.ms'] * MS,
+    group: k.group, groupInstanceId, commit: k.commit, autoOffsetReset: k['auto.offset.reset'],
+    validatePositions: s.protocol.truncation === 'leader-epoch',
+    autoCommitIntervalUs: k['auto.commit.interval.ms'] * MS,
     sessionTimeoutUs: k['session.timeout.ms'] * MS, heartbeatIntervalUs: Math.min(3000 * MS, Math.floor(k['session.timeout.ms'] * MS / 3)),
     maxPollIntervalUs: k['max.poll.interval.ms'] * MS, processingUs: Math.round(k.processingMs * MS),
     fetchWaitMaxUs: 500 * MS, maxPollRecords: 500,
@@ -148,8 +154,9 @@ export function buildRun(s: Scenario, seed: number, options: BuildOptions = {}):
     // Each incarnation counts from its own million: a restarted producer sends new values.
     world.addNode(id, counted((incarnation, env) => new Producer(env, layout, { ...pc, firstValue: (incarnation - 1) * PRODUCER_INCARNATION_VALUES }, history)));
   });
-  for (const { id, entry } of nodes.consumers) {
-    const kc = consumerConfig(s, entry);
+  const instanceIds = groupInstanceIds(s.consumers);
+  for (const [i, { id, entry }] of nodes.consumers.entries()) {
+    const kc = consumerConfig(s, entry, instanceIds[i] ?? null);
     world.addNode(id, (env) => new Consumer(env, layout, kc, history));
   }
   world.addNode(DRAIN_NODE, (env) => new DrainReader(env, layout, history));

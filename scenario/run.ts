@@ -8,7 +8,7 @@ import { Broker } from '../models/broker.js';
 import { Controller } from '../models/controller.js';
 import type { FinalState, ReplicaState } from '../models/history.js';
 import type { History } from '../models/history-log.js';
-import { finalRecordOf, type LogRecord } from '../models/records.js';
+import { finalRecordsOf, type RecordBatch } from '../models/records.js';
 import type { AnomalyReport, AnomalyType } from '../properties/anomaly.js';
 import { isAnomalyType } from '../properties/anomaly.js';
 import { checkRun } from '../properties/check.js';
@@ -142,10 +142,10 @@ export function finalState(built: BuiltRun): FinalState {
     if (actor instanceof Broker) { replicas.push(...actor.replicaStates().filter((r) => isData(r.partition))); continue; }
     layout.replicas.forEach((hosts, partition) => {
       if (!hosts.includes(broker) || !isData(partition)) return;
-      const records = world.diskEntries(broker, `log-${partition}`) as readonly LogRecord[];
+      const records = finalRecordsOf(world.diskEntries(broker, `log-${partition}`) as readonly RecordBatch[]);
       replicas.push({
         node: broker, partition, up: false, isLeader: false, leaderEpoch: -1, logStartOffset: 0,
-        logEndOffset: records.length, highWatermark: 0, records: records.map(finalRecordOf),
+        logEndOffset: records.length, highWatermark: 0, records,
       });
     });
   }

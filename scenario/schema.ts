@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { UserError } from '../sim/errors.js';
 import type { NodeId } from '../sim/env.js';
 import type { FaultKind, FaultStep } from '../sim/fault.js';
+import { batchBytes } from '../models/records.js';
 
 // ---------------------------------------------------------------------------------------------
 // Names
@@ -71,6 +72,12 @@ const brokerSchema = z.strictObject({
   'flush.ms': int(0).nullable().default(null),
   'broker.session.timeout.ms': int(1).default(9000),
   'eligible.leader.replicas.enable': z.boolean().default(false),
+  /** The group coordinator's bounds on a consumer's session.timeout.ms (checkConsumers). */
+  'group.min.session.timeout.ms': int(0).default(6000),
+  'group.max.session.timeout.ms': int(1).default(1800000),
+  'producer.id.expiration.ms': int(1).default(86400000),
+  'producer.id.expiration.check.interval.ms': int(1).default(600000),
+  'log.segment.bytes': int(1).default(1073741824),
 });
 
 // replicationFactor stays optional here: its default depends on `brokers` (resolveScenario).
@@ -105,9 +112,14 @@ const producerInput = z.strictObject({
   'delivery.timeout.ms': int(1).optional(),
   'linger.ms': int(0).default(5),
   'batch.size': int(0).default(16384),
+  'buffer.memory': int(0).default(33554432),
+  'max.block.ms': int(0).default(60000),
+  'max.request.size': int(1).default(1048576),
   /** Send rate of each producer of this entry. */
   /** At most one value a simulated microsecond: the clock's resolution. */
   messagesPerSec: z.number().min(0).max(1_000_000, { message: 'at most 1000000 (one value per simulated microsecond, the clock\'s resolution); use more producers' }).default(100),
+  /** Bytes of each record's value: sizes batches (batch.size), requests, fetches and disk writes. */
+  valueBytes: int(0).default(100),
 });
 type ProducerInput = z.output<typeof producerInput>;
 
@@ -138,6 +150,12 @@ function resolveProducer(p: ProducerInput, ctx: z.RefinementCtx) {
       message: `${explicitDelivery} is less than linger.ms + request.timeout.ms (${minDelivery})`,
     });
   }
+  // Kafka's BufferPool refuses outright a batch larger than all its memory (a batch takes batch.size,
+  // or one record's batch if that is larger).
+  const oneBatch = Math.max(p['batch.size'], batchBytes(1, p.valueBytes));
+  if (p['buffer.memory'] < oneBatch) {
+    ctx.addIssue({ code: 'custom', path: ['buffer.memory'], message: `${p['buffer.memory']} is less than one batch (${oneBatch} bytes)` });
+  }
   return {
     ...p,
     'enable.idempotence': explicitIdempotence ?? conflicts.length === 0,
@@ -153,7 +171,14 @@ const producerSchema = producerInput.transform(resolveProducer);
 const consumerSchema = z.strictObject({
   group: printable.default('g1'),
   count: int(1).default(1),
+  /**
+   * KIP-345 static membership; null: a dynamic member. An entry with count > 1 gives its consumers
+   * the ids "<id>-1", "<id>-2", … (groupInstanceIds).
+   */
+  'group.instance.id': z.string().min(1).nullable().default(null),
   commit: z.enum(['auto', 'before-process', 'after-process']).default('auto'),
+  /** Where to start with no committed offset, and what to do when the offset is out of range or truncated. */
+  'auto.offset.reset': z.enum(['earliest', 'latest', 'none']).default('latest'),
   'auto.commit.interval.ms': int(1).default(5000),
   'session.timeout.ms': int(1).default(45000),
   'max.poll.interval.ms': int(1).default(300000),
@@ -351,6 +376,18 @@ export function scenarioNodes(s: NodeCounts): ScenarioNodes {
   };
 }
 
+/**
+ * The group.instance.id of each consumer node, in scenarioNodes' order: the entry's id as given for
+ * a single consumer, "<id>-<n>" (n from 1) for each of an entry with count > 1; null for dynamic members.
+ */
+export function groupInstanceIds(consumers: readonly { readonly count: number; readonly 'group.instance.id': string | null }[]): (string | null)[] {
+  return consumers.flatMap((entry) => Array.from({ length: entry.count }, (_, i) => {
+    const id = entry['group.instance.id'];
+    if (id === null) return null;
+    return entry.count === 1 ? id : `${id}-${i + 1}`;
+  }));
+}
+
 function allNodeIds(nodes: ScenarioNodes): NodeId[] {
   return [...nodes.brokers, nodes.controller, ...nodes.producers.map((p) => p.id), ...nodes.consumers.map((k) => k.id)];
 }
@@ -383,6 +420,7 @@ function checkCrossFields(s: Scenario, ctx: z.RefinementCtx): void {
   if (minIsr > rf) {
     ctx.addIssue({ code: 'custom', path: ['broker', 'min.insync.replicas'], message: `${minIsr} is greater than topic.replicationFactor (${rf})` });
   }
+  checkConsumers(s, ctx);
   const nodes = scenarioNodes(s);
   const known = new Set(allNodeIds(nodes));
   s.faults.steps.forEach((step, i) => {
@@ -417,6 +455,46 @@ function checkRunSize(s: Scenario, ctx: z.RefinementCtx): void {
   if (nodes > s.limits.maxNodes) {
     ctx.addIssue({ code: 'custom', path: [], message: `${nodes.toLocaleString('en-US')} nodes is more than limits.maxNodes (${s.limits.maxNodes}); use fewer brokers or clients, or raise limits.maxNodes` });
   }
+}
+
+/**
+ * The group coordinator refuses a JoinGroup whose session.timeout.ms lies outside the broker's
+ * bounds (INVALID_SESSION_TIMEOUT) and fences one of two live members sharing a group.instance.id
+ * (FENCED_INSTANCE_ID): both are configuration mistakes, so they are refused here, when the
+ * scenario is loaded, with Kafka's reason.
+ */
+function checkConsumers(s: Scenario, ctx: z.RefinementCtx): void {
+  const min = s.broker['group.min.session.timeout.ms'];
+  const max = s.broker['group.max.session.timeout.ms'];
+  if (min > max) {
+    ctx.addIssue({ code: 'custom', path: ['broker', 'group.min.session.timeout.ms'], message: `${min} is greater than broker.group.max.session.timeout.ms (${max})` });
+  }
+  s.consumers.forEach((k, i) => {
+    const timeout = k['session.timeout.ms'];
+    const bound = timeout < min ? `less than broker.group.min.session.timeout.ms (${min})` : timeout > max ? `greater than broker.group.max.session.timeout.ms (${max})` : null;
+    if (bound === null) return;
+    ctx.addIssue({
+      code: 'custom', path: ['consumers', i, 'session.timeout.ms'],
+      message: `${timeout} is ${bound}: the group coordinator would refuse the JoinGroup with INVALID_SESSION_TIMEOUT`,
+    });
+  });
+  const ids = groupInstanceIds(s.consumers);
+  const entries = s.consumers.flatMap((entry, index) => Array.from({ length: entry.count }, () => ({ index, group: entry.group })));
+  const seen = new Map<string, number>();
+  ids.forEach((id, node) => {
+    if (id === null) return;
+    const { index, group } = entries[node]!;
+    const key = `${group}\u0000${id}`;
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, index);
+      return;
+    }
+    ctx.addIssue({
+      code: 'custom', path: ['consumers', index, 'group.instance.id'],
+      message: `${show(id)} is also the group.instance.id of a consumer of consumers.${first} in group ${show(group)}: the coordinator would fence one of them (FENCED_INSTANCE_ID)`,
+    });
+  });
 }
 
 /** The scenario schema: parse raw JSON into a complete Scenario. Prefer parseScenario. */

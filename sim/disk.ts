@@ -4,6 +4,9 @@
 // below what is durable: an fsync or write-back copies nothing, it only moves `common`.
 // Operations form one queue per disk: each completes after its latency, but never before the one
 // issued before it. Write-back is the OS's doing, not the process's: it survives crashes.
+// An entry is the caller's unit of data, never split: a broker writes its logs batch by batch, so a
+// torn write keeps a prefix of whole batches, as Kafka's recovery keeps the batches before the first
+// one whose CRC fails.
 import type { Disk, NodeId, Random } from './env.js';
 import { SimAssertionError } from './errors.js';
 import { EV_DISK, EV_WRITEBACK, SimEvent } from './event.js';
@@ -356,7 +359,7 @@ export class NodeDisk implements Disk {
     if (!f.dirty) return;
     const tail = f.cache.length - f.common;
     const torn = this.timing.tornWrites && tail > 0 ? this.random.int(0, tail) : 0;
-    // A torn write lands a prefix of the dirty tail over the durable data after the common prefix.
+    // A torn write lands a prefix of the dirty tail's entries, each whole, over the durable data after the common prefix.
     const lost = before - (f.common + torn);
     if (torn > 0 || f.durable === null) {
       f.cache.truncate(f.common + torn);

@@ -1,6 +1,16 @@
 // lost-delivery: a group's committed offset passed a record the application never processed
 // (at-most-once: commit before process, then a crash). Per group and partition the reference is
-// the last successful commit by time; the records are those of the final committed log below it.
+// the last successful commit by time; the records are those of the final committed log below it,
+// less what a recorded reset of one of the group's consumers explains:
+//
+// - offsets a reset jumped over (from its `from`, or from the log's start when the consumer had no
+//   position, up to its `to`): that is auto.offset.reset doing what it was configured to do, not a
+//   lost delivery;
+// - offsets at or above the `to` of a reset made after the last commit: the consumer moved back
+//   below its group's commit (KIP-320 truncation detection, or an out-of-range reset after a
+//   truncation), so the commit was made against a log that no longer holds what it covered, and
+//   the records the final log has there now are not what it vouched for. The truncation itself is
+//   lost-write / committed-record-lost / inconsistent-offsets, not a lost delivery too.
 import type { Micros, NodeId } from '../../sim/env.js';
 import { valueLabel } from '../../models/history.js';
 import type { HistoryOp, Value } from '../../models/history.js';
@@ -15,24 +25,40 @@ interface Commit {
   readonly offset: number;
   readonly process: NodeId;
   readonly t: Micros;
+  readonly row: number;
 }
 
-/** Values processed by the members of each group, and by consumers not yet known to be in one. */
-interface Processed {
-  readonly byGroup: Map<string, Set<Value>>;
-  readonly ungrouped: Set<Value>;
+interface Reset {
+  readonly from: number | null;
+  readonly to: number;
+  readonly t: Micros;
+  readonly row: number;
 }
+
+/** What the group's consumers did: the values they processed and the resets they recorded. */
+interface Deliveries {
+  readonly processed: Map<string, Set<Value>>;
+  /** Values processed by consumers not yet known to be in a group: they count for every group. */
+  readonly ungrouped: Set<Value>;
+  /** group → partition → resets, in history order. */
+  readonly resets: Map<string, Map<number, Reset[]>>;
+}
+
+type ResetOp = Extract<HistoryOp, { kind: 'reset' }>;
 
 /** Counts (group, record) pairs, in group, partition, then offset order. */
 export function checkLostDelivery(input: CheckInput): AnomalyReport | null {
   const cases = new CaseCollector('lost-delivery', input.options.maxExamples);
-  const processed = processedValues(input.history);
+  const deliveries = deliveriesOf(input.history);
   for (const [group, commits] of lastCommits(input.history)) {
-    const done = processed.byGroup.get(group);
+    const done = deliveries.processed.get(group);
     for (const [partition, commit] of commits) {
+      const resets = deliveries.resets.get(group)?.get(partition) ?? [];
+      const bound = judgedBelow(commit, resets);
+      const skipped = skippedRanges(resets);
       const log = finalLogOf(input.finalLogs, partition);
-      for (const { offset, value } of recordsBetween(log, Number.MIN_SAFE_INTEGER, commit.offset)) {
-        if (done?.has(value) === true || processed.ungrouped.has(value)) continue;
+      for (const { offset, value } of recordsBetween(log, Number.MIN_SAFE_INTEGER, bound)) {
+        if (done?.has(value) === true || deliveries.ungrouped.has(value) || skipped.some(([from, to]) => offset >= from && offset < to)) continue;
         cases.add(() => ({
           summary:
             `group ${group} committed offset ${commit.offset} of partition ${partition} (${commit.process} at ${commit.t}µs) ` +
@@ -52,6 +78,26 @@ export function checkLostDelivery(input: CheckInput): AnomalyReport | null {
   return cases.report();
 }
 
+/** The commit's offset, lowered to the `to` of every reset made after it. */
+function judgedBelow(commit: Commit, resets: readonly Reset[]): number {
+  let bound = commit.offset;
+  for (const r of resets) {
+    const after = r.t > commit.t || (r.t === commit.t && r.row > commit.row);
+    if (after) bound = Math.min(bound, r.to);
+  }
+  return bound;
+}
+
+/** [from, to) of every reset that jumped forward (from the log's start when it had no position). */
+function skippedRanges(resets: readonly Reset[]): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (const r of resets) {
+    const from = r.from ?? Number.MIN_SAFE_INTEGER;
+    if (r.to > from) ranges.push([from, r.to]);
+  }
+  return ranges;
+}
+
 /** The last commit-ok by time (ties: the later op) per group and partition, sorted by group then partition. */
 function lastCommits(history: History): [string, [number, Commit][]][] {
   const byGroup = new Map<string, Map<number, Commit>>();
@@ -65,7 +111,7 @@ function lastCommits(history: History): [string, [number, Commit][]][] {
     }
     for (const { partition, offset } of op.offsets) {
       const previous = commits.get(partition);
-      if (previous === undefined || op.t >= previous.t) commits.set(partition, { offset, process: op.process, t: op.t });
+      if (previous === undefined || op.t >= previous.t) commits.set(partition, { offset, process: op.process, t: op.t, row: i });
     }
   }
   const groups = [...byGroup].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
@@ -73,32 +119,42 @@ function lastCommits(history: History): [string, [number, Commit][]][] {
 }
 
 /**
- * Process ops carry no group: a consumer's group is the one of its latest assign or commit. A value
- * processed before its consumer's group is known counts for every group rather than be misjudged.
+ * Process and reset ops carry no group: a consumer's group is the one of its latest assign or
+ * commit. A value processed before its consumer's group is known counts for every group rather than
+ * be misjudged; a reset before it is known explains nothing.
  */
-function processedValues(history: History): Processed {
+function deliveriesOf(history: History): Deliveries {
   const groupOf = new Map<NodeId, string>();
-  const processed: Processed = { byGroup: new Map(), ungrouped: new Set() };
+  const deliveries: Deliveries = { processed: new Map(), ungrouped: new Set(), resets: new Map() };
   for (let i = 0; i < history.length; i++) {
     const kind = history.kind(i);
     if (kind === 'assign' || kind === 'commit-ok' || kind === 'commit-fail') {
       const op = history.at(i) as Extract<HistoryOp, { kind: 'assign' | 'commit-ok' | 'commit-fail' }>;
       groupOf.set(op.process, op.group);
-      continue;
+    } else if (kind === 'reset') {
+      const op = history.at(i) as ResetOp;
+      const group = groupOf.get(op.process);
+      if (group !== undefined) resetsOf(deliveries, group, op.partition).push({ from: op.from, to: op.to, t: op.t, row: i });
+    } else if (kind === 'process') {
+      const value = history.value(i);
+      const group = groupOf.get(history.process(i));
+      if (group === undefined) deliveries.ungrouped.add(value);
+      else processedBy(deliveries, group).add(value);
     }
-    if (kind !== 'process') continue;
-    const value = history.value(i);
-    const group = groupOf.get(history.process(i));
-    if (group === undefined) {
-      processed.ungrouped.add(value);
-      continue;
-    }
-    let values = processed.byGroup.get(group);
-    if (values === undefined) {
-      values = new Set();
-      processed.byGroup.set(group, values);
-    }
-    values.add(value);
   }
-  return processed;
+  return deliveries;
+}
+
+function processedBy(deliveries: Deliveries, group: string): Set<Value> {
+  let values = deliveries.processed.get(group);
+  if (values === undefined) deliveries.processed.set(group, (values = new Set()));
+  return values;
+}
+
+function resetsOf(deliveries: Deliveries, group: string, partition: number): Reset[] {
+  let byPartition = deliveries.resets.get(group);
+  if (byPartition === undefined) deliveries.resets.set(group, (byPartition = new Map()));
+  let list = byPartition.get(partition);
+  if (list === undefined) byPartition.set(partition, (list = []));
+  return list;
 }

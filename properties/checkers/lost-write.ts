@@ -1,6 +1,8 @@
 // lost-write: an acknowledged send whose value is absent from its partition's final committed log.
 // Only send-ok counts: an unknown outcome (send-info) may or may not have happened, and a send-fail
-// definitely did not, so neither can be lost.
+// definitely did not, so neither can be lost. Jepsen, which cannot read the log, calls a write lost
+// when a poll read past its offset and nobody read it; ksim reads the final log itself, so a loss
+// needs no later read to be proven (docs/anomalies.md).
 import { valueLabel } from '../../models/history.js';
 import type { HistoryOp, Value } from '../../models/history.js';
 import type { AnomalyReport } from '../anomaly.js';

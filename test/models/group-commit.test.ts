@@ -7,10 +7,15 @@ import type { RunOutput } from '../../scenario/run.js';
 import type { OpOf } from './clients-harness.js';
 import { committedOffset, count, ops, run, scripted, traced } from './clients-harness.js';
 
-/** One partition (led by b1); the offsets partition is led by b2. The consumer starts at ~3.2 s with ~320 records waiting. */
+/**
+ * One partition (led by b1); the offsets partition is led by b2. The consumer starts at ~3.2 s with
+ * ~320 records waiting (auto.offset.reset=earliest: it reads them all). Its 3 s session is below the
+ * broker's default minimum (6 s), so the broker's bound is lowered with it.
+ */
+const SHORT_SESSIONS = { 'group.min.session.timeout.ms': 3000 };
 const ONE_CONSUMER = (commit: string) => ({
-  durationMs: 12000, settleMs: 10000,
-  consumers: [{ commit, processingMs: 10, 'session.timeout.ms': 3000, 'max.poll.interval.ms': 10000 }],
+  durationMs: 12000, settleMs: 10000, broker: SHORT_SESSIONS,
+  consumers: [{ commit, 'auto.offset.reset': 'earliest', processingMs: 10, 'session.timeout.ms': 3000, 'max.poll.interval.ms': 10000 }],
 });
 /** 5 s is inside the first poll's processing (3.2 s + 320 × 10 ms). */
 const CRASH_WHILE_PROCESSING = [{ atMs: 5000, fault: 'crash', node: 'k1' }, { atMs: 6000, fault: 'restart', node: 'k1' }];
@@ -64,7 +69,7 @@ describe('commit strategies and consumer crashes', () => {
   });
 
   test('auto commit commits the previous poll at the next poll after the interval, never ahead of processing', () => {
-    const out = run(scripted({ ...ONE_CONSUMER('auto'), consumers: [{ commit: 'auto', 'auto.commit.interval.ms': 1000, processingMs: 1, 'session.timeout.ms': 3000 }] }, []));
+    const out = run(scripted({ ...ONE_CONSUMER('auto'), consumers: [{ commit: 'auto', 'auto.offset.reset': 'earliest', 'auto.commit.interval.ms': 1000, processingMs: 1, 'session.timeout.ms': 3000 }] }, []));
     const commits = ops(out, 'commit-ok', 'k1');
     // No faults: every commit sent is answered, in order.
     const sent = traced(out, 'send', 'k1').filter((r) => r['msg'] === 'offset-commit');
@@ -87,8 +92,8 @@ describe('max.poll.interval.ms', () => {
   const SLOW_AND_FAST = {
     durationMs: 20000, settleMs: 15000, topic: { partitions: 2 },
     consumers: [
-      { commit: 'after-process', processingMs: 100, 'session.timeout.ms': 6000, 'max.poll.interval.ms': 2000 },
-      { commit: 'after-process', processingMs: 1, 'session.timeout.ms': 6000, 'max.poll.interval.ms': 2000 },
+      { commit: 'after-process', 'auto.offset.reset': 'earliest', processingMs: 100, 'session.timeout.ms': 6000, 'max.poll.interval.ms': 2000 },
+      { commit: 'after-process', 'auto.offset.reset': 'earliest', processingMs: 1, 'session.timeout.ms': 6000, 'max.poll.interval.ms': 2000 },
     ],
   };
 
@@ -115,7 +120,10 @@ describe('max.poll.interval.ms', () => {
 });
 
 describe('coordinator failover', () => {
-  const CONSUMER = { durationMs: 20000, settleMs: 10000, consumers: [{ commit: 'after-process', processingMs: 2, 'session.timeout.ms': 3000, 'max.poll.interval.ms': 10000 }] };
+  const CONSUMER = {
+    durationMs: 20000, settleMs: 10000, broker: SHORT_SESSIONS,
+    consumers: [{ commit: 'after-process', 'auto.offset.reset': 'earliest', processingMs: 2, 'session.timeout.ms': 3000, 'max.poll.interval.ms': 10000 }],
+  };
   const COORDINATOR_CRASH = [{ atMs: 8000, fault: 'crash', node: 'b2' }, { atMs: 14000, fault: 'restart', node: 'b2' }];
 
   function newCoordinator(out: RunOutput): { node: string; t: number } {

@@ -9,7 +9,7 @@ import { count, run } from './harness.js';
 test('a consumer whose JoinGroup answer was lost joins again and catches up', () => {
   const out = run({
     durationMs: 5000, settleMs: 12000,
-    consumers: [{ count: 1, 'session.timeout.ms': 6000 }],
+    consumers: [{ count: 1, 'auto.offset.reset': 'earliest', 'session.timeout.ms': 6000 }],
     faults: { mode: 'script', steps: [{ atMs: 3000, fault: 'partition', isolate: ['k1'] }] },
   });
   expect(count(out, 'unseen')).toBe(0);

@@ -1,6 +1,7 @@
 // The pure pieces of the group protocol: the range assignor and the replay of the offsets log.
 import { describe, expect, test } from 'vitest';
 import { rangeAssign } from '../../models/group-assignor.js';
+import type { GroupMemberInfo } from '../../models/group-messages.js';
 import type { GroupLogPayload } from '../../models/group-records.js';
 import { INTERNAL_VALUE, loadGroups } from '../../models/group-records.js';
 import type { LogRecord } from '../../models/records.js';
@@ -10,9 +11,14 @@ function record(offset: number, payload: GroupLogPayload): LogRecord {
   return recordOf(offset, INTERNAL_VALUE, batchOf(offset, 1, -1, -1, -1, -1, [payload]));
 }
 
+/** Dynamic members with these ids. */
+function dynamic(...ids: string[]): GroupMemberInfo[] {
+  return ids.map((memberId) => ({ memberId, groupInstanceId: null }));
+}
+
 describe('range assignor', () => {
   test('members sorted by id get contiguous ranges; the first ones get the remainder', () => {
-    expect(rangeAssign(['k2-b', 'k1-a', 'k3-c'], 7)).toEqual([
+    expect(rangeAssign(dynamic('k2-b', 'k1-a', 'k3-c'), 7)).toEqual([
       { memberId: 'k1-a', partitions: [0, 1, 2] },
       { memberId: 'k2-b', partitions: [3, 4] },
       { memberId: 'k3-c', partitions: [5, 6] },
@@ -20,32 +26,48 @@ describe('range assignor', () => {
   });
 
   test('more members than partitions: the last ones get nothing', () => {
-    expect(rangeAssign(['b', 'a'], 1)).toEqual([{ memberId: 'a', partitions: [0] }, { memberId: 'b', partitions: [] }]);
+    expect(rangeAssign(dynamic('b', 'a'), 1)).toEqual([{ memberId: 'a', partitions: [0] }, { memberId: 'b', partitions: [] }]);
     expect(rangeAssign([], 3)).toEqual([]);
   });
 
   test('every partition is assigned exactly once, whatever the order of members', () => {
     for (let members = 1; members <= 5; members++) {
       for (let partitions = 0; partitions <= 9; partitions++) {
-        const ids = Array.from({ length: members }, (_, i) => `m${(i * 7) % members}-${i}`);
+        const ids = dynamic(...Array.from({ length: members }, (_, i) => `m${(i * 7) % members}-${i}`));
         const all = rangeAssign(ids, partitions).flatMap((a) => a.partitions).sort((x, y) => x - y);
         expect(all).toEqual(Array.from({ length: partitions }, (_, p) => p));
         expect(rangeAssign([...ids].reverse(), partitions)).toEqual(rangeAssign(ids, partitions));
       }
     }
   });
+
+  test('static members come first, ordered by group.instance.id, whatever their member ids (KIP-345)', () => {
+    const members: GroupMemberInfo[] = [
+      { memberId: 'a-dynamic', groupInstanceId: null },
+      { memberId: 'z-9f', groupInstanceId: 'app-1' },
+      { memberId: 'b-01', groupInstanceId: 'app-2' },
+    ];
+    expect(rangeAssign(members, 3)).toEqual([
+      { memberId: 'z-9f', partitions: [0] },
+      { memberId: 'b-01', partitions: [1] },
+      { memberId: 'a-dynamic', partitions: [2] },
+    ]);
+    // A restarted instance comes back under a new member id and keeps its range.
+    const restarted = members.map((m) => (m.groupInstanceId === 'app-1' ? { ...m, memberId: '0-new' } : m));
+    expect(rangeAssign(restarted, 3)[0]).toEqual({ memberId: '0-new', partitions: [0] });
+  });
 });
 
 describe('loading groups from the offsets log', () => {
-  const member = { memberId: 'k1-x', client: 'k1', sessionTimeoutUs: 1, rebalanceTimeoutUs: 2, partitions: [0] };
+  const member = { memberId: 'k1-x', groupInstanceId: null, client: 'k1', sessionTimeoutUs: 1, rebalanceTimeoutUs: 2, partitions: [0] };
 
   test('the last group record and the last offset per partition win; data records are skipped', () => {
     const log: LogRecord[] = [
       record(0, { kind: 'group', group: 'g1', generation: 1, leader: 'k1-x', members: [member] }),
-      record(1, { kind: 'offset', group: 'g1', partition: 0, offset: 10, generation: 1, memberId: 'k1-x' }),
+      record(1, { kind: 'offset', group: 'g1', partition: 0, offset: 10, leaderEpoch: 1, generation: 1, memberId: 'k1-x' }),
       recordOf(2, 5, batchOf(2, 1)),
-      record(3, { kind: 'offset', group: 'g1', partition: 0, offset: 25, generation: 1, memberId: 'k1-x' }),
-      record(4, { kind: 'offset', group: 'g2', partition: 1, offset: 3, generation: 4, memberId: 'k9-y' }),
+      record(3, { kind: 'offset', group: 'g1', partition: 0, offset: 25, leaderEpoch: 2, generation: 1, memberId: 'k1-x' }),
+      record(4, { kind: 'offset', group: 'g2', partition: 1, offset: 3, leaderEpoch: -1, generation: 4, memberId: 'k9-y' }),
       record(5, { kind: 'group', group: 'g1', generation: 2, leader: null, members: [] }),
     ];
     const groups = loadGroups(log);
@@ -53,9 +75,10 @@ describe('loading groups from the offsets log', () => {
     const g1 = groups.get('g1')!;
     expect(g1.generation).toBe(2);
     expect(g1.members).toEqual([]);
-    expect([...g1.offsets]).toEqual([[0, 25]]);
+    // The committed leader epoch (KIP-320) comes back with the offset.
+    expect([...g1.offsets]).toEqual([[0, { partition: 0, offset: 25, leaderEpoch: 2 }]]);
     // A group known only from its commits keeps generation 0 until a group record names one.
     expect(groups.get('g2')!.generation).toBe(0);
-    expect([...groups.get('g2')!.offsets]).toEqual([[1, 3]]);
+    expect([...groups.get('g2')!.offsets]).toEqual([[1, { partition: 1, offset: 3, leaderEpoch: -1 }]]);
   });
 });

@@ -1,5 +1,5 @@
 // Small builders for histories and final states, so each test states only what it is about.
-import type { FinalState, HistoryOp, PartitionState, PolledRecord, ReplicaState, Value } from '../../models/history.js';
+import type { FinalState, HistoryOp, PartitionState, PolledRecord, ReplicaState, ResetReason, Value } from '../../models/history.js';
 import { VALUE_STRIDE } from '../../models/history.js';
 import type { AnomalyType, CheckOptions } from '../../properties/index.js';
 import { CHECKERS, makeCheckInput } from '../../properties/index.js';
@@ -76,6 +76,12 @@ export class HistoryBuilder {
 
   hw(leader: string, records: readonly (readonly [number, Value])[], partition = 0, leaderEpoch = 1): this {
     this.ops.push({ kind: 'hw-advance', t: this.tick(), process: leader, partition, leaderEpoch, records: records.map(([offset, value]) => ({ offset, value })) });
+    return this;
+  }
+
+  /** The consumer moved its position on `partition` by itself, from `from` to `to`. */
+  reset(process: string, partition: number, from: number | null, to: number, reason: ResetReason = 'truncation', t?: number): this {
+    this.ops.push({ kind: 'reset', t: this.tick(t), process, partition, from, to, reason });
     return this;
   }
 

@@ -26,9 +26,32 @@ describe('poll-skip', () => {
     expect(runChecker('poll-skip', ops, final)).toBeNull();
   });
 
-  it('does not count a jump across a reassignment', () => {
+  it('does not count a jump across a first assignment, or one after a missed generation', () => {
     const ops = history().poll('k1', [[0, v(1)]]).assign('k1').poll('k1', [[3, v(4)]]).build();
     expect(runChecker('poll-skip', ops, settled([v(1), v(2), v(3), v(4)]))).toBeNull();
+    const gap = history().assign('k1', [0], 'g1', 4).poll('k1', [[0, v(1)]]).assign('k1', [0], 'g1', 6).poll('k1', [[3, v(4)]]).build();
+    expect(runChecker('poll-skip', gap, settled([v(1), v(2), v(3), v(4)]))).toBeNull();
+  });
+
+  it('counts a jump across a rebalance that kept the partition (consecutive generations)', () => {
+    const ops = history().assign('k1', [0, 1], 'g1', 4).poll('k1', [[0, v(1)]]).commit('k1', 1)
+      .assign('k1', [0], 'g1', 5).poll('k1', [[3, v(4)]]).build();
+    const report = runChecker('poll-skip', ops, settled([v(1), v(2), v(3), v(4)]));
+    expect(report?.count).toBe(1);
+    expect(report?.examples[0]).toMatchObject({ previous: { offset: 0 }, current: { offset: 3 }, skippedCount: 2, rebalance: { generation: 5, committedOffset: 1 } });
+  });
+
+  it('does not count a jump a recorded reset explains, but counts a jump past where the reset put the consumer', () => {
+    const log = [v(1), v(2), v(3), v(4), v(5), v(6)];
+    const explained = history().assign('k1').poll('k1', [[0, v(1)]]).reset('k1', 0, 1, 3, 'out-of-range').poll('k1', [[3, v(4)]])
+      .reset('k1', 0, 4, 1, 'truncation').poll('k1', [[1, v(2)]]).build();
+    expect(runChecker('poll-skip', explained, settled(log))).toBeNull();
+    const fresh = history().assign('k1').reset('k1', 0, null, 2, 'no-offset').poll('k1', [[2, v(3)]]).build();
+    expect(runChecker('poll-skip', fresh, settled(log))).toBeNull();
+    const past = history().assign('k1').reset('k1', 0, null, 2, 'no-offset').poll('k1', [[4, v(5)]]).build();
+    const report = runChecker('poll-skip', past, settled(log));
+    expect(report?.count).toBe(1);
+    expect(report?.examples[0]).toMatchObject({ previous: { resetTo: 2, resetFrom: null, reason: 'no-offset' }, skippedCount: 2, skipped: [{ offset: 2 }, { offset: 3 }] });
   });
 
   it('counts a jump inside one poll', () => {

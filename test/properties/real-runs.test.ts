@@ -5,6 +5,8 @@ import { describe, expect, test } from 'vitest';
 import type { FinalState, HistoryOp, ReplicaState } from '../../models/history.js';
 import type { AnomalyType } from '../../properties/anomaly.js';
 import { checkAll } from '../../properties/check.js';
+import { forEachPollStep } from '../../properties/_internals/poll-steps.js';
+import type { PollStep } from '../../properties/_internals/poll-steps.js';
 import type { HistoryInput } from '../../properties/check-input.js';
 import type { RunOutput } from '../../scenario/run.js';
 import { runScenario } from '../../scenario/run.js';
@@ -12,7 +14,8 @@ import { parseScenario } from '../../scenario/schema.js';
 
 const clean: RunOutput = runScenario(parseScenario({
   durationMs: 4000, settleMs: 6000, producers: [{ messagesPerSec: 200 }],
-  consumers: [{ count: 1, commit: 'after-process', 'session.timeout.ms': 6000 }], faults: { mode: 'none' },
+  // earliest: the clean run consumes everything, the records sent before the group started included.
+  consumers: [{ count: 1, commit: 'after-process', 'auto.offset.reset': 'earliest', 'session.timeout.ms': 6000 }], faults: { mode: 'none' },
 }, 'real'), 1);
 
 const found = (history: HistoryInput, final: FinalState): AnomalyType[] =>
@@ -90,12 +93,66 @@ describe('checkers on a real run', () => {
   };
   const l0end = () => leader(clean.final).highWatermark;
 
+  test('inconsistent-offsets: an acknowledgement alone, with no poll, reports a rewritten offset', () => {
+    const oks = opsOf('send-ok');
+    const [a, b] = [oks[20]!, oks[21]!];
+    const withoutPolls = cleanOps.filter((op) => op.kind !== 'poll').map((op) => (op === b ? { ...b, offset: a.offset } : op));
+    expect(found(withoutPolls, clean.final)).toContain('inconsistent-offsets');
+    expect(found(cleanOps.filter((op) => op.kind !== 'poll'), clean.final)).not.toContain('inconsistent-offsets');
+  });
+
   for (const [type, plant] of Object.entries(plants) as [AnomalyType, () => [HistoryInput, FinalState]][]) {
     test(`${type}: planted into the real run, it is reported`, () => {
       const [history, final] = plant();
       expect(found(history, final)).toContain(type);
     });
   }
+});
+
+describe('positions across a real rebalance', () => {
+  // Three consumers on three partitions under crashes, pauses and partitions: rebalances within
+  // consecutive generations, some of which restart a kept partition below where its consumer stood
+  // (an eager rebalance restarts at the committed offset). The first seed showing one is used.
+  const scenario = parseScenario({
+    durationMs: 15000, settleMs: 15000, topic: { partitions: 3 },
+    consumers: [{ count: 3, commit: 'auto', 'session.timeout.ms': 6000, 'auto.commit.interval.ms': 2000 }],
+    faults: { mode: 'random', kinds: ['crash', 'pause', 'partition'] },
+  }, 'rebalances');
+  const stepBack = (out: RunOutput): PollStep | undefined => {
+    let found: PollStep | undefined;
+    forEachPollStep(out.history, (step) => {
+      if (found === undefined && step.rebalance !== null && step.current.offset < step.previous.next) found = step;
+    });
+    return found;
+  };
+  let run: { out: RunOutput; step: PollStep } | undefined;
+  for (let seed = 1; seed <= 100 && run === undefined; seed++) {
+    const out = runScenario(scenario, seed);
+    const step = stepBack(out);
+    if (step !== undefined) run = { out, step };
+  }
+
+  test('a restart at the committed offset below the position is at-least-once, not nonmonotonic-poll', () => {
+    if (run === undefined) throw new Error('no seed in 1…100 restarts a kept partition below its position');
+    expect(run.step.current.offset).toBeGreaterThanOrEqual(run.step.rebalance!.committed ?? -Infinity);
+    const types = found(run.out.history, run.out.final);
+    expect(types).not.toContain('nonmonotonic-poll');
+    expect(types).not.toContain('poll-skip');
+  });
+
+  test('the same restart below a planted later commit of the group is reported', () => {
+    if (run === undefined) throw new Error('no seed in 1…100 restarts a kept partition below its position');
+    const { step } = run;
+    const rebalance = step.rebalance!;
+    const ops = run.out.history.toArray();
+    const assignAt = ops.findIndex((op) => op.kind === 'assign' && op.process === step.process && op.generation === rebalance.generation);
+    const commit = {
+      kind: 'commit-ok', t: rebalance.assignedAtUs, process: step.process, group: rebalance.group,
+      generation: rebalance.generation - 1, offsets: [{ partition: step.partition, offset: step.current.offset + 1 }],
+    } as const;
+    const planted = [...ops.slice(0, assignAt), commit, ...ops.slice(assignAt)];
+    expect(found(planted, run.out.final)).toContain('nonmonotonic-poll');
+  });
 });
 
 describe('liveness', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { UserError } from '../../sim/errors.js';
-import { ANOMALY_NAMES, parseScenario, scenarioNodes, type Scenario } from '../../scenario/schema.js';
+import { ANOMALY_NAMES, groupInstanceIds, parseScenario, scenarioNodes, type Scenario } from '../../scenario/schema.js';
 
 const parse = (raw: unknown): Scenario => parseScenario(raw, 'scenario.json');
 
@@ -37,6 +37,11 @@ describe('defaults', () => {
         'flush.ms': null,
         'broker.session.timeout.ms': 9000,
         'eligible.leader.replicas.enable': false,
+        'group.min.session.timeout.ms': 6000,
+        'group.max.session.timeout.ms': 1800000,
+        'producer.id.expiration.ms': 86400000,
+        'producer.id.expiration.check.interval.ms': 600000,
+        'log.segment.bytes': 1073741824,
       },
       protocol: { truncation: 'leader-epoch' },
       producers: [{
@@ -49,12 +54,18 @@ describe('defaults', () => {
         'delivery.timeout.ms': 120000,
         'linger.ms': 5,
         'batch.size': 16384,
+        'buffer.memory': 33554432,
+        'max.block.ms': 60000,
+        'max.request.size': 1048576,
         messagesPerSec: 100,
+        valueBytes: 100,
       }],
       consumers: [{
         group: 'g1',
         count: 1,
+        'group.instance.id': null,
         commit: 'auto',
+        'auto.offset.reset': 'latest',
         'auto.commit.interval.ms': 5000,
         'session.timeout.ms': 45000,
         'max.poll.interval.ms': 300000,
@@ -199,6 +210,12 @@ describe('producers: acks and idempotence', () => {
       'scenario.json: producers.0.delivery.timeout.ms: 500 is less than linger.ms + request.timeout.ms (1005)',
     );
   });
+
+  test('buffer.memory must hold one batch (batch.size, or one record\'s batch if larger)', () => {
+    expect(parse({ producers: [{ 'buffer.memory': 16384 }] }).producers[0]?.['buffer.memory']).toBe(16384);
+    expect(errorOf({ producers: [{ 'buffer.memory': 16383 }] })).toBe('scenario.json: producers.0.buffer.memory: 16383 is less than one batch (16384 bytes)');
+    expect(errorOf({ producers: [{ 'buffer.memory': 20000, valueBytes: 20000 }] })).toBe('scenario.json: producers.0.buffer.memory: 20000 is less than one batch (20071 bytes)');
+  });
 });
 
 describe('fault script steps', () => {
@@ -291,6 +308,50 @@ describe('fault script steps', () => {
       'scenario.json: faults.steps: steps run only with "mode": "script"; add it to faults',
     );
     expect(parse({ faults: { mode: 'none', steps: [{ fault: 'heal' }] } }).faults.mode).toBe('none');
+  });
+});
+
+describe('consumers: auto.offset.reset, group.instance.id, session timeout bounds', () => {
+  test('auto.offset.reset takes earliest, latest or none (Kafka\'s default latest)', () => {
+    expect(parse({ consumers: [{}, { 'auto.offset.reset': 'earliest' }, { 'auto.offset.reset': 'none' }] }).consumers.map((k) => k['auto.offset.reset']))
+      .toEqual(['latest', 'earliest', 'none']);
+    expect(errorOf({ consumers: [{ 'auto.offset.reset': 'smallest' }] })).toBe(
+      'scenario.json: consumers.0.auto.offset.reset: "smallest" is not one of "earliest", "latest", "none"',
+    );
+  });
+
+  test('group.instance.id: a non-empty string; an entry of several consumers numbers its instances', () => {
+    const s = parse({ consumers: [{ count: 2, 'group.instance.id': 'app' }, {}, { group: 'g2', 'group.instance.id': 'solo' }] });
+    expect(groupInstanceIds(s.consumers)).toEqual(['app-1', 'app-2', null, 'solo']);
+    expect(errorOf({ consumers: [{ 'group.instance.id': '' }] })).toBe('scenario.json: consumers.0.group.instance.id: must not be empty');
+    expect(errorOf({ consumers: [{ 'group.instance.id': 7 }] })).toBe('scenario.json: consumers.0.group.instance.id: expected a string, got 7');
+  });
+
+  test('two consumers of one group with one group.instance.id would fence each other: rejected', () => {
+    expect(errorOf({ consumers: [{ 'group.instance.id': 'app-2' }, { count: 2, 'group.instance.id': 'app' }] })).toBe(
+      'scenario.json: consumers.1.group.instance.id: "app-2" is also the group.instance.id of a consumer of consumers.0 in group "g1": ' +
+      'the coordinator would fence one of them (FENCED_INSTANCE_ID)',
+    );
+    // In different groups the same instance id is no conflict.
+    expect(() => parse({ consumers: [{ 'group.instance.id': 'app' }, { group: 'g2', 'group.instance.id': 'app' }] })).not.toThrow();
+  });
+
+  test('session.timeout.ms must lie within the broker\'s group.min/max.session.timeout.ms (INVALID_SESSION_TIMEOUT)', () => {
+    expect(errorOf({ consumers: [{}, { 'session.timeout.ms': 5999 }] })).toBe(
+      'scenario.json: consumers.1.session.timeout.ms: 5999 is less than broker.group.min.session.timeout.ms (6000): ' +
+      'the group coordinator would refuse the JoinGroup with INVALID_SESSION_TIMEOUT',
+    );
+    expect(errorOf({ consumers: [{ 'session.timeout.ms': 1800001 }] })).toBe(
+      'scenario.json: consumers.0.session.timeout.ms: 1800001 is greater than broker.group.max.session.timeout.ms (1800000): ' +
+      'the group coordinator would refuse the JoinGroup with INVALID_SESSION_TIMEOUT',
+    );
+    expect(parse({ consumers: [{ 'session.timeout.ms': 6000 }, { 'session.timeout.ms': 1800000 }] }).consumers).toHaveLength(2);
+    // The broker's bounds move the limits.
+    expect(parse({ broker: { 'group.min.session.timeout.ms': 3000 }, consumers: [{ 'session.timeout.ms': 3000 }] }).consumers[0]?.['session.timeout.ms']).toBe(3000);
+    expect(errorOf({ broker: { 'group.max.session.timeout.ms': 30000 } })).toMatch(/^scenario\.json: consumers\.0\.session\.timeout\.ms: 45000 is greater than broker\.group\.max/);
+    expect(errorOf({ broker: { 'group.min.session.timeout.ms': 9000, 'group.max.session.timeout.ms': 8000 }, consumers: [] })).toBe(
+      'scenario.json: broker.group.min.session.timeout.ms: 9000 is greater than broker.group.max.session.timeout.ms (8000)',
+    );
   });
 });
 

@@ -1,0 +1,119 @@
+// The leader's ISR rules as Kafka's Partition has them: a follower at the leader's log end is never
+// out of sync (getOutOfSyncReplicas / ReplicaState.isCaughtUp), and the high watermark waits for a
+// follower caught up enough to join the ISR (maybeIncrementLeaderHW), unless the controller refused
+// it. Driven directly, on a fake environment whose disk writes complete at once.
+import { describe, expect, test } from 'vitest';
+import type { Disk, Env, Message, NodeId } from '../../sim/env.js';
+import type { BrokerConfig } from '../../models/config.js';
+import { History } from '../../models/history-log.js';
+import { LeaderRole } from '../../models/leader.js';
+import type { AlterPartition, FetchRequest, PartitionMeta } from '../../models/messages.js';
+import { batchBytes } from '../../models/records.js';
+import { ReplicaCore } from '../../models/replica.js';
+
+const LAG_US = 10_000_000;
+const CONFIG: BrokerConfig = {
+  minInsyncReplicas: 1, uncleanLeaderElectionEnable: false, replicaLagTimeMaxUs: LAG_US, replicaFetchWaitMaxUs: 0,
+  hwCheckpointIntervalUs: 5_000_000, flushMessages: null, flushUs: null, brokerSessionTimeoutUs: 9_000_000,
+  eligibleLeaderReplicasEnable: false, truncation: 'leader-epoch',
+  producerIdExpirationUs: 86_400_000_000, producerIdExpirationCheckIntervalUs: 600_000_000, logSegmentBytes: 1 << 30,
+};
+
+function fixture(isr: readonly NodeId[]) {
+  let now = 1_000_000;
+  const sent: { to: NodeId; msg: Message }[] = [];
+  const disk: Disk = {
+    append: (_file, _entries, _bytes, done) => done?.(),
+    truncate: (_file, _length, done) => done?.(),
+    fsync: (_file, done) => done?.(),
+    replace: (_file, _entries, _bytes, done) => done?.(),
+    read: () => [],
+    files: () => [],
+  };
+  const env = {
+    node: 'b1', disk,
+    now: () => now,
+    setTimer: () => 1,
+    cancelTimer: () => undefined,
+    send: (to: NodeId, msg: Message) => { sent.push({ to, msg }); },
+    trace: () => undefined,
+    assert: (condition: boolean, message: string) => { if (!condition) throw new Error(message); },
+  } as unknown as Env;
+  const core = new ReplicaCore({ env, id: 'b1', controller: 'c1', config: CONFIG, history: new History(), brokerEpoch: () => 1, meta: () => undefined }, 0);
+  core.leaderEpoch = 1;
+  core.role = 'leader';
+  core.log.assignEpoch(1, 0);
+  const meta: PartitionMeta = { partition: 0, leader: 'b1', leaderEpoch: 1, partitionEpoch: 1, isr, elr: [], replicas: ['b1', 'b2', 'b3'], lastKnownLeader: 'b1' };
+  const leader = new LeaderRole(core, meta);
+  let value = 0;
+  return {
+    core, leader, sent,
+    advance(us: number): void { now += us; },
+    produce(count: number): void {
+      const values = Array.from({ length: count }, () => value++);
+      leader.appendClient({ partition: 0, values, sizeBytes: batchBytes(count, 100), producerId: -1, producerEpoch: -1, baseSequence: -1 }, '1', 30_000_000, () => undefined);
+    },
+    fetch(replica: NodeId, fetchOffset: number): void {
+      const req: FetchRequest = {
+        type: 'fetch', partition: 0, replica, brokerEpoch: 7, fetchOffset, lastFetchedEpoch: 1, currentLeaderEpoch: 1, maxWaitUs: 0, session: 1,
+      };
+      leader.onFetch(replica, req);
+    },
+    alters(): AlterPartition[] {
+      return sent.map((s) => s.msg).filter((m): m is AlterPartition => m.type === 'alter-partition');
+    },
+  };
+}
+
+describe('ISR shrink', () => {
+  test('a follower at the leader\'s log end stays in the ISR however long ago it last had to catch up', () => {
+    const f = fixture(['b1', 'b2', 'b3']);
+    f.produce(10);
+    f.fetch('b2', 10);
+    f.fetch('b3', 10);
+    f.advance(3 * LAG_US); // nothing appended meanwhile, and no fetch either
+    f.leader.maybeShrinkIsr();
+    expect(f.alters()).toEqual([]);
+    // Once the log moves on without them, both are out of sync.
+    f.produce(1);
+    f.leader.maybeShrinkIsr();
+    expect(f.alters().map((a) => a.isr)).toEqual([['b1']]);
+  });
+});
+
+describe('high watermark', () => {
+  test('waits for a follower caught up enough to join the ISR, until it has lagged too long', () => {
+    const f = fixture(['b1', 'b2']);
+    f.produce(10);
+    f.fetch('b2', 0);
+    f.fetch('b3', 10); // caught up: the leader proposes adding it
+    const proposal = f.alters()[0]!;
+    expect(proposal.isr).toEqual(['b1', 'b2', 'b3']);
+    // The controller answers with a stale-version error: b3 stays out of the ISR, still eligible.
+    f.leader.onAlterPartitionResponse({ type: 'alter-partition-resp', partition: 0, error: 'INVALID_UPDATE_VERSION', meta: { partition: 0, leader: 'b1', leaderEpoch: 1, partitionEpoch: 1, isr: ['b1', 'b2'], elr: [], replicas: ['b1', 'b2', 'b3'], lastKnownLeader: 'b1' } });
+    f.produce(10);
+    f.fetch('b2', 20);
+    expect(f.core.highWatermark).toBe(10); // b3 (at 10) holds it back: it is about to join
+    f.advance(LAG_US + 1);
+    f.fetch('b2', 20);
+    expect(f.core.highWatermark).toBe(20); // b3 has not caught up for too long
+  });
+
+  test('does not wait for a follower the controller refused (INELIGIBLE_REPLICA: fenced)', () => {
+    const f = fixture(['b1', 'b2']);
+    f.produce(10);
+    f.fetch('b2', 0);
+    f.fetch('b3', 10);
+    f.leader.onAlterPartitionResponse({ type: 'alter-partition-resp', partition: 0, error: 'INELIGIBLE_REPLICA', meta: { partition: 0, leader: 'b1', leaderEpoch: 1, partitionEpoch: 1, isr: ['b1', 'b2'], elr: [], replicas: ['b1', 'b2', 'b3'], lastKnownLeader: 'b1' } });
+    f.produce(10);
+    f.fetch('b2', 20);
+    expect(f.core.highWatermark).toBe(20);
+  });
+
+  test('a follower outside the ISR that has not fetched under this leader holds nothing back', () => {
+    const f = fixture(['b1', 'b2']);
+    f.produce(10);
+    f.fetch('b2', 10);
+    expect(f.core.highWatermark).toBe(10);
+  });
+});

@@ -1,0 +1,80 @@
+// Idempotence edge cases as Kafka ≥ 2.5 and KIP-360 handle them: a broker that lost or never had a
+// producer's state accepts its batch at any sequence; one that kept an older state answers
+// OUT_OF_ORDER_SEQUENCE_NUMBER, and the producer bumps its epoch and retries instead of giving up;
+// producer-state snapshots let a restart replay only the log after them; idle producers expire.
+import { describe, expect, test } from 'vitest';
+import type { RunOutput } from '../../scenario/run.js';
+import type { Raw } from './clients-harness.js';
+import { ops, run, scripted, traced } from './clients-harness.js';
+
+/** Partition 0 lives on b1 alone (RF 1); p1 sends 200 idempotent values a second. */
+const rf1 = (extra: Raw = {}): Raw => ({
+  durationMs: 8000, settleMs: 15000, consumers: [], topic: { partitions: 1, replicationFactor: 1 },
+  producers: [{ messagesPerSec: 200, 'request.timeout.ms': 3000 }], ...extra,
+});
+const POWER_LOSS = [{ atMs: 3000, fault: 'power-loss', node: 'b1' }, { atMs: 4000, fault: 'restart', node: 'b1' }];
+
+function everySendAcknowledged(out: RunOutput): void {
+  expect(ops(out, 'send-info')).toEqual([]);
+  expect(ops(out, 'send-fail')).toEqual([]);
+  expect(ops(out, 'send-ok')).toHaveLength(ops(out, 'send-invoke').length);
+}
+
+describe('a broker that lost the producer\'s state (RF 1, power loss)', () => {
+  test('with the whole log lost, the broker has no state and takes the retried batches at their sequences', () => {
+    const out = run(scripted(rf1(), POWER_LOSS));
+    expect(traced(out, 'disk-loss', 'b1').length).toBeGreaterThan(0);
+    everySendAcknowledged(out);
+    // Acknowledged values went with the power: RF 1 keeps no other copy (the loss is the fault's, not the producer's).
+    expect(out.result.anomalies.map((a) => a.type)).toContain('lost-write');
+  });
+
+  test('with an older part of the log kept, the next batch is out of sequence: the producer bumps its epoch and retries', () => {
+    const out = run(scripted(rf1({ disk: { dirtyExpireMs: 1000 } }), POWER_LOSS));
+    expect(traced(out, 'epoch-bump', 'p1').length).toBeGreaterThan(0);
+    everySendAcknowledged(out);
+  });
+});
+
+describe('producer-state snapshots', () => {
+  const crashes = [
+    { atMs: 5000, fault: 'crash', node: 'b1' }, { atMs: 5500, fault: 'restart', node: 'b1' },
+    { atMs: 7000, fault: 'crash', node: 'b1' }, { atMs: 7500, fault: 'restart', node: 'b1' },
+  ];
+  const loads = (out: RunOutput) => traced(out, 'producer-state-load', 'b1').filter((r) => r['partition'] === 0);
+
+  test('a restart loads the snapshot the previous recovery wrote and replays only the batches after it', () => {
+    const out = run(scripted(rf1({ durationMs: 9000 }), crashes));
+    const [start, first, second] = loads(out);
+    expect(start).toMatchObject({ snapshot: -1, replayed: 0 });
+    expect(first!['snapshot']).toBe(0);
+    expect(second!['snapshot']).toBeGreaterThan(0);
+    expect(second!['replayed'] as number).toBeLessThan(first!['replayed'] as number);
+    everySendAcknowledged(out);
+  });
+
+  test('a log that rolls segments snapshots at each roll, so a restart replays less than a segment', () => {
+    const segmentBytes = 20_000;
+    const out = run(scripted(rf1({ durationMs: 9000, broker: { 'log.segment.bytes': segmentBytes } }), crashes.slice(0, 2)));
+    const first = loads(out)[1]!;
+    expect(first['snapshot']).toBeGreaterThan(0);
+    // A batch of this run is at most about 5 records of 110 bytes and its header: a segment holds dozens.
+    expect(first['replayed'] as number).toBeLessThan(segmentBytes / 100);
+    everySendAcknowledged(out);
+  });
+});
+
+describe('producer.id.expiration.ms', () => {
+  test('a producer idle longer than the expiration is forgotten; its next batch is taken at whatever sequence it has', () => {
+    const out = run({
+      durationMs: 30000, settleMs: 5000, consumers: [], faults: { mode: 'none' },
+      broker: { 'producer.id.expiration.ms': 3000, 'producer.id.expiration.check.interval.ms': 1000 },
+      producers: [{ messagesPerSec: 0.2 }],
+    });
+    expect(traced(out, 'producer-expire').length).toBeGreaterThan(3);
+    everySendAcknowledged(out);
+    expect(ops(out, 'send-ok')).toHaveLength(5);
+    const quiet = run({ durationMs: 30000, settleMs: 5000, consumers: [], faults: { mode: 'none' }, producers: [{ messagesPerSec: 0.2 }] });
+    expect(traced(quiet, 'producer-expire')).toEqual([]);
+  });
+});
