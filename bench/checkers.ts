@@ -6,16 +6,9 @@ import { CHECKERS } from '../properties/check.js';
 import { makeCheckInput } from '../properties/check-input.js';
 import { finalState, simulate } from '../scenario/run.js';
 import { parseScenario } from '../scenario/schema.js';
+import { STANDARD } from './model.js';
 import { registerBench } from './sections.js';
 
-const STANDARD = {
-  name: 'bench-standard',
-  durationMs: 60000,
-  settleMs: 0,
-  producers: [{ messagesPerSec: 1000 }],
-  consumers: [{ processingMs: 0.1 }],
-  faults: { mode: 'random' },
-};
 const SEEDS = 8;
 /** Checks per run: the least CPU time counts, as in the model section (a check is deterministic). */
 const ROUNDS = 3;

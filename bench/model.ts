@@ -6,7 +6,8 @@ import { simulate } from '../scenario/run.js';
 import { parseScenario } from '../scenario/schema.js';
 import { registerBench } from './sections.js';
 
-const STANDARD = {
+/** The standard scenario (the checkers section judges the same runs). */
+export const STANDARD = {
   name: 'bench-standard',
   durationMs: 60000,
   settleMs: 0,

@@ -174,10 +174,7 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
     records: readonly { readonly offset: number; readonly value: Value }[], from: number, to: number,
   ): void {
     if (partition >= this.internalFrom) return;
-    const row = this.row(K_HW_ADVANCE, t, process);
-    this.partitions[row] = partition;
-    this.aux[row] = leaderEpoch;
-    let k = this.reserveRecords(row, to - from);
+    let k = this.hwAdvanceRow(t, process, partition, leaderEpoch, to - from);
     const partitions = this.recPartitions;
     const offsets = this.recOffsets;
     const values = this.recValues;
@@ -191,10 +188,7 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
 
   hwAdvanceBatches(t: Micros, process: NodeId, partition: number, leaderEpoch: number, batches: readonly LogBatchValues[], first: number, from: number, to: number): void {
     if (partition >= this.internalFrom) return;
-    const row = this.row(K_HW_ADVANCE, t, process);
-    this.partitions[row] = partition;
-    this.aux[row] = leaderEpoch;
-    let k = this.reserveRecords(row, to - from);
+    let k = this.hwAdvanceRow(t, process, partition, leaderEpoch, to - from);
     const partitions = this.recPartitions;
     const offsets = this.recOffsets;
     const values = this.recValues;
@@ -208,6 +202,14 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
         values[k] = batchValues[offset - batch.baseOffset]!;
       }
     }
+  }
+
+  /** An hw-advance row of `count` records; the index of its first record in the record columns. */
+  private hwAdvanceRow(t: Micros, process: NodeId, partition: number, leaderEpoch: number, count: number): number {
+    const row = this.row(K_HW_ADVANCE, t, process);
+    this.partitions[row] = partition;
+    this.aux[row] = leaderEpoch;
+    return this.reserveRecords(row, count);
   }
 
   /** Room for a row's `count` records in the record columns; the index of the first. */
