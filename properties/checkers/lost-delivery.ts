@@ -18,6 +18,7 @@ import type { History } from '../../models/history-log.js';
 import type { AnomalyReport } from '../anomaly.js';
 import { CaseCollector } from '../anomaly.js';
 import type { CheckInput } from '../check-input.js';
+import { ConsumerGroups } from '../_internals/groups.js';
 import { finalLogOf, recordsBetween } from '../final-log.js';
 import { finalLogFields, labelled } from '../_internals/values.js';
 
@@ -124,20 +125,18 @@ function lastCommits(history: History): [string, [number, Commit][]][] {
  * be misjudged; a reset before it is known explains nothing.
  */
 function deliveriesOf(history: History): Deliveries {
-  const groupOf = new Map<NodeId, string>();
+  const groups = new ConsumerGroups();
   const deliveries: Deliveries = { processed: new Map(), ungrouped: new Set(), resets: new Map() };
   for (let i = 0; i < history.length; i++) {
+    if (groups.observe(history, i)) continue;
     const kind = history.kind(i);
-    if (kind === 'assign' || kind === 'commit-ok' || kind === 'commit-fail') {
-      const op = history.at(i) as Extract<HistoryOp, { kind: 'assign' | 'commit-ok' | 'commit-fail' }>;
-      groupOf.set(op.process, op.group);
-    } else if (kind === 'reset') {
+    if (kind === 'reset') {
       const op = history.at(i) as ResetOp;
-      const group = groupOf.get(op.process);
+      const group = groups.of(op.process);
       if (group !== undefined) resetsOf(deliveries, group, op.partition).push({ from: op.from, to: op.to, t: op.t, row: i });
     } else if (kind === 'process') {
       const value = history.value(i);
-      const group = groupOf.get(history.process(i));
+      const group = groups.of(history.process(i));
       if (group === undefined) deliveries.ungrouped.add(value);
       else processedBy(deliveries, group).add(value);
     }

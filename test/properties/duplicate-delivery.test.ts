@@ -16,4 +16,19 @@ describe('duplicate-delivery', () => {
     const ops = history().poll('k1', [[0, v(1)]]).poll('k1', [[0, v(1)]]).process('k1', 0, v(1)).process('k1', 1, v(2)).build();
     expect(runChecker('duplicate-delivery', ops, settled([v(1), v(2)]))).toBeNull();
   });
+
+  it('judges each group by itself: one processing in each of two groups is no duplicate', () => {
+    const ops = history().assign('k1', [0], 'g1').assign('k2', [0], 'g2')
+      .process('k1', 0, v(1)).process('k2', 0, v(1)).process('k1', 1, v(2)).process('k2', 1, v(2)).build();
+    expect(runChecker('duplicate-delivery', ops, settled([v(1), v(2)]))).toBeNull();
+  });
+
+  it('still reports a value processed twice within one of two groups, naming the group', () => {
+    const ops = history().assign('k1', [0], 'g1').assign('k2', [0], 'g2').assign('k3', [0], 'g2', 2)
+      .process('k1', 0, v(1)).process('k2', 0, v(1)).process('k3', 0, v(1)).build();
+    const report = runChecker('duplicate-delivery', ops, settled([v(1)]));
+    expect(report?.count).toBe(1);
+    expect(report?.examples[0]).toMatchObject({ group: 'g2', times: 2, deliveries: [{ process: 'k2' }, { process: 'k3' }] });
+    expect(report?.examples[0]?.summary).toMatch(/in group g2/);
+  });
 });
