@@ -17,6 +17,9 @@ import type { ConsumerFetchResponse, EpochQueryResponse, ListOffsetsResponse, Me
 import type { LogRecord } from './records.js';
 import { firstRequestId } from './request-ids.js';
 
+/** The consumer settings the fetcher reads (the final drain has no group, so it gives only these). */
+export type FetcherConfig = Pick<ConsumerConfig, 'autoOffsetReset' | 'validatePositions' | 'fetchWaitMaxUs' | 'maxPollRecords'>;
+
 const METADATA_RETRY_US = 500_000;
 /** retry.backoff.ms */
 const FETCH_BACKOFF_US = 100_000;
@@ -27,6 +30,13 @@ const FETCH_BACKOFF_US = 100_000;
  * (fetching), or failed with an exception every poll throws (auto.offset.reset=none).
  */
 export type FetchState = 'initializing' | 'await-reset' | 'await-validation' | 'fetching' | 'failed';
+
+/** One assigned partition as an observer sees it: its state and position (null until known). */
+export interface FetchPosition {
+  readonly partition: number;
+  readonly state: FetchState;
+  readonly position: number | null;
+}
 
 /** The exceptions a poll throws when auto.offset.reset=none, by the Java client's names. */
 export type ConsumerError = 'NoOffsetForPartitionException' | 'OffsetOutOfRangeException' | 'LogTruncationException';
@@ -73,7 +83,7 @@ export class ConsumerFetcher {
   /** Told when a partition failed: a waiting poll throws at once. */
   onFailure: () => void = () => undefined;
 
-  constructor(private readonly env: Env, private readonly layout: ClusterLayout, private readonly config: ConsumerConfig, private readonly history: HistoryRecorder) {
+  constructor(private readonly env: Env, private readonly layout: ClusterLayout, private readonly config: FetcherConfig, private readonly history: HistoryRecorder) {
     this.nextRequestId = firstRequestId(env);
   }
 
@@ -123,7 +133,7 @@ export class ConsumerFetcher {
   }
 
   /** Each assigned partition's state and position (for observers: what a stuck consumer waits for). */
-  states(): { partition: number; state: FetchState; position: number | null }[] {
+  states(): FetchPosition[] {
     return this.assigned.map(({ partition, state, position }) => ({ partition, state, position }));
   }
 

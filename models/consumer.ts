@@ -18,7 +18,7 @@
 // timeout; it stays in its group, holds its partitions and reads nothing until they are reassigned.
 import type { Actor, Env, Message, NodeId } from '../sim/env.js';
 import type { ClusterLayout, ConsumerConfig } from './config.js';
-import { ConsumerFetcher } from './consumer-fetcher.js';
+import { ConsumerFetcher, type FetchPosition } from './consumer-fetcher.js';
 import { GroupCalls } from './group-calls.js';
 import type { CommittedOffset, GroupResponse } from './group-messages.js';
 import type { Assignment } from './group-member.js';
@@ -96,11 +96,6 @@ export class Consumer implements Actor {
     if (m.type === 'consumer-fetch-resp' || m.type === 'list-offsets-resp' || m.type === 'epoch-query-resp') this.fetcher.receive(m);
     else if (m.type === 'metadata-resp') this.fetcher.onMetadata(m);
     else this.calls.receive(m);
-  }
-
-  /** Each assigned partition's fetch state and position: what an observer reports of a consumer that does not catch up. */
-  fetchStates(): ReturnType<ConsumerFetcher['states']> {
-    return this.fetcher.states();
   }
 
   /** FencedInstanceIdException is fatal: the application stops using the consumer (no poll, no commit). */
@@ -255,7 +250,7 @@ export class Consumer implements Actor {
     return {
       group: this.config.group, memberId: this.member.memberId, generation: this.member.generation,
       stable: !this.member.needsRejoin(), app: this.app,
-      assigned: this.assignment?.partitions ?? [], positions: this.fetcher.positions(),
+      assigned: this.assignment?.partitions ?? [], fetching: this.fetcher.states(),
     };
   }
 }
@@ -272,6 +267,6 @@ export interface ConsumerProgress {
   /** polling (waiting for records), processing a poll's records, or committing. */
   readonly app: AppState;
   readonly assigned: readonly number[];
-  /** The next offset to read of each assigned partition whose position is known. */
-  readonly positions: readonly CommittedOffset[];
+  /** Each assigned partition's fetch state and the next offset to read (null until known). */
+  readonly fetching: readonly FetchPosition[];
 }

@@ -6,12 +6,11 @@
 // records each poll in the history under its own process name. It never processes or commits, so
 // what it reads counts for "readable" (`unseen`) and never for a group's processing.
 import type { Actor, Env, Message, NodeId } from '../sim/env.js';
-import type { ClusterLayout, ConsumerConfig } from './config.js';
+import type { ClusterLayout } from './config.js';
 import { MAX_FETCH_RECORDS } from './config.js';
-import { ConsumerFetcher } from './consumer-fetcher.js';
-import type { PartitionOffset } from './group-messages.js';
+import { ConsumerFetcher, type FetchPosition, type FetcherConfig } from './consumer-fetcher.js';
 import type { HistoryRecorder } from './history.js';
-import type { ConsumerFetchResponse, MetadataResponse } from './messages.js';
+import type { ConsumerFetchResponse, EpochQueryResponse, ListOffsetsResponse, MetadataResponse } from './messages.js';
 
 /** The drain's node name: the `process` of its polls in the history. */
 export const DRAIN_NODE = 'drain';
@@ -21,11 +20,7 @@ export const DRAIN_NODE = 'drain';
  * (auto.offset.reset=earliest, no group, so no commits), and validates its position after leader
  * changes like any KIP-320 consumer.
  */
-const DRAIN_FETCH: ConsumerConfig = {
-  group: '', groupInstanceId: null, commit: 'auto', autoOffsetReset: 'earliest', validatePositions: true,
-  autoCommitIntervalUs: 0, sessionTimeoutUs: 0, heartbeatIntervalUs: 0, maxPollIntervalUs: 0, processingUs: 0,
-  fetchWaitMaxUs: 500_000, maxPollRecords: MAX_FETCH_RECORDS,
-};
+const DRAIN_FETCH: FetcherConfig = { autoOffsetReset: 'earliest', validatePositions: true, fetchWaitMaxUs: 500_000, maxPollRecords: MAX_FETCH_RECORDS };
 
 export class DrainReader implements Actor {
   private readonly fetcher: ConsumerFetcher;
@@ -52,8 +47,8 @@ export class DrainReader implements Actor {
   }
 
   /** The next offset to read of each data partition (empty before begin()): the harness compares them with the HWs. */
-  positions(): PartitionOffset[] {
-    return this.fetcher.positions();
+  states(): FetchPosition[] {
+    return this.fetcher.states();
   }
 
   /** Records polled so far. */
@@ -61,10 +56,11 @@ export class DrainReader implements Actor {
     return this.recordsPolled;
   }
 
+  /** As Consumer.receive: fetches, and the epoch queries and offset lookups of position validation and reset. */
   receive(_from: NodeId, msg: Message): void {
-    const m = msg as ConsumerFetchResponse | MetadataResponse;
-    if (m.type === 'consumer-fetch-resp') this.fetcher.receive(m);
-    else if (m.type === 'metadata-resp') this.fetcher.onMetadata(m);
+    const m = msg as ConsumerFetchResponse | ListOffsetsResponse | EpochQueryResponse | MetadataResponse;
+    if (m.type === 'metadata-resp') this.fetcher.onMetadata(m);
+    else this.fetcher.receive(m);
   }
 
   disconnected(peer: NodeId): void {

@@ -149,8 +149,9 @@ function progressProblems(id: NodeId, k: ConsumerProgress, highWatermarks: Reado
   for (const p of k.assigned) {
     const hw = highWatermarks.get(p);
     if (hw === undefined) continue; // the partition's own problem says why
-    const position = k.positions.find((o) => o.partition === p)?.offset;
-    if (position === undefined) add(`p${p}:${id}`, ` p${p}: ${id} has no position yet (fetching the committed offset)`);
+    const fetch = k.fetching.find((f) => f.partition === p);
+    const position = fetch?.state === 'fetching' ? fetch.position : null;
+    if (position === null) add(`p${p}:${id}`, ` p${p}: ${id} ${fetch === undefined ? 'has no position yet (fetching the committed offset)' : `is ${fetch.state}${fetch.position === null ? '' : ` at offset ${fetch.position}`}`}`);
     else if (position < hw) add(`p${p}:${id}`, ` p${p}: ${id} at offset ${position} < HW ${hw}`);
     else if (position > hw) add(`p${p}:${id}`, ` p${p}: ${id} at offset ${position}, past HW ${hw}`);
   }

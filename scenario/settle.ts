@@ -91,14 +91,16 @@ function drainLag(built: BuiltRun, drain: DrainReader): string[] {
   const { world, layout } = built;
   const controller = world.actor(layout.controller);
   if (!(controller instanceof Controller)) return ['the controller is down'];
-  const positions = new Map(drain.positions().map((o) => [o.partition, o.offset]));
+  const fetching = new Map(drain.states().map((f) => [f.partition, f]));
   const lagging: string[] = [];
   for (const state of controller.partitionStates()) {
     if (state.partition >= layout.dataPartitions) continue;
     const leader = state.leader === null ? undefined : world.actor(state.leader);
     const progress = leader instanceof Broker ? leader.replicaProgress(state.partition) : null;
-    const position = positions.get(state.partition) ?? 0;
+    const fetch = fetching.get(state.partition);
+    const position = fetch?.position ?? 0;
     if (progress === null || progress.role !== 'leader') lagging.push(`p${state.partition}: no leader to read from (read to offset ${position})`);
+    else if (fetch !== undefined && fetch.state !== 'fetching') lagging.push(`p${state.partition}: ${fetch.state} at offset ${position} (HW ${progress.highWatermark})`);
     else if (position < progress.highWatermark) lagging.push(`p${state.partition}: read to offset ${position} of HW ${progress.highWatermark}`);
   }
   return lagging;

@@ -8,6 +8,11 @@ import type { HistoryOp } from '../../models/history.js';
 import { buildFinalLogs } from '../../properties/final-log.js';
 import type { RunOutput } from '../../scenario/run.js';
 import { runScenario } from '../../scenario/run.js';
+import { buildRun } from '../../scenario/build.js';
+import type { Broker } from '../../models/broker.js';
+import type { Controller } from '../../models/controller.js';
+import type { DrainReader } from '../../models/drain-reader.js';
+import { DRAIN_NODE } from '../../models/drain-reader.js';
 import { parseScenario } from '../../scenario/schema.js';
 
 const run = (raw: unknown, seed: number): RunOutput => runScenario(parseScenario(raw, 'settle'), seed);
@@ -118,6 +123,27 @@ describe('the final drain', () => {
     expect(new Set(byDrain.map((op) => op.kind))).toEqual(new Set(['poll']));
     const quiescentUs = (out.result.settle.quiescentAtMs ?? Infinity) * 1000;
     expect(Math.min(...byDrain.map((op) => op.t))).toBeGreaterThanOrEqual(quiescentUs);
+  });
+
+  test('reads on through a leader change: it validates its position with the new leader and finishes', () => {
+    const built = buildRun(parseScenario({ durationMs: 5000, consumers: [], producers: [{ messagesPerSec: 2000 }], faults: { mode: 'none' } }, 'drain-failover'), 1);
+    const { world } = built;
+    world.start();
+    world.runUntil(built.durationUs);
+    world.settle();
+    world.runUntil(built.durationUs + 3_000_000);
+    const drain = world.actor(DRAIN_NODE) as DrainReader;
+    const controller = world.actor('c1') as Controller;
+    drain.begin();
+    while (drain.recordsRead() === 0) world.runUntil(world.now() + 100);
+    const before = controller.partitionStates()[0]!;
+    world.applyFault({ atMs: 0, fault: 'crash', node: before.leader! });
+    world.runUntil(world.now() + 20_000_000);
+    const after = controller.partitionStates()[0]!;
+    expect(after.leaderEpoch).toBeGreaterThan(before.leaderEpoch);
+    const hw = (world.actor(after.leader!) as Broker).replicaProgress(0)!.highWatermark;
+    expect(hw).toBeGreaterThan(drain.recordsRead() - 1);
+    expect(drain.states()).toEqual([{ partition: 0, state: 'fetching', position: hw }]);
   });
 
   test('the same seed twice gives the same trace hash, drain included', () => {
