@@ -1,4 +1,4 @@
-// Is the system quiescent? The settle phase asks this every step (scenario/run.ts) by reading the
+// Is the system quiescent? The settle phase asks this every step (scenario/settle.ts) by reading the
 // actors' public observation methods — counters and small snapshots, never a log — and names what
 // is not: a partition without a leader or with a replica outside its ISR, a group that is not
 // Stable with every partition owned by a live member, a member behind its partition's high

@@ -7,17 +7,18 @@ import { UserError } from '../sim/errors.js';
 import type { NodeId } from '../sim/env.js';
 import type { FaultKind, FaultStep } from '../sim/fault.js';
 import { batchBytes } from '../models/records.js';
+import { valuesOffered } from './settle-cap.js';
 
 // ---------------------------------------------------------------------------------------------
 // Names
 
-/** Random-plan fault kinds; spelled out as a tuple because z.enum needs one. */
 /**
  * A label printed to terminals and file names: no control characters, so an escape sequence in a
  * scenario cannot reach the user's terminal.
  */
 const printable = z.string().min(1).regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, { message: 'control characters (such as terminal escapes) are not allowed' });
 
+/** Random-plan fault kinds; spelled out as a tuple because z.enum needs one. */
 const FAULT_KINDS = ['partition', 'crash', 'power-loss', 'pause', 'slow-disk', 'slow-net', 'clock-skew'] as const;
 // Compile-time guard: the tuple must name exactly sim/fault.ts's kinds.
 type MissingKind = Exclude<FaultKind, (typeof FAULT_KINDS)[number]>;
@@ -115,8 +116,7 @@ const producerInput = z.strictObject({
   'buffer.memory': int(0).default(33554432),
   'max.block.ms': int(0).default(60000),
   'max.request.size': int(1).default(1048576),
-  /** Send rate of each producer of this entry. */
-  /** At most one value a simulated microsecond: the clock's resolution. */
+  /** Send rate of each producer of this entry: at most one value a simulated microsecond, the clock's resolution. */
   messagesPerSec: z.number().min(0).max(1_000_000, { message: 'at most 1000000 (one value per simulated microsecond, the clock\'s resolution); use more producers' }).default(100),
   /** Bytes of each record's value: sizes batches (batch.size), requests, fetches and disk writes. */
   valueBytes: int(0).default(100),
@@ -436,7 +436,7 @@ function checkCrossFields(s: Scenario, ctx: z.RefinementCtx): void {
 
 /** Refuses a run too large to finish, naming what makes it large and the limit that would allow it. */
 function checkRunSize(s: Scenario, ctx: z.RefinementCtx): void {
-  const records = s.producers.reduce((sum, p) => sum + p.count * p.messagesPerSec, 0) * s.durationMs / 1000;
+  const records = valuesOffered(s);
   if (records > s.limits.maxRecords) {
     ctx.addIssue({
       code: 'custom', path: ['producers'],

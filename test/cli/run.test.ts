@@ -26,7 +26,7 @@ describe('ksim run', () => {
     expect(run['events']).toBeGreaterThan(0);
     // SHORT_CALM's settleMs (3000) is the settle phase's cap: the run stops once quiescent and drained.
     expect(run['simulatedMs']).toBeGreaterThan(3000);
-    expect(run['simulatedMs']).toBeLessThanOrEqual(6000 + 10_100);
+    expect(run['simulatedMs']).toBeLessThan(6000);
     expect(run['settle']).toMatchObject({ settled: true, problems: [], capMs: 3000, startedAtMs: 3000, drain: { records: expect.any(Number) } });
     expect(run['liveness']).toEqual([]);
     expect(run['stats']).toMatchObject({ sent: expect.any(Number), acked: expect.any(Number), failed: 0, ackLatencyMs: { p50: expect.any(Number), p99: expect.any(Number) } });
