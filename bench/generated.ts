@@ -11,15 +11,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { withPool, type SeedRun } from '../cli/pool.js';
+import { withPool } from '../cli/pool.js';
+import { startProgress } from '../cli/progress.js';
 import { RunBugError } from '../cli/run-error.js';
-import { GENERATED_ALLOWED, sampleGenerated } from '../properties/generated.js';
+import { sampleGenerated, type GeneratedScenario } from '../properties/generated.js';
 import type { RunResult } from '../scenario/run.js';
 import { registerBench, type BenchMetrics } from './sections.js';
 
 interface Pair {
   readonly index: number;
-  readonly scenario: Readonly<Record<string, unknown>>;
+  readonly scenario: GeneratedScenario;
   readonly seed: number;
 }
 
@@ -33,19 +34,23 @@ function envInt(name: string, fallback: number): number {
   return Number.isSafeInteger(value) && value > 0 ? value : fallback;
 }
 
-function* pairsOf(scenarios: readonly Readonly<Record<string, unknown>>[], seeds: number, total: number): Generator<Pair> {
+function* pairsOf(scenarios: readonly GeneratedScenario[], seeds: number, total: number): Generator<Pair> {
   let n = 0;
   for (let index = 0; index < scenarios.length; index++) {
     for (let seed = 1; seed <= seeds && n < total; seed++, n++) yield { index, scenario: scenarios[index]!, seed };
   }
 }
 
-/** What is wrong with a run, or null: an anomaly the envelope does not allow, or no settling. */
+/**
+ * What is wrong with a run, or null: an anomaly the scenario does not allow (it allows only
+ * GENERATED_ALLOWED), or a liveness failure (not settled, nothing sent, nothing polled).
+ */
 function problemOf(result: RunResult): string | null {
-  const unexpected = result.anomalies.filter((a) => !GENERATED_ALLOWED.includes(a.type));
-  if (unexpected.length > 0) return unexpected.map((a) => `${a.type} ×${a.count}: ${a.examples[0]?.summary ?? ''}`).join(' | ');
-  if (!result.settle.settled) return `not settled: ${result.settle.problems.slice(0, 3).join('; ')}`;
-  return null;
+  if (result.ok) return null;
+  const anomalies = result.anomalies.filter((a) => result.unexpected.includes(a.type))
+    .map((a) => `${a.type} ×${a.count}: ${a.examples[0]?.summary ?? ''}`);
+  const liveness = result.liveness.filter((l) => !l.allowed).map((l) => `${l.type}: ${l.problems.slice(0, 3).join('; ')}`);
+  return [...anomalies, ...liveness].join(' | ');
 }
 
 export async function runGeneratedBench(): Promise<BenchMetrics> {
@@ -57,38 +62,37 @@ export async function runGeneratedBench(): Promise<BenchMetrics> {
   const findings: Finding[] = [];
   let runs = 0, notSettled = 0, simulatedMs = 0, settleMs = 0;
   const started = performance.now();
-  // A ksim bug in one pair is a finding, not the end of the sweep: its run comes back as null.
-  const bugs = new Set<Pair>();
-  await withPool(availableParallelism(), (pool) => pool.runAll(pairsOf(scenarios, seeds, total), async (pair): Promise<SeedRun> => {
+  const progress = startProgress('generated', total, 'pairs');
+  // A ksim bug in one pair is a finding, not the end of the sweep: that pair's run is null.
+  await withPool(availableParallelism(), (pool) => pool.runAll(pairsOf(scenarios, seeds, total), async (pair): Promise<RunResult | null> => {
     try {
-      return await pool.run({ raw: pair.scenario, source: `generated #${pair.index}`, seed: pair.seed, latencies: false }, `generated #${pair.index}`);
+      const { result } = await pool.run({ raw: pair.scenario, source: `generated #${pair.index}`, seed: pair.seed, latencies: false }, `generated #${pair.index}`);
+      return result;
     } catch (error) {
       if (!(error instanceof RunBugError)) throw error;
       findings.push({ pair, what: `ksim bug: ${error.message}` });
-      bugs.add(pair);
-      return { result: null as unknown as RunResult, latencies: null };
+      return null;
     }
-  }, (pair, run) => {
+  }, (pair, result) => {
     runs++;
-    if (bugs.has(pair)) return 'continue';
-    const { result } = run;
+    progress.tick();
+    if (result === null) return 'continue';
     simulatedMs += result.simulatedMs;
-    settleMs += result.simulatedMs - (pair.scenario['durationMs'] as number);
+    settleMs += result.simulatedMs - result.settle.startedAtMs;
     for (const a of result.anomalies) anomalyRuns.set(a.type, (anomalyRuns.get(a.type) ?? 0) + 1);
     if (!result.settle.settled) notSettled++;
     const problem = problemOf(result);
     if (problem !== null) findings.push({ pair, what: problem });
-    process.stderr.write(`\r  ${runs}/${total} pairs, ${findings.length} finding(s)   `);
     return 'continue';
   }));
-  process.stderr.write('\n');
+  progress.done();
   const wallS = (performance.now() - started) / 1000;
   const metrics: Record<string, number | string> = {
     pairs: runs, scenarios: scenarios.length, seedsPerScenario: seeds, sampleSeed,
     wallSeconds: wallS, pairsPerSecond: runs / wallS, meanSimulatedSeconds: simulatedMs / Math.max(1, runs) / 1000,
     meanSettleSeconds: settleMs / Math.max(1, runs) / 1000,
     notSettled, findings: findings.length,
-    anomalyRuns: [...anomalyRuns].sort().map(([type, n]) => `${type} ${n}`).join(', ') || 'none',
+    anomalyRuns: [...anomalyRuns].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([type, n]) => `${type} ${n}`).join(', ') || 'none',
   };
   if (findings.length > 0) {
     const dir = mkdtempSync(join(tmpdir(), 'ksim-generated-'));

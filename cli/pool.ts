@@ -61,7 +61,7 @@ export class SeedPool {
    * Runs `items` in order with at most 2 × workers in flight. `onDone` sees each finished item
    * (in completion order) and may stop new starts; items already started still finish.
    */
-  async runAll<T>(items: Iterable<T>, start: (item: T) => Promise<SeedRun>, onDone: (item: T, run: SeedRun) => Continue): Promise<void> {
+  async runAll<T, R = SeedRun>(items: Iterable<T>, start: (item: T) => Promise<R>, onDone: (item: T, run: R) => Continue): Promise<void> {
     const iterator = items[Symbol.iterator]();
     let stopped = false;
     const lane = async (): Promise<void> => {

@@ -1,9 +1,11 @@
 // Generated scenarios inside the safe envelope, with Kafka's own defaults and ranges: the honest test
 // of ksim's verdicts (issue #16). Where `safeScenarioWith` in arbitraries.ts keeps runs short for unit
-// tests, these are scenarios as a user would write them: any broker count, partition count, consumer
-// count and group timeout Kafka accepts, Kafka's producer and broker timeouts (with an occasional
-// shorter one a user might set), every fault kind but correlated power loss without fsync, swarm or
-// scripted faults, and no settleMs: the settle phase's cap is derived from the scenario's timeouts.
+// tests, these are scenarios as a user would write them: 3–6 brokers, 1–4 partitions, RF 3–5, none,
+// one or two consumer groups of 1–3 members (dynamic or static, reading from the earliest or latest
+// offset), group session timeouts across Kafka's allowed range (6 s – 5 min, mostly the default),
+// Kafka's producer and broker timeouts with an occasional shorter one a user might set, every fault
+// kind but correlated power loss without fsync (power loss only where every write is fsynced),
+// swarm or scripted faults, and no settleMs: the settle cap is derived from the scenario's timeouts.
 //
 // The envelope: RF ≥ 3, acks=all, min.insync.replicas ≥ 2, unclean election off, leader-epoch
 // truncation, idempotent producers, consumers that commit after processing. Nothing acknowledged may
@@ -85,8 +87,11 @@ function consumerArb(group: string): fc.Arbitrary<Record<string, unknown>> {
     sessionMs: fc.oneof({ weight: 4, arbitrary: fc.constant(45000) }, { weight: 3, arbitrary: fc.constantFrom(6000, 10000, 30000) }, { weight: 1, arbitrary: fc.constantFrom(120000, 300000) }),
     maxPollMs: mostly(300000, 60000),
     processingMs: fc.constantFrom(0, 0.1, 1),
+    reset: mostly('latest', 'earliest'),
+    static: fc.boolean(),
   }).map((k) => ({
-    group, count: k.count, commit: 'after-process',
+    group, count: k.count, commit: 'after-process', 'auto.offset.reset': k.reset,
+    ...(k.static ? { 'group.instance.id': `${group}-member` } : {}),
     'session.timeout.ms': k.sessionMs, 'max.poll.interval.ms': k.maxPollMs, processingMs: k.processingMs,
   }));
 }

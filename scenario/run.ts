@@ -6,7 +6,7 @@ import type { FaultStep } from '../sim/fault.js';
 import type { TraceRecord } from '../sim/trace-record.js';
 import { Broker } from '../models/broker.js';
 import { Controller } from '../models/controller.js';
-import type { FinalState, ReplicaState } from '../models/history.js';
+import type { FinalState, HistoryOp, ReplicaState } from '../models/history.js';
 import type { History } from '../models/history-log.js';
 import { finalRecordsOf, type RecordBatch } from '../models/records.js';
 import type { AnomalyReport, AnomalyType } from '../properties/anomaly.js';
@@ -119,7 +119,7 @@ export function runScenario(scenario: Scenario, seed: number, options: RunOption
   const outcome = checkRun(run.history, final, { consumers: true, allowed });
   const stats = runStats(run.history, run.durationUs);
   const settle = settleState(run.settle);
-  const liveness = livenessReports(scenario, run, settle, stats);
+  const liveness = livenessReports(scenario, run, settle, stats, final);
   const result: RunResult = {
     scenario: scenario.name, seed, ok: outcome.ok && liveness.every((r) => r.allowed), anomalies: outcome.anomalies,
     unexpected: outcome.unexpected.map((a) => a.type),
@@ -166,7 +166,7 @@ export function settleState(outcome: SettleOutcome): SettleState {
 }
 
 /** Not settled; producers that sent nothing; consumers that polled nothing (a vacuous pass otherwise). */
-function livenessReports(scenario: Scenario, run: SimulatedRun, settle: SettleState, stats: RunStats): LivenessReport[] {
+function livenessReports(scenario: Scenario, run: SimulatedRun, settle: SettleState, stats: RunStats, final: FinalState): LivenessReport[] {
   const allowed = new Set<string>(scenario.allowedAnomalies);
   const reports: LivenessReport[] = [];
   const report = (type: LivenessName, problems: readonly string[]) => reports.push({ type, allowed: allowed.has(type), problems });
@@ -175,10 +175,31 @@ function livenessReports(scenario: Scenario, run: SimulatedRun, settle: SettleSt
     report('nothing-sent', [`${run.producers.length} producer${run.producers.length === 1 ? '' : 's'} configured, no value sent`]);
   }
   const consumers = run.groups.reduce((n, g) => n + g.consumers.length, 0);
-  if (consumers > 0 && !groupsPolled(run.history, run.drain)) {
+  if (consumers > 0 && !groupsPolled(run.history, run.drain) && hadRecordsToRead(run.history, run.drain, final)) {
     report('nothing-polled', [`${consumers} consumer${consumers === 1 ? '' : 's'} configured, none polled a record`]);
   }
   return reports;
+}
+
+/**
+ * Is polling nothing a vacuous run? Yes when the log is empty (nothing could be judged) or when the
+ * consumers could have read something. They could not when every position they took by
+ * auto.offset.reset lies at or past its partition's final high watermark: a group that starts at
+ * `latest` after the last record has nothing to read, as in Kafka. Without such a reset (never
+ * assigned, or positioned otherwise) they could.
+ */
+function hadRecordsToRead(history: History, drain: string, final: FinalState): boolean {
+  const highWatermarks = new Map<number, number>();
+  for (const r of final.replicas) if (r.isLeader) highWatermarks.set(r.partition, r.highWatermark);
+  if ([...highWatermarks.values()].every((hw) => hw === 0)) return true;
+  let resets = 0;
+  for (const i of history.objectRows()) {
+    if (history.kind(i) !== 'reset' || history.process(i) === drain) continue;
+    const op = history.at(i) as Extract<HistoryOp, { kind: 'reset' }>;
+    resets++;
+    if (op.to < (highWatermarks.get(op.partition) ?? Infinity)) return true;
+  }
+  return resets === 0;
 }
 
 /** Did any process but the drain poll a record? */

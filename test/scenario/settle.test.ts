@@ -99,6 +99,16 @@ describe('vacuous runs are liveness failures', () => {
     expect(out.result.ok).toBe(false);
   });
 
+  test('a group that starts at latest after the last record has nothing to read: no liveness failure (with earliest it reads)', () => {
+    // The load ends at 1 s; the group is assigned after its 3 s initial rebalance delay.
+    const latest = run({ durationMs: 1000, consumers: [{ 'auto.offset.reset': 'latest' }], faults: { mode: 'none' } }, 1);
+    expect(latest.history.toArray().filter((op) => op.kind === 'poll' && op.process !== 'drain' && op.records.length > 0)).toEqual([]);
+    expect(latest.history.toArray().some((op) => op.kind === 'reset' && op.reason === 'no-offset')).toBe(true);
+    expect(latest.result.liveness).toEqual([]);
+    const earliest = run({ durationMs: 1000, consumers: [{ 'auto.offset.reset': 'earliest' }], faults: { mode: 'none' } }, 1);
+    expect(earliest.history.toArray().some((op) => op.kind === 'poll' && op.process !== 'drain' && op.records.length > 0)).toBe(true);
+  });
+
   test('a run with load and consumers is not vacuous', () => {
     const out = run({ durationMs: 5000, faults: { mode: 'none' } }, 1);
     expect(out.result.liveness).toEqual([]);
