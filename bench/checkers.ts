@@ -1,6 +1,6 @@
-// The checkers' cost on the model section's standard scenario (3 brokers, RF 3, one partition,
-// 1,000 sends/s, one consumer, random faults, 60 simulated seconds): per seed, the simulation and
-// then checkAll over its history and final state, both in CPU time of this process. The figure that
+// The checkers' cost on the model section's standard scenario (bench/model.ts): per seed, the
+// simulation and then checkAll over its history and final state, both in CPU time of this process,
+// each the least of ROUNDS tries. The figure that
 // matters is the ratio: judging a run should cost no more than simulating it (target ≤ 1).
 import { CHECKERS } from '../properties/check.js';
 import { makeCheckInput } from '../properties/check-input.js';
@@ -10,7 +10,7 @@ import { STANDARD } from './model.js';
 import { registerBench } from './sections.js';
 
 const SEEDS = 8;
-/** Checks per run: the least CPU time counts, as in the model section (a check is deterministic). */
+/** Simulations and checks per seed: the least CPU time of each counts, as in the model section (both are deterministic). */
 const ROUNDS = 3;
 
 function cpuMs(start: NodeJS.CpuUsage): number {
@@ -36,16 +36,21 @@ function measure(): Record<string, number> {
   const perType = new Map<string, number>();
   let simulateMs = 0, checkMs = 0, ops = 0, cases = 0;
   for (let seed = 1; seed <= SEEDS; seed++) {
-    const startSim = process.cpuUsage();
-    const built = simulate(scenario, seed);
-    const final = finalState(built);
-    simulateMs += cpuMs(startSim);
-    ops += built.history.length;
+    let built: ReturnType<typeof simulate> | null = null;
+    let bestSimulate = Infinity;
+    for (let round = 0; round < ROUNDS; round++) {
+      const startSim = process.cpuUsage();
+      built = simulate(scenario, seed);
+      bestSimulate = Math.min(bestSimulate, cpuMs(startSim));
+    }
+    simulateMs += bestSimulate;
+    const final = finalState(built!);
+    ops += built!.history.length;
     let best = Infinity;
     let bestByType = new Map<string, number>();
     for (let round = 0; round < ROUNDS; round++) {
       const byType = new Map<string, number>();
-      const check = checkTimed(built, final, byType);
+      const check = checkTimed(built!, final, byType);
       if (check.ms < best) [best, bestByType] = [check.ms, byType];
       if (round === 0) cases += check.cases;
     }

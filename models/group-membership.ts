@@ -11,7 +11,7 @@ import type {
 } from './group-messages.js';
 import { joinGroupError } from './group-messages.js';
 import type { Group, Member, ParkedRequest } from './group-state.js';
-import { forgetInstance, memberError, memberInfos, renameMember } from './group-static-members.js';
+import { currentMember, forgetInstance, memberInfos, renameMember } from './group-static-members.js';
 import type { ErrorCode } from './messages.js';
 
 /** group.initial.rebalance.delay.ms */
@@ -48,9 +48,9 @@ export class GroupMembership {
       group.pending.delete(req.memberId);
       member = this.addMember(group, req.memberId, null, from);
     }
-    const error = memberError(group, req.memberId, req.groupInstanceId);
-    if (error !== null || member === undefined) return this.joinError(from, req, error ?? 'UNKNOWN_MEMBER_ID', req.memberId);
-    this.parkJoin(group, member, from, req);
+    const current = currentMember(group, req.memberId, req.groupInstanceId);
+    if (typeof current === 'string') return this.joinError(from, req, current, req.memberId);
+    this.parkJoin(group, current, from, req);
     this.rebalanceForJoin(group, req);
   }
 
@@ -220,9 +220,8 @@ export class GroupMembership {
   sync(group: Group, from: NodeId, req: SyncGroupRequest): void {
     const answer = (error: ErrorCode | null, partitions: readonly number[]) =>
       this.ctx.reply({ to: from, id: req.id }, { type: 'sync-group-resp', id: req.id, error, partitions });
-    const error = memberError(group, req.memberId, req.groupInstanceId);
-    const member = group.members.get(req.memberId);
-    if (error !== null || member === undefined) return answer(error ?? 'UNKNOWN_MEMBER_ID', []);
+    const member = currentMember(group, req.memberId, req.groupInstanceId);
+    if (typeof member === 'string') return answer(member, []);
     if (req.generation !== group.generation) return answer('ILLEGAL_GENERATION', []);
     if (group.phase === 'preparing') return answer('REBALANCE_IN_PROGRESS', []);
     this.touch(group, member);
@@ -272,18 +271,18 @@ export class GroupMembership {
   // ---------------------------------------------------------------- heartbeat, leave, commit
 
   heartbeat(group: Group | undefined, req: GroupHeartbeatRequest): ErrorCode | null {
-    const error = memberError(group, req.memberId, req.groupInstanceId);
-    const member = group?.members.get(req.memberId);
-    if (error !== null || group === undefined || member === undefined) return error ?? 'UNKNOWN_MEMBER_ID';
+    if (group === undefined) return 'UNKNOWN_MEMBER_ID';
+    const member = currentMember(group, req.memberId, req.groupInstanceId);
+    if (typeof member === 'string') return member;
     if (req.generation !== group.generation) return 'ILLEGAL_GENERATION';
     this.touch(group, member);
     return group.phase === 'preparing' ? 'REBALANCE_IN_PROGRESS' : null;
   }
 
   leave(group: Group | undefined, req: LeaveGroupRequest): ErrorCode | null {
-    const error = memberError(group, req.memberId, req.groupInstanceId);
-    const member = group?.members.get(req.memberId);
-    if (error !== null || group === undefined || member === undefined) return error ?? 'UNKNOWN_MEMBER_ID';
+    if (group === undefined) return 'UNKNOWN_MEMBER_ID';
+    const member = currentMember(group, req.memberId, req.groupInstanceId);
+    if (typeof member === 'string') return member;
     this.remove(group, member, 'leave');
     this.afterRemoval(group);
     return null;
@@ -291,9 +290,9 @@ export class GroupMembership {
 
   /** Kafka's order: an unknown member, then a stale generation, then a rebalance waiting for the assignment. */
   commitError(group: Group | undefined, req: OffsetCommitRequest): ErrorCode | null {
-    const error = memberError(group, req.memberId, req.groupInstanceId);
-    const member = group?.members.get(req.memberId);
-    if (error !== null || group === undefined || member === undefined) return error ?? 'UNKNOWN_MEMBER_ID';
+    if (group === undefined) return 'UNKNOWN_MEMBER_ID';
+    const member = currentMember(group, req.memberId, req.groupInstanceId);
+    if (typeof member === 'string') return member;
     if (req.generation !== group.generation) return 'ILLEGAL_GENERATION';
     if (group.phase === 'completing') return 'REBALANCE_IN_PROGRESS';
     this.touch(group, member);

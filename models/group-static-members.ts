@@ -10,16 +10,15 @@ import type { ErrorCode } from './messages.js';
 
 /**
  * Kafka's validateCurrentMember: the instance id (if any) must map to this member id, and the member
- * must exist. Requests of a group the coordinator does not know name an unknown member.
+ * must exist; the member, or the error.
  */
-export function memberError(group: Group | undefined, memberId: string, groupInstanceId: string | null): ErrorCode | null {
-  if (group === undefined) return 'UNKNOWN_MEMBER_ID';
+export function currentMember(group: Group, memberId: string, groupInstanceId: string | null): Member | ErrorCode {
   if (groupInstanceId !== null) {
     const current = group.staticMembers.get(groupInstanceId);
     if (current === undefined) return 'UNKNOWN_MEMBER_ID';
     if (current !== memberId) return 'FENCED_INSTANCE_ID';
   }
-  return group.members.has(memberId) ? null : 'UNKNOWN_MEMBER_ID';
+  return group.members.get(memberId) ?? 'UNKNOWN_MEMBER_ID';
 }
 
 /**

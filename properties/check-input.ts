@@ -9,9 +9,9 @@ import { buildFinalLogs } from './final-log.js';
 
 export interface CheckOptions {
   /**
-   * Did the run have consumers? Only then is a committed record that nobody polled an anomaly
-   * (`unseen`, the liveness check). Pass it from the scenario, not from the history: a consumer
-   * that never managed to poll is exactly what `unseen` must catch.
+   * Does the history end with a read of every partition (a run's final drain)? Only then is a
+   * committed record that no read returned an anomaly (`unseen`). A run always passes true; a
+   * hand-made history without such a read passes false.
    */
   readonly consumers: boolean;
   /** Cases kept per anomaly as examples (the count is always complete). Default 5. */

@@ -1,8 +1,8 @@
 // The public face of properties/: anomaly reports, final logs, and the checkers.
 //
-// After a run (safety phase plus heal-and-settle), judge it with:
+// After a run (load phase, settle phase and final drain), judge it with:
 //   const outcome = checkRun(run.history, run.final, {
-//     consumers: scenario.consumers.length > 0,   // from the scenario, not inferred from the history
+//     consumers: true,                            // the final drain read every partition
 //     allowed: ['duplicate-delivery'],            // anomalies this configuration may show
 //     maxExamples: 5,                             // optional
 //   });

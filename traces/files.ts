@@ -32,13 +32,18 @@ function canonical(path: string): string {
   }
 }
 
-export function samePath(a: string, b: string): boolean {
+function samePath(a: string, b: string): boolean {
   return canonical(a) === canonical(b);
 }
 
+/** Text on one line, for messages that must stay one line. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** An fs error as its code (EACCES, ENOSPC, …), else its message on one line. */
 function problem(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  return code ?? (error instanceof Error ? error.message.replace(/\s+/g, ' ') : String(error));
+  return (error as NodeJS.ErrnoException).code ?? oneLine(error instanceof Error ? error.message : String(error));
 }
 
 /** Checks that `path` may be written under `options`, before any work is spent on its content. */

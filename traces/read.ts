@@ -1,13 +1,9 @@
 // Trace files: JSONL, one TraceRecord per line. A file a user hands us may be missing, empty or
 // damaged; each case is a UserError with one line naming the file (and the line).
 import { readFileSync } from 'node:fs';
-import { writeFileSafely, type WriteOptions } from './files.js';
+import { oneLine, writeFileSafely, type WriteOptions } from './files.js';
 import { UserError } from '../sim/errors.js';
 import type { TraceRecord } from '../sim/trace-record.js';
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
 
 function parseLine(line: string, where: string): TraceRecord {
   let parsed: unknown;

@@ -21,6 +21,8 @@
 //   offsets.
 import type { Micros, NodeId } from '../../sim/env.js';
 import type { HistoryOp, ResetReason, Value } from '../../models/history.js';
+import { valueLabel } from '../../models/history.js';
+import { labelled } from './values.js';
 import type { History } from '../../models/history-log.js';
 
 /** Where a consumer stood before a step: after a polled record, or re-based by a reset. */
@@ -138,14 +140,14 @@ function noteCommit(committed: Map<string, Map<number, number>>, op: CommitOp): 
   for (const { partition, offset } of op.offsets) offsets.set(partition, offset);
 }
 
-/** "offset 7 (p0:3) at 120µs" or "a reset to offset 5 (truncation) at 120µs", for case summaries. */
-export function describePosition(position: Position, label: (value: Value) => string): string {
-  if (position.kind === 'poll') return `offset ${position.offset} (${label(position.value)}) at ${position.t}µs`;
+/** "offset 7 (p0:3) at 120µs" or "a truncation reset to offset 5 at 120µs", for case summaries. */
+export function describePosition(position: Position): string {
+  if (position.kind === 'poll') return `offset ${position.offset} (${valueLabel(position.value)}) at ${position.t}µs`;
   return `a ${position.reason} reset to offset ${position.next} at ${position.t}µs`;
 }
 
 /** A position as case fields. */
-export function positionFields(position: Position, labelled: (value: Value) => { value: number; label: string }): Record<string, number | string | null> {
+export function positionFields(position: Position): Record<string, number | string | null> {
   if (position.kind === 'poll') return { offset: position.offset, ...labelled(position.value), atUs: position.t };
   return { resetTo: position.next, resetFrom: position.from, reason: position.reason, atUs: position.t };
 }

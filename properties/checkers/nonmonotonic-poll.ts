@@ -23,13 +23,13 @@ export function checkNonmonotonicPoll(input: CheckInput): AnomalyReport | null {
     cases.add(() => ({
       summary:
         `${process} polled offset ${current.offset} (${valueLabel(current.value)}) of partition ${partition} at ${current.t}µs ` +
-        `after ${describePosition(previous, valueLabel)}, ` +
+        `after ${describePosition(previous)}, ` +
         (rebalance === null
           ? 'with nothing recorded that moved it back'
           : `below the offset ${rebalance.committed ?? 'none'} group ${rebalance.group} had committed before its rebalance to generation ${rebalance.generation}`),
       process,
       partition,
-      previous: positionFields(previous, labelled),
+      previous: positionFields(previous),
       current: { offset: current.offset, ...labelled(current.value), atUs: current.t },
       rebalance: rebalanceFields(rebalance),
     }));

@@ -29,11 +29,11 @@ export function checkPollSkip(input: CheckInput): AnomalyReport | null {
       return {
         summary:
           `${process} polled offset ${current.offset} (${valueLabel(current.value)}) of partition ${partition} at ${current.t}µs ` +
-          `after ${describePosition(previous, valueLabel)}${rebalance === null ? '' : ` (kept across its rebalance to generation ${rebalance.generation})`}, ` +
+          `after ${describePosition(previous)}${rebalance === null ? '' : ` (kept across its rebalance to generation ${rebalance.generation})`}, ` +
           `skipping ${end - start} committed record(s): ${skipped.map((r) => `${r.offset}=${valueLabel(r.value)}`).join(', ')}`,
         process,
         partition,
-        previous: positionFields(previous, labelled),
+        previous: positionFields(previous),
         current: { offset: current.offset, ...labelled(current.value), atUs: current.t },
         rebalance: rebalanceFields(rebalance),
         skippedCount: end - start,
