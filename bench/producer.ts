@@ -6,7 +6,7 @@
 // (p1 cut off from 5 s to 13 s of a 20 s load): how long the backlog takes to drain after the heal,
 // and the run's ack latency p50.
 import type { History } from '../models/history-log.js';
-import { simulate } from '../scenario/run.js';
+import { percentileOfSorted, simulate } from '../scenario/run.js';
 import { parseScenario } from '../scenario/schema.js';
 import { registerBench } from './sections.js';
 
@@ -46,9 +46,9 @@ function acks(history: History, fromUs: number, toUs: number, loadEndUs: number)
   return { latencies, lastAckUs, ackedInLoad, sent: invoked.size };
 }
 
+/** As the run's stats take a percentile (scenario/run.ts), but NaN, not 0, when nothing was acknowledged. */
 function percentileMs(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! / 10) / 100;
+  return sorted.length === 0 ? NaN : percentileOfSorted(sorted, q);
 }
 
 function noFaults(rate: number, linger: number): Record<string, number> {

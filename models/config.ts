@@ -100,10 +100,9 @@ export const HEADER_BYTES = 64;
 export const BROKER_REQUEST_TIMEOUT_US = 5_000_000;
 /** How often brokers heartbeat to the controller (KRaft broker.heartbeat.interval.ms). */
 export const BROKER_HEARTBEAT_INTERVAL_US = 2_000_000;
-/** replica.fetch.backoff.ms */
 /** A consumer's max.poll.records (Kafka's default): records one consumer fetch returns at most. */
 export const MAX_FETCH_RECORDS = 500;
-
+/** replica.fetch.backoff.ms */
 export const REPLICA_FETCH_BACKOFF_US = 1_000_000;
 /** replica.fetch.max.bytes: a follower fetch returns whole batches up to this many bytes (at least one batch). */
 export const REPLICA_FETCH_MAX_BYTES = 1_048_576;

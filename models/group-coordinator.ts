@@ -140,7 +140,7 @@ export class GroupCoordinator {
   private load(session: number): void {
     if (this.groups !== null) this.unload();
     const groups = new Map<string, Group>();
-    for (const [id, loaded] of loadGroups(this.replica!.core.log.records)) {
+    for (const [id, loaded] of loadGroups(this.replica!.core.log.expandRecords())) {
       const group = groupFromLog(id, loaded);
       this.membership.activate(group);
       groups.set(id, group);

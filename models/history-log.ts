@@ -169,6 +169,7 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
     }
   }
 
+  /** = record({ kind: 'hw-advance', t, process, partition, leaderEpoch, records: records.slice(from, to) }) */
   hwAdvance(
     t: Micros, process: NodeId, partition: number, leaderEpoch: number,
     records: readonly { readonly offset: number; readonly value: Value }[], from: number, to: number,

@@ -69,10 +69,8 @@ export interface HistoryRecorder {
   processed(t: Micros, process: NodeId, partition: number, offset: number, value: Value): void;
   /** = record({ kind: 'poll', t, process, records }) (only the records' partition, offset and value are kept) */
   poll(t: Micros, process: NodeId, records: readonly PolledRecord[]): void;
-  /** = record({ kind: 'hw-advance', t, process, partition, leaderEpoch, records: records.slice(from, to) }) */
-  hwAdvance(t: Micros, process: NodeId, partition: number, leaderEpoch: number, records: readonly { readonly offset: number; readonly value: Value }[], from: number, to: number): void;
   /**
-   * = hwAdvance over the records with offsets in [from, to) of a log kept batch by batch, starting at
+   * = record({ kind: 'hw-advance', … }) of the records with offsets in [from, to) of a log kept batch by batch, starting at
    * batches[first] (the batch holding `from`): a leader's log has no record objects to pass.
    */
   hwAdvanceBatches(t: Micros, process: NodeId, partition: number, leaderEpoch: number, batches: readonly LogBatchValues[], first: number, from: number, to: number): void;

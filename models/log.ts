@@ -27,7 +27,7 @@ export class ReplicaLog {
    * Every record, expanded from the batches: for a reader that needs them all one by one (the group
    * coordinator loading its groups). Costs a record object each: not for the hot path.
    */
-  get records(): LogRecord[] {
+  expandRecords(): LogRecord[] {
     return expandAll(this.partition, this.batches);
   }
 
@@ -91,17 +91,9 @@ export class ReplicaLog {
     return this.end;
   }
 
-  /** Index of the batch holding `offset` (offset < log end). */
+  /** Index of the batch holding `offset` (offset < log end): the first batch that ends past it. */
   batchIndexOf(offset: number): number {
-    const batches = this.batches;
-    let lo = 0;
-    let hi = batches.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (batches[mid]!.baseOffset <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return this.batchesBelow(offset);
   }
 
   /**

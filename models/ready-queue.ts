@@ -1,4 +1,5 @@
-// A FIFO queue with O(1) removal at the front and insertion before it: a producer's ready batches.
+// A FIFO queue with O(1) removal at the front and insertion before it: a producer's batches per
+// partition and its sends blocked on buffer memory.
 // A partition without a leader piles up thousands of them (about 1,000 a second at 1,000 sends/s
 // with linger.ms 5), and Array.prototype.shift() on an array past V8's large-object size (16,384
 // entries) copies the whole rest each time: draining such a backlog took time quadratic in it.
@@ -43,10 +44,5 @@ export class ReadyQueue<T> {
       return;
     }
     this.items.splice(this.head + i, 0, item);
-  }
-
-  some(predicate: (item: T) => boolean): boolean {
-    for (let i = this.head; i < this.items.length; i++) if (predicate(this.items[i] as T)) return true;
-    return false;
   }
 }

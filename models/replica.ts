@@ -99,10 +99,11 @@ export class ReplicaCore {
   appendToDisk(batches: readonly RecordBatch[], observeProducers: boolean, done: () => void): void {
     const file = logFile(this.partition);
     this.pendingDiskOps++;
-    this.env.disk.append(file, batches, bytesOf(batches), () => {
+    const bytes = bytesOf(batches);
+    this.env.disk.append(file, batches, bytes, () => {
       this.log.append(batches);
       if (observeProducers) this.producers.observe(batches);
-      this.maybeRoll(batches);
+      this.maybeRoll(bytes);
       this.unflushedRecords += countOf(batches);
       const flushMessages = this.ctx.config.flushMessages;
       if (flushMessages !== null && this.unflushedRecords >= flushMessages) {
@@ -116,8 +117,8 @@ export class ReplicaCore {
   }
 
   /** A segment rolls every log.segment.bytes: UnifiedLog.roll snapshots the producer state at the new segment's start. */
-  private maybeRoll(batches: readonly RecordBatch[]): void {
-    this.segmentBytes += bytesOf(batches);
+  private maybeRoll(bytes: number): void {
+    this.segmentBytes += bytes;
     if (this.segmentBytes < this.ctx.config.logSegmentBytes) return;
     this.segmentBytes = 0;
     this.snapshots.take(this.producers.snapshot(this.log.logEndOffset));

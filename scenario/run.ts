@@ -210,6 +210,11 @@ function groupsPolled(history: History, drain: string): boolean {
   return false;
 }
 
+/** The q-quantile of ascending latencies in µs, as ms with two decimals. */
+export function percentileOfSorted(sorted: readonly number[], q: number): number {
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! / 10) / 100;
+}
+
 export function runStats(history: History, durationUs: number): RunStats {
   const invoked = new Map<number, number>();
   const latencies: number[] = [];
@@ -228,7 +233,7 @@ export function runStats(history: History, durationUs: number): RunStats {
     } else if (kind === 'send-fail') failed++;
   }
   latencies.sort((a, b) => a - b);
-  const pct = (q: number) => latencies.length === 0 ? 0 : Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! / 10) / 100;
+  const pct = (q: number) => latencies.length === 0 ? 0 : percentileOfSorted(latencies, q);
   let unavailable = 0;
   // The first slot has no acks yet by construction (clients start up): count from the first ack.
   const firstAck = slots.indexOf(1);

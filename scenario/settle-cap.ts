@@ -3,6 +3,7 @@
 // with Kafka's defaults gets a cap that Kafka's own recovery fits in. docs/settle.md explains each
 // term; a run stops as soon as it is quiescent, so a generous cap costs only the runs that are stuck.
 import { MAX_FETCH_RECORDS } from '../models/config.js';
+import { recordBytes } from '../models/records.js';
 import { COORDINATOR_REQUEST_TIMEOUT_US } from '../models/group-calls.js';
 import { INITIAL_REBALANCE_DELAY_US } from '../models/group-membership.js';
 import type { Scenario } from './schema.js';
@@ -21,9 +22,9 @@ export function valuesOffered(s: Scenario): number {
 
 /** One fetch of MAX_FETCH_RECORDS records: a round trip at the slowest latency plus its transfer on the NIC. */
 function fetchRoundTripMs(s: Scenario): number {
-  // A record on the wire: its value plus about 10 bytes of framing (the largest producer's values).
-  const recordBytes = Math.max(0, ...s.producers.map((p) => p.valueBytes)) + 10;
-  const transferMs = (MAX_FETCH_RECORDS * recordBytes * 8) / (s.network.nicMbps * 1000);
+  // A record on the wire, the largest producer's.
+  const bytes = recordBytes(Math.max(0, ...s.producers.map((p) => p.valueBytes)));
+  const transferMs = (MAX_FETCH_RECORDS * bytes * 8) / (s.network.nicMbps * 1000);
   return 2 * s.network.latencyMs.max + transferMs;
 }
 

@@ -81,8 +81,9 @@ describe('RecordAccumulator', () => {
     const [a, b] = [acc.deques[0]!.shift()!, acc.deques[0]!.shift()!];
     a.baseSequence = 0;
     b.baseSequence = 4;
-    acc.reenqueue(b, 50_000, true);
+    // a first, then b: b (sequence 4) must go behind a, not to the front.
     acc.reenqueue(a, 60_000, true);
+    acc.reenqueue(b, 50_000, true);
     expect(valuesOf(acc, 0)).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]]);
     expect(acc.backingOff(a, 159_999)).toBe(true);
     expect(acc.backingOff(a, 160_000)).toBe(false);

@@ -41,6 +41,19 @@ describe('History (the columnar history)', () => {
     expect(() => history.at(OPS.length)).toThrow(RangeError);
   });
 
+  it('hwAdvanceBatches records what hwAdvance records for the same records kept batch by batch, from any batch', () => {
+    const records = Array.from({ length: 9 }, (_, offset) => ({ offset, value: 100 + offset }));
+    const batches = [{ baseOffset: 0, values: [100, 101, 102] }, { baseOffset: 3, values: [103] }, { baseOffset: 4, values: [104, 105, 106, 107, 108] }];
+    const byRecords = new History();
+    const byBatches = new History();
+    for (const [first, from, to] of [[0, 1, 5], [1, 3, 9], [2, 6, 6], [0, 0, 9]] as const) {
+      byRecords.hwAdvance(from, 'b1', 0, 1, records, from, to);
+      byBatches.hwAdvanceBatches(from, 'b1', 0, 1, batches, first, from, to);
+    }
+    expect(byBatches.toArray()).toEqual(byRecords.toArray());
+    expect(byBatches.toArray().map((op) => (op.kind === 'hw-advance' ? op.records.length : -1))).toEqual([4, 6, 0, 9]);
+  });
+
   it('stores hw-advances in columns: the method takes a slice of the log, and objectRows() keeps the order of all object kinds', () => {
     const log = [10, 11, 12, 13, 14].map((value, offset) => ({ offset, value, partition: 0, extra: true }));
     const history = new History();

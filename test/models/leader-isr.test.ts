@@ -116,4 +116,23 @@ describe('high watermark', () => {
     f.fetch('b2', 10);
     expect(f.core.highWatermark).toBe(10);
   });
+
+  test('a follower whose first fetch is below the high watermark holds nothing back: it is not caught up', () => {
+    const f = fixture(['b1', 'b2']);
+    f.produce(10);
+    f.fetch('b2', 10);
+    f.produce(10);
+    f.fetch('b3', 5);
+    f.fetch('b2', 20);
+    expect(f.core.highWatermark).toBe(20);
+  });
+
+  test('a new ISR member that has not fetched since holds the high watermark back once it is in the ISR', () => {
+    const f = fixture(['b1', 'b2', 'b3']);
+    f.produce(10);
+    f.fetch('b2', 10);
+    expect(f.core.highWatermark).toBe(0);
+    f.leader.applyMeta({ partition: 0, leader: 'b1', leaderEpoch: 1, partitionEpoch: 2, isr: ['b1', 'b2'], elr: [], replicas: ['b1', 'b2', 'b3'], lastKnownLeader: 'b1' });
+    expect(f.core.highWatermark).toBe(10);
+  });
 });

@@ -100,7 +100,7 @@ describe('ReplicaLog batches', () => {
   test('finds the batch holding an offset, and expands records only when asked', () => {
     const log = appended([batchOf(0, 1, 3), batchOf(3, 1, 1), batchOf(4, 2, 5)]);
     expect([0, 2, 3, 4, 8].map((o) => log.batchIndexOf(o))).toEqual([0, 0, 1, 2, 2]);
-    expect(log.records.map((r) => [r.offset, r.value, r.batch.epoch])).toEqual(
+    expect(log.expandRecords().map((r) => [r.offset, r.value, r.batch.epoch])).toEqual(
       Array.from({ length: 9 }, (_, o) => [o, 1000 + o, o < 4 ? 1 : 2]));
   });
 

@@ -34,8 +34,6 @@ describe('ReadyQueue', () => {
     const rest: number[] = [];
     for (let i = 0; i < queue.length; i++) rest.push(queue.at(i)!);
     expect(rest).toEqual(model);
-    expect(queue.some((x) => x === model[model.length - 1])).toBe(model.length > 0);
-    expect(queue.some((x) => x < 0)).toBe(false);
   });
 
   it('drains a backlog far past the size where Array.prototype.shift copies the rest each time', () => {
