@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import type { RunOutput } from '../../scenario/run.js';
 import type { Raw } from './clients-harness.js';
-import { ops, run, scripted, traced } from './clients-harness.js';
+import { count, ops, run, scripted, traced } from './clients-harness.js';
 
 /** Partition 0 lives on b1 alone (RF 1); p1 sends 200 idempotent values a second. */
 const rf1 = (extra: Raw = {}): Raw => ({
@@ -76,5 +76,36 @@ describe('producer.id.expiration.ms', () => {
     expect(ops(out, 'send-ok')).toHaveLength(5);
     const quiet = run({ durationMs: 30000, settleMs: 5000, consumers: [], faults: { mode: 'none' }, producers: [{ messagesPerSec: 0.2 }] });
     expect(traced(quiet, 'producer-expire')).toEqual([]);
+  });
+});
+
+describe('a retried batch that expires (delivery.timeout.ms) after OUT_OF_ORDER_SEQUENCE_NUMBER answers', () => {
+  // b3 paused holds partition 0's high watermark, so batches A and B, sent to b1 and copied to b2,
+  // stay unacknowledged; b1 and p1 are cut off, b2 takes over partition 0 with A and B in its log.
+  // At the heal p1 sends new batches to b2 while A and B still wait on b1, which answers
+  // NOT_LEADER_OR_FOLLOWER only a second later: by then b2 keeps five newer batches of p1, so A's
+  // retries are out of sequence (not the next one, so no epoch bump) until A expires.
+  const steps = [
+    { atMs: 3000, fault: 'pause', node: 'b3' },
+    { atMs: 3100, fault: 'partition', groups: [['b1', 'p1'], ['b2', 'b3', 'c1']] },
+    { atMs: 6000, fault: 'partition', groups: [['b1', 'p1'], ['p1', 'b2', 'b3', 'c1']] },
+    { atMs: 6000, fault: 'resume', node: 'b3' },
+    { atMs: 9000, fault: 'heal' },
+  ];
+  const scenario = scripted({
+    durationMs: 25000, settleMs: 30000, consumers: [], topic: { partitions: 2, replicationFactor: 3 },
+    broker: { 'min.insync.replicas': 2, 'broker.session.timeout.ms': 2000 },
+    producers: [{ 'max.in.flight.requests.per.connection': 2, 'request.timeout.ms': 10000, 'delivery.timeout.ms': 15000, 'linger.ms': 0 }],
+  }, steps);
+
+  test('the expiry is a timeout, not a gap: the batch behind it is not renumbered and written twice', () => {
+    const out = run(scenario);
+    // The sequence happened: A ended unknown, its last answer out of sequence.
+    const expired = ops(out, 'send-info', 'p1').filter((op) => op.partition === 0);
+    expect(expired.length).toBeGreaterThan(0);
+    expect(expired[0]!.error).toBe('OUT_OF_ORDER_SEQUENCE_NUMBER');
+    // Before the fix the expiry bumped the epoch at once, and B went again as sequence 0 of the new epoch.
+    expect(count(out, 'duplicate')).toBe(0);
+    expect(count(out, 'nonmonotonic-send')).toBe(0);
   });
 });
