@@ -166,7 +166,11 @@ export class Producer implements Actor {
 
   private expireBatch(batch: ProducerBatch): void {
     this.muted[batch.partition] = false;
-    this.failBatch(batch, batch.lastError ?? 'DELIVERY_TIMEOUT', false);
+    // Sender.sendProducerData fails an expired batch with a TimeoutException, whatever its last attempt
+    // was answered: TransactionManager.handleFailedBatch must not take the batch's last
+    // OUT_OF_ORDER_SEQUENCE_NUMBER for a gap and bump the epoch, which would renumber the batches
+    // behind it and rewrite one the log already holds. The history still names the last answer.
+    this.failBatch(batch, 'DELIVERY_TIMEOUT', false, batch.lastError ?? 'DELIVERY_TIMEOUT');
     // Sent once and retried since: nothing new goes to the partition until its sequences are settled.
     if (batch.attempts > 0 && batch.baseSequence >= 0) this.idempotence?.markUnresolved(batch);
   }
@@ -389,10 +393,13 @@ export class Producer implements Actor {
     this.accumulator.deallocate(batch, t);
   }
 
-  /** Sender.failBatch: definitely not written, or unknown when some attempt may have been. */
-  private failBatch(batch: ProducerBatch, error: string, adjustSequences: boolean): void {
+  /**
+   * Sender.failBatch: definitely not written, or unknown when some attempt may have been. `exception`
+   * is what the TransactionManager is told; `error`, the cause the history records.
+   */
+  private failBatch(batch: ProducerBatch, exception: string, adjustSequences: boolean, error = exception): void {
     batch.done = true;
-    this.idempotence?.failed(batch, error, adjustSequences);
+    this.idempotence?.failed(batch, exception, adjustSequences);
     const t = this.env.now();
     const kind = batch.maybeWritten ? 'send-info' : 'send-fail';
     for (const value of batch.values) this.history.sendEnd(kind, t, this.env.node, value, batch.partition, error);

@@ -2,10 +2,12 @@
 // producer's state accepts its batch at any sequence; one that kept an older state answers
 // OUT_OF_ORDER_SEQUENCE_NUMBER, and the producer bumps its epoch and retries instead of giving up;
 // producer-state snapshots let a restart replay only the log after them; idle producers expire.
+// Two sequences where Kafka itself reorders or duplicates despite idempotence are kept as Kafka has
+// them (README, "What idempotence does not prevent in Kafka").
 import { describe, expect, test } from 'vitest';
 import type { RunOutput } from '../../scenario/run.js';
 import type { Raw } from './clients-harness.js';
-import { ops, run, scripted, traced } from './clients-harness.js';
+import { count, ops, run, scripted, traced } from './clients-harness.js';
 
 /** Partition 0 lives on b1 alone (RF 1); p1 sends 200 idempotent values a second. */
 const rf1 = (extra: Raw = {}): Raw => ({
@@ -76,5 +78,88 @@ describe('producer.id.expiration.ms', () => {
     expect(ops(out, 'send-ok')).toHaveLength(5);
     const quiet = run({ durationMs: 30000, settleMs: 5000, consumers: [], faults: { mode: 'none' }, producers: [{ messagesPerSec: 0.2 }] });
     expect(traced(quiet, 'producer-expire')).toEqual([]);
+  });
+});
+
+describe('a retried batch that expires (delivery.timeout.ms) after OUT_OF_ORDER_SEQUENCE_NUMBER answers', () => {
+  // b3 paused holds partition 0's high watermark, so batches A and B, sent to b1 and copied to b2,
+  // stay unacknowledged; b1 and p1 are cut off, b2 takes over partition 0 with A and B in its log.
+  // At the heal p1 sends new batches to b2 while A and B still wait on b1, which answers
+  // NOT_LEADER_OR_FOLLOWER only a second later: by then b2 keeps five newer batches of p1, so A's
+  // retries are out of sequence (not the next one, so no epoch bump) until A expires.
+  const steps = [
+    { atMs: 3000, fault: 'pause', node: 'b3' },
+    { atMs: 3100, fault: 'partition', groups: [['b1', 'p1'], ['b2', 'b3', 'c1']] },
+    { atMs: 6000, fault: 'partition', groups: [['b1', 'p1'], ['p1', 'b2', 'b3', 'c1']] },
+    { atMs: 6000, fault: 'resume', node: 'b3' },
+    { atMs: 9000, fault: 'heal' },
+  ];
+  const scenario = scripted({
+    durationMs: 25000, settleMs: 30000, consumers: [], topic: { partitions: 2, replicationFactor: 3 },
+    broker: { 'min.insync.replicas': 2, 'broker.session.timeout.ms': 2000 },
+    producers: [{ 'max.in.flight.requests.per.connection': 2, 'request.timeout.ms': 10000, 'delivery.timeout.ms': 15000, 'linger.ms': 0 }],
+  }, steps);
+
+  test('the expiry is a timeout, not a gap: the batch behind it is not renumbered and written twice', () => {
+    const out = run(scenario);
+    // The sequence happened: A ended unknown, its last answer out of sequence.
+    const expired = ops(out, 'send-info', 'p1').filter((op) => op.partition === 0);
+    expect(expired.length).toBeGreaterThan(0);
+    expect(expired[0]!.error).toBe('OUT_OF_ORDER_SEQUENCE_NUMBER');
+    // Before the fix the expiry bumped the epoch at once, and B went again as sequence 0 of the new epoch.
+    expect(count(out, 'duplicate')).toBe(0);
+    expect(count(out, 'nonmonotonic-send')).toBe(0);
+  });
+
+  test('as in Kafka, the batch behind it is written twice when it is younger by more than retry.backoff.ms', () => {
+    // The same story with 4 brokers (partition 1 then avoids b1) and batches of partition 0 125 ms
+    // apart. A expires (a timeout: no bump) and is marked unresolved; B, now first, is sent and
+    // answered out of sequence; being the next after the unresolved sequence, it makes
+    // TransactionManager.canRetry bump the epoch (isNextSequenceForUnresolvedPartition), so B goes
+    // again as sequence 0 of the new epoch once its backoff is over — still before its own
+    // delivery timeout — and is appended a second time. Kafka's client does the same; ksim keeps it.
+    const out = run(scripted({
+      durationMs: 30000, settleMs: 30000, brokers: 4, consumers: [], topic: { partitions: 2, replicationFactor: 3 },
+      broker: { 'min.insync.replicas': 2, 'broker.session.timeout.ms': 2000 },
+      producers: [{ 'max.in.flight.requests.per.connection': 2, 'request.timeout.ms': 15000, 'delivery.timeout.ms': 20000, 'linger.ms': 0, messagesPerSec: 16 }],
+    }, [
+      { atMs: 3000, fault: 'pause', node: 'b3' },
+      { atMs: 3300, fault: 'partition', groups: [['b1', 'p1'], ['b2', 'b3', 'b4', 'c1']] },
+      { atMs: 6000, fault: 'partition', groups: [['b1', 'p1'], ['p1', 'b2', 'b3', 'b4', 'c1']] },
+      { atMs: 6000, fault: 'resume', node: 'b3' },
+      // The heal resets p1's broken connections (it learns the new leader); b1 stays cut off a while longer.
+      { atMs: 9000, fault: 'heal' },
+      { atMs: 9000, fault: 'partition', groups: [['b1', 'p1'], ['p1', 'b2', 'b3', 'b4', 'c1']] },
+      { atMs: 14000, fault: 'heal' },
+    ]));
+    const expired = ops(out, 'send-info', 'p1').filter((op) => op.partition === 0);
+    expect(expired.map((op) => op.error)).toEqual(['OUT_OF_ORDER_SEQUENCE_NUMBER']);
+    expect(count(out, 'duplicate')).toBe(1);
+  });
+});
+
+describe('Kafka\'s own reordering at a new leader, which ksim keeps (KAFKA-14312, KAFKA-15591, KAFKA-19880)', () => {
+  // Seed 25: p2's first batch (p2:0…2, sequences 0–2) reaches b1 before b1 has applied its
+  // leadership and is refused NOT_LEADER_OR_FOLLOWER; its second (p2:3, sequence 3) arrives just
+  // after, when b1 already holds p1's first batch but nothing of p2, and is appended: a replica
+  // with no state for a producer takes any sequence (ProducerAppendInfo.checkSequence, Kafka ≥ 2.5;
+  // Kafka 4.5 refuses it only on a partition that never held a record, and this one holds p1's).
+  // The first batch's retry is then out of sequence while p2:3 is still unacknowledged, so it is
+  // "the next sequence" after the last acknowledged (none) and TransactionManager.canRetry bumps
+  // the epoch: it is rewritten as sequence 0 of the new epoch and lands behind p2:3.
+  const raw = {
+    durationMs: 1500, settleMs: 5000, consumers: [], faults: { mode: 'none' },
+    topic: { partitions: 1, replicationFactor: 3 }, broker: { 'min.insync.replicas': 2 },
+    producers: [{ count: 2, 'linger.ms': 0, messagesPerSec: 400 }],
+  };
+
+  test('with no fault at all, a producer\'s first batch lands behind its second, and nothing is written twice', () => {
+    const out = run(raw, 25);
+    expect(count(out, 'nonmonotonic-send')).toBe(1);
+    expect(count(out, 'duplicate')).toBe(0);
+    expect(traced(out, 'epoch-bump', 'p2').length).toBeGreaterThan(0);
+    const offsetOf = (value: number) => ops(out, 'send-ok', 'p2').find((op) => op.value === value)!.offset;
+    const [first, second] = [ops(out, 'send-invoke', 'p2')[0]!.value, ops(out, 'send-invoke', 'p2')[3]!.value];
+    expect(offsetOf(first)).toBeGreaterThan(offsetOf(second));
   });
 });
