@@ -27,8 +27,6 @@ export interface ProducerBatch {
   attempts: number;
   /** No more appends: drained once, or full (closeForRecordAppends). */
   closed: boolean;
-  /** Bytes of buffer.memory the batch holds until it completes. */
-  readonly bufferBytes: number;
   /** Sequence of the first record once assigned (idempotence), else -1. */
   baseSequence: number;
   producerEpoch: number;
@@ -102,7 +100,7 @@ export class RecordAccumulator {
     if (this.availableMemory < this.bufferBytes) return false;
     this.availableMemory -= this.bufferBytes;
     const batch: ProducerBatch = {
-      partition, values: [value], createdUs: t, lastAttemptUs: t, attempts: 0, closed: false, bufferBytes: this.bufferBytes,
+      partition, values: [value], createdUs: t, lastAttemptUs: t, attempts: 0, closed: false,
       baseSequence: -1, producerEpoch: -1, sequenceReset: false, maybeWritten: false, lastError: null, requestId: -1, done: false,
     };
     deque.push(batch);
@@ -123,7 +121,7 @@ export class RecordAccumulator {
 
   /** BufferPool.deallocate: a completed batch's memory goes to the blocked sends first, in order. */
   deallocate(batch: ProducerBatch, now: number): void {
-    this.availableMemory += batch.bufferBytes;
+    this.availableMemory += this.bufferBytes;
     while (this.blocked.length > 0) {
       const send = this.blocked.at(0)!;
       if (!this.tryAppend(send.partition, send.value, now)) break;

@@ -51,7 +51,6 @@ export class Producer implements Actor {
   /** Sender.inFlightBatches: per partition, in drain order (delivery.timeout.ms applies to them too). */
   private readonly inFlightBatches: ProducerBatch[][];
   /** With max.in.flight 1, a partition with a batch in flight sends no other (Sender.guaranteeMessageOrder). */
-  private readonly muted: boolean[];
   /** Where each broker's next drain starts (RecordAccumulator.nodesDrainIndex). */
   private readonly drainIndex = new Map<NodeId, number>();
   private nextRequestId: number;
@@ -86,7 +85,6 @@ export class Producer implements Actor {
     });
     this.idempotence = config.enableIdempotence ? new IdempotenceState(partitions) : null;
     this.inFlightBatches = Array.from({ length: partitions }, () => []);
-    this.muted = new Array<boolean>(partitions).fill(false);
     this.requestTimeouts = new Deadlines(env, (request) => this.onRequestTimeout(request));
   }
 
@@ -165,7 +163,6 @@ export class Producer implements Actor {
   }
 
   private expireBatch(batch: ProducerBatch): void {
-    this.muted[batch.partition] = false;
     // Sender.sendProducerData fails an expired batch with a TimeoutException, whatever its last attempt
     // was answered: TransactionManager.handleFailedBatch must not take the batch's last
     // OUT_OF_ORDER_SEQUENCE_NUMBER for a gap and bump the epoch, which would renumber the batches
@@ -184,7 +181,7 @@ export class Producer implements Actor {
       if (deques[p]!.length === 0) continue;
       const leader = this.leaderOf(p);
       if (leader === null) { unknownLeader = true; continue; }
-      if (this.muted[p] || !this.canSendMore(leader) || ready.includes(leader)) continue;
+      if (this.isMuted(p) || !this.canSendMore(leader) || ready.includes(leader)) continue;
       if (this.accumulator.sendableAt(p, this.arrivals!, this.counter) <= now) ready.push(leader);
     }
     if (unknownLeader) this.refreshMetadata();
@@ -215,7 +212,7 @@ export class Producer implements Actor {
       index = (index + 1) % parts.length;
       const deque = this.accumulator.deques[p]!;
       const first = deque.at(0);
-      if (this.muted[p] || first === undefined || this.accumulator.backingOff(first, now)) continue;
+      if (this.isMuted(p) || first === undefined || this.accumulator.backingOff(first, now)) continue;
       const bytes = batchBytes(first.values.length, this.config.valueBytes);
       if (size + bytes > this.config.maxRequestSize && drained.length > 0) break;
       if (this.idempotence !== null && !this.idempotence.mayDrain(first)) break;
@@ -239,7 +236,6 @@ export class Producer implements Actor {
       bytes += sizeBytes;
       produce.push({ partition: batch.partition, values: batch.values, sizeBytes, producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence });
       this.inFlightBatches[batch.partition]!.push(batch);
-      if (this.config.maxInFlight === 1) this.muted[batch.partition] = true;
     }
     const acks = this.config.acks;
     this.env.send(node, { type: 'produce', id, acks, timeoutUs: this.config.requestTimeoutUs, batches: produce }, bytes);
@@ -264,9 +260,9 @@ export class Producer implements Actor {
   private scheduleWake(arrivals: Arrivals, now: number): void {
     let next = Math.min(this.nextExpiryUs(), this.accumulator.nextBlockedDeadline(this.config.maxBlockUs));
     if (this.idempotence === null || this.idempotence.producerId >= 0) {
-      for (let p = 0; p < this.muted.length; p++) {
+      for (let p = 0; p < this.inFlightBatches.length; p++) {
         const leader = this.leaderOf(p);
-        if (leader === null || this.muted[p] || !this.canSendMore(leader)) continue;
+        if (leader === null || this.isMuted(p) || !this.canSendMore(leader)) continue;
         const t = this.accumulator.sendableAt(p, arrivals, this.counter);
         // Sendable already but not sent: only an answer or new metadata can change that.
         if (t > now && t < next) next = t;
@@ -302,7 +298,7 @@ export class Producer implements Actor {
 
   private partitionsLedBy(node: NodeId): number[] {
     const parts: number[] = [];
-    for (let p = 0; p < this.muted.length; p++) if (this.leaderOf(p) === node) parts.push(p);
+    for (let p = 0; p < this.inFlightBatches.length; p++) if (this.leaderOf(p) === node) parts.push(p);
     return parts;
   }
 
@@ -373,10 +369,14 @@ export class Producer implements Actor {
     return this.idempotence === null ? RETRIABLE.has(error) : this.idempotence.canRetry(batch, error);
   }
 
-  /** The batch is no longer in flight: off its partition's in-flight list, its partition unmuted. */
+  /** Sender's muted partitions: with one request in flight per connection, a partition waits for its batch in flight. */
+  private isMuted(p: number): boolean {
+    return this.config.maxInFlight === 1 && this.inFlightBatches[p]!.length > 0;
+  }
+
+  /** The batch is no longer in flight: off its partition's in-flight list (which unmutes it). */
   private leaveFlight(batch: ProducerBatch): void {
     batch.requestId = -1;
-    this.muted[batch.partition] = false;
     const flying = this.inFlightBatches[batch.partition]!;
     const i = flying.indexOf(batch);
     if (i >= 0) flying.splice(i, 1);
@@ -433,12 +433,12 @@ export class Producer implements Actor {
     const partitions = m.partitions;
     let missing = false;
     for (const meta of partitions) {
-      if (meta.partition >= this.muted.length) continue;
+      if (meta.partition >= this.inFlightBatches.length) continue;
       const known = this.leaders.get(meta.partition);
       if (known === undefined || meta.leaderEpoch >= known.epoch) this.leaders.set(meta.partition, { leader: meta.leader, epoch: meta.leaderEpoch });
       if (meta.leader === null) missing = true;
     }
-    if (partitions.length < this.muted.length) missing = true;
+    if (partitions.length < this.inFlightBatches.length) missing = true;
     this.runSender();
     if (missing && current) this.env.setTimer(METADATA_RETRY_US, () => this.refreshMetadata());
   }

@@ -183,23 +183,25 @@ function livenessReports(scenario: Scenario, run: SimulatedRun, settle: SettleSt
 
 /**
  * Is polling nothing a vacuous run? Yes when the log is empty (nothing could be judged) or when the
- * consumers could have read something. They could not when every position they took by
- * auto.offset.reset lies at or past its partition's final high watermark: a group that starts at
- * `latest` after the last record has nothing to read, as in Kafka. Without such a reset (never
- * assigned, or positioned otherwise) they could.
+ * consumers could have read something. They could not when the last position each consumer took by
+ * auto.offset.reset on a partition lies at or past its final high watermark: a group that starts at
+ * `latest` after the last record (or, having committed nothing, restarts there after a crash) has
+ * nothing to read, as in Kafka. Without such a reset (never assigned, or positioned otherwise) they
+ * could.
  */
 function hadRecordsToRead(history: History, drain: string, final: FinalState): boolean {
   const highWatermarks = new Map<number, number>();
   for (const r of final.replicas) if (r.isLeader) highWatermarks.set(r.partition, r.highWatermark);
   if ([...highWatermarks.values()].every((hw) => hw === 0)) return true;
-  let resets = 0;
+  const lastReset = new Map<string, Extract<HistoryOp, { kind: 'reset' }>>();
   for (const i of history.objectRows()) {
     if (history.kind(i) !== 'reset' || history.process(i) === drain) continue;
     const op = history.at(i) as Extract<HistoryOp, { kind: 'reset' }>;
-    resets++;
-    if (op.to < (highWatermarks.get(op.partition) ?? Infinity)) return true;
+    lastReset.set(`${op.process}\u0000${op.partition}`, op);
   }
-  return resets === 0;
+  if (lastReset.size === 0) return true;
+  for (const op of lastReset.values()) if (op.to < (highWatermarks.get(op.partition) ?? Infinity)) return true;
+  return false;
 }
 
 /** Did any process but the drain poll a record? */

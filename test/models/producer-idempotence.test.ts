@@ -27,6 +27,8 @@ describe('a broker that lost the producer\'s state (RF 1, power loss)', () => {
     const out = run(scripted(rf1(), POWER_LOSS));
     expect(traced(out, 'disk-loss', 'b1').length).toBeGreaterThan(0);
     everySendAcknowledged(out);
+    // Taken at their sequences: no out-of-sequence answer made the producer bump its epoch.
+    expect(traced(out, 'epoch-bump', 'p1')).toEqual([]);
     // Acknowledged values went with the power: RF 1 keeps no other copy (the loss is the fault's, not the producer's).
     expect(out.result.anomalies.map((a) => a.type)).toContain('lost-write');
   });
@@ -75,6 +77,7 @@ describe('producer.id.expiration.ms', () => {
     });
     expect(traced(out, 'producer-expire').length).toBeGreaterThan(3);
     everySendAcknowledged(out);
+    expect(traced(out, 'epoch-bump', 'p1')).toEqual([]);
     expect(ops(out, 'send-ok')).toHaveLength(5);
     const quiet = run({ durationMs: 30000, settleMs: 5000, consumers: [], faults: { mode: 'none' }, producers: [{ messagesPerSec: 0.2 }] });
     expect(traced(quiet, 'producer-expire')).toEqual([]);

@@ -109,6 +109,18 @@ describe('vacuous runs are liveness failures', () => {
     expect(earliest.history.toArray().some((op) => op.kind === 'poll' && op.process !== 'drain' && op.records.length > 0)).toBe(true);
   });
 
+  test('a consumer that crashes before its first poll and, with nothing committed, restarts at latest after the load has nothing to read: no liveness failure', () => {
+    const steps = [{ atMs: 3500, fault: 'crash', node: 'k1' }, { atMs: 9000, fault: 'restart', node: 'k1' }];
+    const out = run({
+      durationMs: 8000, producers: [{ messagesPerSec: 1 }], consumers: [{ 'auto.offset.reset': 'latest' }],
+      faults: { mode: 'script', steps },
+    }, 1);
+    const resets = out.history.toArray().filter((op) => op.kind === 'reset' && op.process === 'k1');
+    expect(resets.map((op) => op.kind === 'reset' && op.reason)).toEqual(['no-offset', 'no-offset']);
+    expect(out.history.toArray().filter((op) => op.kind === 'poll' && op.process === 'k1' && op.records.length > 0)).toEqual([]);
+    expect(out.result.liveness).toEqual([]);
+  });
+
   test('a run with load and consumers is not vacuous', () => {
     const out = run({ durationMs: 5000, faults: { mode: 'none' } }, 1);
     expect(out.result.liveness).toEqual([]);
