@@ -22,6 +22,8 @@ export interface BrokerContext {
   brokerEpoch(): number;
   /** The newest metadata this broker has for a partition. */
   meta(partition: number): PartitionMeta | undefined;
+  /** The broker epoch of a broker this broker's metadata holds unfenced; undefined if fenced or unknown. */
+  aliveBrokerEpoch(broker: NodeId): number | undefined;
 }
 
 export type Role = 'none' | 'leader' | 'follower';
