@@ -54,7 +54,7 @@ export class ReplicaCore {
   private segmentBytes = 0;
 
   constructor(readonly ctx: BrokerContext, readonly partition: number) {
-    this.log = new ReplicaLog(ctx.env, partition);
+    this.log = new ReplicaLog(ctx.env, partition, ctx.config.truncation === 'high-watermark');
     this.snapshots = new ProducerSnapshots(ctx.env, partition);
   }
 
