@@ -7,7 +7,7 @@ import { BROKER_HEARTBEAT_INTERVAL_US, HEADER_BYTES } from './config.js';
 import type { HistoryRecorder, ReplicaState } from './history.js';
 import { GroupCoordinator, type GroupSnapshot } from './group-coordinator.js';
 import type {
-  BrokerInbound, ErrorCode, HeartbeatResponse, PartitionMeta, ProducePartitionResponse, ProduceRequest, RegisterResponse,
+  AliveBroker, BrokerInbound, ErrorCode, HeartbeatResponse, PartitionMeta, ProducePartitionResponse, ProduceRequest, RegisterResponse,
 } from './messages.js';
 import { PartitionReplica } from './partition.js';
 import type { BrokerContext, Role } from './replica.js';
@@ -26,6 +26,9 @@ export class Broker implements Actor {
   private brokerEpoch = -1;
   private registered = false;
   private metadataVersion = 0;
+  /** The unfenced brokers and their broker epochs, from the newest metadata version heard. */
+  private aliveBrokers = new Map<NodeId, number>();
+  private aliveVersion = -1;
   private readonly ctx: BrokerContext;
   private readonly groups: GroupCoordinator;
 
@@ -40,6 +43,7 @@ export class Broker implements Actor {
       env, id: env.node, controller: layout.controller, config, history,
       brokerEpoch: () => this.brokerEpoch,
       meta: (partition) => this.metas.get(partition),
+      aliveBrokerEpoch: (broker) => this.aliveBrokers.get(broker),
     };
     const checkpoint = new Map<number, number>();
     for (const entry of env.disk.read(HW_CHECKPOINT_FILE) as readonly HwCheckpointEntry[]) checkpoint.set(entry.partition, entry.hw);
@@ -68,7 +72,7 @@ export class Broker implements Actor {
       case 'heartbeat-ok': return this.onHeartbeatResponse(m);
       // Before registering, a restarted broker ignores pushes: the registration answer carries the
       // state after the controller fenced its previous incarnation.
-      case 'metadata-update': return this.registered ? this.applyMetadata(m.version, m.partitions) : undefined;
+      case 'metadata-update': return this.registered ? this.applyMetadata(m.version, m.partitions, m.aliveBrokers) : undefined;
       case 'alter-partition-resp': return this.replicas.get(m.partition)?.onAlterPartitionResponse(m);
       case 'fetch': return this.replica(m.partition)?.onFetch(from, m);
       case 'fetch-resp': return this.replicas.get(m.partition)?.onFetchResponse(m);
@@ -148,7 +152,7 @@ export class Broker implements Actor {
     this.registered = true;
     this.brokerEpoch = m.brokerEpoch;
     this.env.trace('registered', { brokerEpoch: m.brokerEpoch });
-    this.applyMetadata(m.version, m.partitions);
+    this.applyMetadata(m.version, m.partitions, m.aliveBrokers);
     if (first) this.heartbeat();
   }
 
@@ -165,11 +169,18 @@ export class Broker implements Actor {
       this.register();
       return;
     }
-    if (m.partitions !== null) this.applyMetadata(m.version, m.partitions);
+    if (m.partitions !== null) this.applyMetadata(m.version, m.partitions, m.aliveBrokers ?? []);
   }
 
-  /** Keeps, per partition, only metadata with a newer partition epoch: brokers converge on the newest. */
-  private applyMetadata(version: number, partitions: readonly PartitionMeta[]): void {
+  /**
+   * Keeps, per partition, only metadata with a newer partition epoch: brokers converge on the newest.
+   * Liveness first, so that a leader whose ISR a fence shrank already counts the fenced follower out.
+   */
+  private applyMetadata(version: number, partitions: readonly PartitionMeta[], aliveBrokers: readonly AliveBroker[]): void {
+    if (version >= this.aliveVersion) {
+      this.aliveVersion = version;
+      this.aliveBrokers = new Map(aliveBrokers.map((b) => [b.broker, b.brokerEpoch]));
+    }
     this.metadataVersion = Math.max(this.metadataVersion, version);
     for (const meta of partitions) {
       const known = this.metas.get(meta.partition);

@@ -7,7 +7,7 @@ import type { Actor, Env, Message, NodeId } from '../sim/env.js';
 import type { BrokerConfig, ClusterLayout } from './config.js';
 import { HEADER_BYTES } from './config.js';
 import type {
-  AlterPartition, BrokerHeartbeat, ControllerInbound, ErrorCode, InitProducerId, PartitionMeta, RegisterBroker,
+  AliveBroker, AlterPartition, BrokerHeartbeat, ControllerInbound, ErrorCode, InitProducerId, PartitionMeta, RegisterBroker,
 } from './messages.js';
 import type { PartitionState } from './history.js';
 
@@ -80,7 +80,9 @@ export class Controller implements Actor {
     const existing = this.brokers.get(from);
     if (existing !== undefined && existing.incarnation === m.incarnation) {
       // A retried registration of the same process: answer again.
-      return this.send(from, { type: 'register-ok', brokerEpoch: existing.brokerEpoch, version: this.version, partitions: this.partitions });
+      return this.send(from, {
+        type: 'register-ok', brokerEpoch: existing.brokerEpoch, version: this.version, partitions: this.partitions, aliveBrokers: this.aliveBrokers(),
+      });
     }
     // Every restart here follows a crash or power loss: an unclean shutdown. KRaft fences the old
     // incarnation (leaderships move, KAFKA-18106) and the broker leaves every ELR (KIP-966). The
@@ -97,22 +99,30 @@ export class Controller implements Actor {
     this.brokers.set(from, registration);
     this.incarnations.set(from, m.incarnation);
     if (uncleanShutdown) this.removeFromElr(from);
-    this.commit(() => this.send(from, { type: 'register-ok', brokerEpoch: registration.brokerEpoch, version: this.version, partitions: this.partitions }));
+    this.commit(() => this.send(from, {
+      type: 'register-ok', brokerEpoch: registration.brokerEpoch, version: this.version, partitions: this.partitions, aliveBrokers: this.aliveBrokers(),
+    }));
   }
 
   private onHeartbeat(from: NodeId, m: BrokerHeartbeat): void {
     const registration = this.brokers.get(from);
     if (registration === undefined || registration.brokerEpoch !== m.brokerEpoch) {
-      return this.send(from, { type: 'heartbeat-ok', fenced: true, reregister: true, version: this.version, partitions: null });
+      return this.send(from, { type: 'heartbeat-ok', fenced: true, reregister: true, version: this.version, partitions: null, aliveBrokers: null });
     }
     registration.lastHeartbeatUs = this.env.now();
     if (!registration.unfenced) {
       registration.unfenced = true;
       this.env.trace('unfenced', { broker: from, brokerEpoch: registration.brokerEpoch });
       this.electOffline();
+      // Unfencing is a metadata change of its own (Kafka's BrokerRegistrationChangeRecord): leaders
+      // learn that the broker may join ISRs again.
+      this.commit();
     }
-    const partitions = m.version < this.version ? this.partitions : null;
-    this.send(from, { type: 'heartbeat-ok', fenced: false, reregister: false, version: this.version, partitions });
+    const behind = m.version < this.version;
+    this.send(from, {
+      type: 'heartbeat-ok', fenced: false, reregister: false, version: this.version,
+      partitions: behind ? this.partitions : null, aliveBrokers: behind ? this.aliveBrokers() : null,
+    });
   }
 
   private checkSessions(): void {
@@ -125,19 +135,21 @@ export class Controller implements Actor {
     this.env.setTimer(SESSION_CHECK_INTERVAL_US, () => this.checkSessions());
   }
 
-  /** Fences a broker: it leaves every ISR it can leave and every leadership it holds moves. */
+  /**
+   * Fences a broker: it leaves every ISR it can leave and every leadership it holds moves. The
+   * fence itself is published even when no partition changes, as Kafka's BrokerRegistrationChangeRecord
+   * is: leaders stop waiting for a fenced follower (Partition.isReplicaIsrEligible).
+   */
   private fence(broker: NodeId, reason: string): void {
     const registration = this.brokers.get(broker);
     if (registration !== undefined) registration.unfenced = false;
     this.env.trace('fenced', { broker, reason });
-    let changed = false;
     for (const meta of this.partitions) {
       if (!meta.isr.includes(broker) && meta.leader !== broker) continue;
       const next = this.withoutFromIsr(meta, broker);
       this.set(next.leader === broker ? this.elect(next) : next);
-      changed = true;
     }
-    if (changed) this.commit();
+    this.commit();
   }
 
   /** Removes a broker from a partition's ISR as fencing does; the last member stays unless ELR is on. */
@@ -224,18 +236,23 @@ export class Controller implements Actor {
     return { leader: null, how: 'none' };
   }
 
-  /** After a broker is unfenced: partitions without a leader may now have a candidate. */
+  /** After a broker is unfenced: partitions without a leader may now have a candidate (the caller commits). */
   private electOffline(): void {
-    let changed = false;
     for (const meta of this.partitions) {
       if (meta.leader !== null) continue;
       // Topic creation: a partition that never had a leader starts once all its replicas are
       // registered, led by the first (preferred) one, as when a user creates a topic on a live cluster.
       if (meta.leaderEpoch === 0 && !meta.replicas.every((b) => this.isUnfenced(b))) continue;
       const next = this.elect(meta);
-      if (next.leader !== null) { this.set(next); changed = true; }
+      if (next.leader !== null) this.set(next);
     }
-    if (changed) this.commit();
+  }
+
+  /** The registered, unfenced brokers with their broker epochs, in registration order. */
+  private aliveBrokers(): AliveBroker[] {
+    const alive: AliveBroker[] = [];
+    for (const [broker, registration] of this.brokers) if (registration.unfenced) alive.push({ broker, brokerEpoch: registration.brokerEpoch });
+    return alive;
   }
 
   private onAlterPartition(from: NodeId, m: AlterPartition): void {
@@ -287,14 +304,17 @@ export class Controller implements Actor {
       incarnations: [...this.incarnations],
     };
     this.env.disk.replace(SNAPSHOT_FILE, [snapshot], 256 + 128 * this.partitions.length, () => {
-      const update = { type: 'metadata-update', version: snapshot.version, partitions: snapshot.partitions } as const;
+      // The partitions array is the live one, so the update carries the newest state; the brokers'
+      // liveness is read now too, so that both describe one moment (fences and the ISR changes they
+      // made arrive together, as in one metadata delta).
+      const update = { type: 'metadata-update', version: snapshot.version, partitions: snapshot.partitions, aliveBrokers: this.aliveBrokers() } as const;
       for (const broker of this.layout.brokers) this.send(broker, update);
       then?.();
     });
   }
 
   private send<M extends Message>(to: NodeId, msg: M): void {
-    this.env.send(to, msg, HEADER_BYTES + 96 * this.partitions.length);
+    this.env.send(to, msg, HEADER_BYTES + 96 * this.partitions.length + 16 * this.brokers.size);
   }
 
   // ---------------------------------------------------------------- observation (read only)

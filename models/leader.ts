@@ -287,7 +287,7 @@ export class LeaderRole {
     let hw = leo;
     for (const [member, follower] of this.followers) {
       if (follower.logEndOffset >= hw) continue;
-      if (isr.includes(member) || (this.isCaughtUp(follower, leo, now) && this.isrEligible(follower))) hw = follower.logEndOffset;
+      if (isr.includes(member) || (this.isCaughtUp(follower, leo, now) && this.isrEligible(member, follower))) hw = follower.logEndOffset;
     }
     if (hw <= core.highWatermark) return;
     const previous = core.highWatermark;
@@ -307,12 +307,15 @@ export class LeaderRole {
   }
 
   /**
-   * Partition.isReplicaIsrEligible, as far as a leader here can tell: it fetched in this leadership
-   * and the controller did not refuse it at its last try (Kafka's leader reads fencing from its
-   * metadata cache; this model's brokers learn it only from that refusal).
+   * Partition.isReplicaIsrEligible: the follower fetched in this leadership, this broker's metadata
+   * holds it unfenced, and its fetches carry the broker epoch that metadata has for it (KIP-903's
+   * isBrokerEpochIsrEligible). Also not refused by the controller at its last try, which covers the
+   * moments the metadata here is behind the controller's.
    */
-  private isrEligible(follower: FollowerState): boolean {
-    return follower.logEndOffset >= 0 && !follower.refused;
+  private isrEligible(member: NodeId, follower: FollowerState): boolean {
+    if (follower.logEndOffset < 0 || follower.refused) return false;
+    const aliveEpoch = this.core.ctx.aliveBrokerEpoch(member);
+    return aliveEpoch !== undefined && (follower.brokerEpoch === -1 || follower.brokerEpoch === aliveEpoch);
   }
 
   /** While an ISR change is in flight the HW counts both the old and the proposed members (KIP-497). */
@@ -361,7 +364,9 @@ export class LeaderRole {
     if (follower.logEndOffset < core.highWatermark) return;
     // KAFKA-7128: with epochs, a follower must also reach the start of the leader's current epoch.
     if (core.ctx.config.truncation === 'leader-epoch' && follower.logEndOffset < core.log.startOffsetOf(core.leaderEpoch)) return;
+    // Partition.canAddReplicaToIsr: only a follower the metadata here holds eligible is proposed.
     follower.refused = false;
+    if (!this.isrEligible(member, follower)) return;
     this.proposeIsr([...this.isr, member]);
   }
 

@@ -17,7 +17,15 @@ export class ReplicaLog {
   readonly epochs: EpochEntry[] = [];
   private end = 0;
 
-  constructor(private readonly env: Env, readonly partition: number) {}
+  /**
+   * `epochsMayRegress`: before KIP-101 (protocol.truncation high-watermark) a follower truncates to
+   * its own high watermark, so after a divergence it can keep records of a newer leader epoch below
+   * those of an older one it fetches next (anomaly 5). Kafka then had no epochs in its log format
+   * and no epoch cache; here batches keep their epoch for the history, and the cache, which in that
+   * mode decides no truncation and no consumer's position check, skips a batch of an older epoch
+   * instead of asserting.
+   */
+  constructor(private readonly env: Env, readonly partition: number, private readonly epochsMayRegress = false) {}
 
   get logEndOffset(): number {
     return this.end;
@@ -45,7 +53,9 @@ export class ReplicaLog {
       if (batch.baseOffset !== this.end) this.env.assert(false, `p${this.partition}: append at offset ${batch.baseOffset}, not at the log end ${this.end}`);
       if (batch.values.length === 0) this.env.assert(false, `p${this.partition}: empty batch at ${batch.baseOffset}`);
       const last = this.epochs[this.epochs.length - 1];
-      if (last === undefined || last.epoch !== batch.epoch) this.assignEpoch(batch.epoch, batch.baseOffset);
+      if (last === undefined || (last.epoch !== batch.epoch && !(this.epochsMayRegress && batch.epoch < last.epoch))) {
+        this.assignEpoch(batch.epoch, batch.baseOffset);
+      }
       log.push(batch);
       this.end += batch.values.length;
     }
@@ -130,8 +140,9 @@ export class ReplicaLog {
       if (batch.baseOffset !== end) this.env.assert(false, `p${this.partition}: recovered batch at offset ${batch.baseOffset} where ${end} was expected`);
       const last = epochs[epochs.length - 1];
       if (last === undefined || last.epoch !== batch.epoch) {
-        if (last !== undefined && batch.epoch < last.epoch) this.env.assert(false, `p${this.partition}: recovered epoch ${batch.epoch} after ${last.epoch} goes backwards`);
-        epochs.push({ epoch: batch.epoch, startOffset: end });
+        const regresses = last !== undefined && batch.epoch < last.epoch;
+        if (regresses && !this.epochsMayRegress) this.env.assert(false, `p${this.partition}: recovered epoch ${batch.epoch} after ${last.epoch} goes backwards`);
+        if (!regresses) epochs.push({ epoch: batch.epoch, startOffset: end });
       }
       end += batch.values.length;
     }

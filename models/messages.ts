@@ -52,7 +52,19 @@ export type ErrorCode =
 // ---- broker ↔ controller ----
 
 export interface RegisterBroker { readonly type: 'register'; readonly broker: NodeId; readonly incarnation: number }
-export interface RegisterResponse { readonly type: 'register-ok'; readonly brokerEpoch: number; readonly version: number; readonly partitions: readonly PartitionMeta[] }
+/**
+ * A broker the controller holds registered and unfenced, with the broker epoch of that registration:
+ * the part of Kafka's metadata image (its BrokerRegistrations) a leader consults before it counts a
+ * follower as eligible for the ISR (Partition.isReplicaIsrEligible).
+ */
+export interface AliveBroker { readonly broker: NodeId; readonly brokerEpoch: number }
+export interface RegisterResponse {
+  readonly type: 'register-ok';
+  readonly brokerEpoch: number;
+  readonly version: number;
+  readonly partitions: readonly PartitionMeta[];
+  readonly aliveBrokers: readonly AliveBroker[];
+}
 export interface BrokerHeartbeat { readonly type: 'heartbeat'; readonly broker: NodeId; readonly brokerEpoch: number; readonly version: number }
 export interface HeartbeatResponse {
   readonly type: 'heartbeat-ok';
@@ -62,9 +74,16 @@ export interface HeartbeatResponse {
   readonly version: number;
   /** The full metadata when the broker's version is behind, else null. */
   readonly partitions: readonly PartitionMeta[] | null;
+  /** With `partitions`: the brokers alive at this version; else null. */
+  readonly aliveBrokers: readonly AliveBroker[] | null;
 }
 /** Pushed by the controller to every broker on each metadata change. */
-export interface MetadataUpdate { readonly type: 'metadata-update'; readonly version: number; readonly partitions: readonly PartitionMeta[] }
+export interface MetadataUpdate {
+  readonly type: 'metadata-update';
+  readonly version: number;
+  readonly partitions: readonly PartitionMeta[];
+  readonly aliveBrokers: readonly AliveBroker[];
+}
 export interface AlterPartition {
   readonly type: 'alter-partition';
   readonly broker: NodeId;

@@ -22,6 +22,8 @@ export interface BrokerContext {
   brokerEpoch(): number;
   /** The newest metadata this broker has for a partition. */
   meta(partition: number): PartitionMeta | undefined;
+  /** The broker epoch of a broker this broker's metadata holds unfenced; undefined if fenced or unknown. */
+  aliveBrokerEpoch(broker: NodeId): number | undefined;
 }
 
 export type Role = 'none' | 'leader' | 'follower';
@@ -52,7 +54,7 @@ export class ReplicaCore {
   private segmentBytes = 0;
 
   constructor(readonly ctx: BrokerContext, readonly partition: number) {
-    this.log = new ReplicaLog(ctx.env, partition);
+    this.log = new ReplicaLog(ctx.env, partition, ctx.config.truncation === 'high-watermark');
     this.snapshots = new ProducerSnapshots(ctx.env, partition);
   }
 

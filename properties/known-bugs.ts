@@ -30,7 +30,7 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
   {
     number: 1, title: 'ISR shrinks to the leader, then unclean election', preset: 'jepsen-unclean-election', target: 'lost-write',
     fix: 'unclean election off and min.insync.replicas=2',
-    fixSettings: { broker: { 'unclean.leader.election.enable': false, 'min.insync.replicas': 2 } }, seedBudget: 50,
+    fixSettings: { broker: { 'unclean.leader.election.enable': false, 'min.insync.replicas': 2 } }, seedBudget: 100,
   },
   {
     number: 2, title: 'acks=1, leader crash', preset: 'acks1-leader-crash', target: 'lost-write',

@@ -1,7 +1,8 @@
 // The leader's ISR rules as Kafka's Partition has them: a follower at the leader's log end is never
 // out of sync (getOutOfSyncReplicas / ReplicaState.isCaughtUp), and the high watermark waits for a
-// follower caught up enough to join the ISR (maybeIncrementLeaderHW), unless the controller refused
-// it. Driven directly, on a fake environment whose disk writes complete at once.
+// follower caught up enough to join the ISR (maybeIncrementLeaderHW), unless it is not eligible
+// (isReplicaIsrEligible: fenced or of another broker epoch in this broker's metadata, or refused by
+// the controller). Driven directly, on a fake environment whose disk writes complete at once.
 import { describe, expect, test } from 'vitest';
 import type { Disk, Env, Message, NodeId } from '../../sim/env.js';
 import type { BrokerConfig } from '../../models/config.js';
@@ -19,8 +20,13 @@ const CONFIG: BrokerConfig = {
   producerIdExpirationUs: 86_400_000_000, producerIdExpirationCheckIntervalUs: 600_000_000, logSegmentBytes: 1 << 30,
 };
 
+/** The broker epoch the fixture's followers fetch with. */
+const FOLLOWER_EPOCH = 7;
+
 function fixture(isr: readonly NodeId[]) {
   let now = 1_000_000;
+  // This broker's metadata: which followers are unfenced, with which broker epoch.
+  const alive = new Map<NodeId, number>([['b2', FOLLOWER_EPOCH], ['b3', FOLLOWER_EPOCH]]);
   const sent: { to: NodeId; msg: Message }[] = [];
   const disk: Disk = {
     append: (_file, _entries, _bytes, done) => done?.(),
@@ -39,7 +45,7 @@ function fixture(isr: readonly NodeId[]) {
     trace: () => undefined,
     assert: (condition: boolean, message: string) => { if (!condition) throw new Error(message); },
   } as unknown as Env;
-  const core = new ReplicaCore({ env, id: 'b1', controller: 'c1', config: CONFIG, history: new History(), brokerEpoch: () => 1, meta: () => undefined }, 0);
+  const core = new ReplicaCore({ env, id: 'b1', controller: 'c1', config: CONFIG, history: new History(), brokerEpoch: () => 1, meta: () => undefined, aliveBrokerEpoch: (b) => alive.get(b) }, 0);
   core.leaderEpoch = 1;
   core.role = 'leader';
   core.log.assignEpoch(1, 0);
@@ -47,7 +53,7 @@ function fixture(isr: readonly NodeId[]) {
   const leader = new LeaderRole(core, meta);
   let value = 0;
   return {
-    core, leader, sent,
+    core, leader, sent, alive,
     advance(us: number): void { now += us; },
     produce(count: number): void {
       const values = Array.from({ length: count }, () => value++);
@@ -55,7 +61,7 @@ function fixture(isr: readonly NodeId[]) {
     },
     fetch(replica: NodeId, fetchOffset: number): void {
       const req: FetchRequest = {
-        type: 'fetch', partition: 0, replica, brokerEpoch: 7, fetchOffset, lastFetchedEpoch: 1, currentLeaderEpoch: 1, maxWaitUs: 0, session: 1,
+        type: 'fetch', partition: 0, replica, brokerEpoch: FOLLOWER_EPOCH, fetchOffset, lastFetchedEpoch: 1, currentLeaderEpoch: 1, maxWaitUs: 0, session: 1,
       };
       leader.onFetch(replica, req);
     },
@@ -78,6 +84,20 @@ describe('ISR shrink', () => {
     f.produce(1);
     f.leader.maybeShrinkIsr();
     expect(f.alters().map((a) => a.isr)).toEqual([['b1']]);
+  });
+});
+
+describe('ISR expansion', () => {
+  test('a caught-up follower is proposed only once the metadata here holds it unfenced', () => {
+    const f = fixture(['b1', 'b2']);
+    f.alive.delete('b3');
+    f.produce(10);
+    f.fetch('b2', 10);
+    f.fetch('b3', 10);
+    expect(f.alters()).toEqual([]);
+    f.alive.set('b3', FOLLOWER_EPOCH);
+    f.fetch('b3', 10);
+    expect(f.alters().map((a) => a.isr)).toEqual([['b1', 'b2', 'b3']]);
   });
 });
 
@@ -107,6 +127,42 @@ describe('high watermark', () => {
     f.leader.onAlterPartitionResponse({ type: 'alter-partition-resp', partition: 0, error: 'INELIGIBLE_REPLICA', meta: { partition: 0, leader: 'b1', leaderEpoch: 1, partitionEpoch: 1, isr: ['b1', 'b2'], elr: [], replicas: ['b1', 'b2', 'b3'], lastKnownLeader: 'b1' } });
     f.produce(10);
     f.fetch('b2', 20);
+    expect(f.core.highWatermark).toBe(20);
+  });
+
+  test('does not wait for a follower its metadata holds fenced, nor one fetching with another broker epoch', () => {
+    const f = fixture(['b1', 'b2']);
+    f.produce(10);
+    f.fetch('b2', 0);
+    f.fetch('b3', 10);
+    // The proposal to add b3 fails on a stale version: b3 stays out, caught up within the lag time.
+    f.leader.onAlterPartitionResponse({ type: 'alter-partition-resp', partition: 0, error: 'INVALID_UPDATE_VERSION', meta: { partition: 0, leader: 'b1', leaderEpoch: 1, partitionEpoch: 1, isr: ['b1', 'b2'], elr: [], replicas: ['b1', 'b2', 'b3'], lastKnownLeader: 'b1' } });
+    f.produce(10);
+    f.fetch('b2', 20);
+    expect(f.core.highWatermark).toBe(10); // b3 holds it back while eligible
+    f.alive.delete('b3'); // the metadata here now holds b3 fenced
+    f.fetch('b2', 20);
+    expect(f.core.highWatermark).toBe(20);
+    // A new incarnation of b3 registered, but these fetches carry the old broker epoch (KIP-903).
+    f.alive.set('b3', FOLLOWER_EPOCH + 1);
+    f.fetch('b3', 20);
+    f.produce(10);
+    f.fetch('b2', 30);
+    expect(f.core.highWatermark).toBe(30);
+    expect(f.alters()).toHaveLength(1); // nor is it proposed for the ISR
+  });
+
+  test('an ISR a fence shrank to the leader commits at once: the fenced followers are not waited for', () => {
+    // Kafka's controller removes fenced brokers from the ISR and the leader, whose metadata holds
+    // them fenced, advances its HW (maybeIncrementLeaderHW from makeLeader): it acknowledges alone.
+    const f = fixture(['b1', 'b2', 'b3']);
+    f.produce(10);
+    f.fetch('b2', 10);
+    f.fetch('b3', 10);
+    f.produce(10);
+    expect(f.core.highWatermark).toBe(10);
+    f.alive.clear();
+    f.leader.applyMeta({ partition: 0, leader: 'b1', leaderEpoch: 1, partitionEpoch: 2, isr: ['b1'], elr: [], replicas: ['b1', 'b2', 'b3'], lastKnownLeader: 'b1' });
     expect(f.core.highWatermark).toBe(20);
   });
 

@@ -28,6 +28,22 @@ function appended(bs: readonly RecordBatch[]): ReplicaLog {
   return log;
 }
 
+describe('epochs that go backwards', () => {
+  test('assert with leader epochs, and are kept out of the cache before KIP-101 (a diverged follower)', () => {
+    const diverged = batches([0, 2, 2, 1, 1, 3]);
+    expect(() => appended(diverged)).toThrow(/epoch 1 after 2 goes backwards/);
+    const legacy = new ReplicaLog(env, 0, true);
+    for (const b of diverged) legacy.append([b]);
+    const cache = [{ epoch: 0, startOffset: 0 }, { epoch: 2, startOffset: 1 }, { epoch: 3, startOffset: 5 }];
+    expect([legacy.logEndOffset, legacy.epochs]).toEqual([6, cache]);
+    // The restart path keeps the same log and builds the same cache.
+    expect(() => new ReplicaLog(env, 0).load(diverged, [])).toThrow(/recovered epoch 1 after 2 goes backwards/);
+    const loaded = new ReplicaLog(env, 0, true);
+    loaded.load(diverged, []);
+    expect([loaded.logEndOffset, loaded.epochs]).toEqual([6, cache]);
+  });
+});
+
 describe('ReplicaLog.load', () => {
   test('rebuilds the epoch cache that appends build, for logs of every length and batch size', () => {
     const shapes = [

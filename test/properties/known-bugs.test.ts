@@ -1,7 +1,8 @@
-// The known-bug suite, part 1 (KAFKA.md anomalies 1–5): for each, a random-fault seed search in the
+// The known-bug suite, part 1 (KAFKA.md anomalies 2–5): for each, a random-fault seed search in the
 // preset that allows it finds the anomaly and the failure shrinks to at most four fault steps; the
-// same search with the fix finds nothing. Part 2 (9–11) is known-bugs-clients.test.ts, so the two
-// halves run in parallel. Also here: the seed search itself.
+// same search with the fix finds nothing. Part 2 (1 and 9–11) is known-bugs-clients.test.ts, so
+// that where vitest runs files in parallel the halves take about equal time (anomaly 1's preset runs
+// 150 s and its search spends 100 seeds). Also here: the seed search itself.
 import { ANOMALY_TYPES } from '../../properties/anomaly.js';
 import { describe, expect, test } from 'vitest';
 import type { KnownBug } from '../../properties/known-bugs.js';
@@ -12,7 +13,7 @@ import { readScenario } from '../../scenario/load.js';
 import { runScenario } from '../../scenario/run.js';
 import { knownBugCases } from './known-bugs-cases.js';
 
-knownBugCases(KNOWN_BUGS.filter((bug) => bug.number <= 5));
+knownBugCases(KNOWN_BUGS.filter((bug) => bug.number >= 2 && bug.number <= 5));
 
 describe('the known-bug table', () => {
   test('names existing presets, one per anomaly, with fixes that parse', () => {

@@ -70,8 +70,27 @@ describe('presets', () => {
     expect(loadScenario('commit-after-process').consumers[0]?.commit).toBe('after-process');
     const base = loadScenario('default');
     // No preset sets settleMs: the settle cap is derived from its timeouts (docs/settle.md).
-    expect([base.durationMs, base.settleMs, base.faults.kinds]).toEqual([30000, undefined, ['partition', 'crash', 'power-loss']]);
+    expect([base.durationMs, base.settleMs, base.faults.kinds]).toEqual([60000, undefined, ['partition', 'crash', 'power-loss']]);
     expect(base.faults.targets).toBe('one');
+  });
+
+  test('presets keep Kafka\'s default timeouts: only what a preset exists to show, and environment knobs, differ', () => {
+    // Every Kafka timeout a scenario can set; the defaults are the schema's (Kafka's).
+    const timeouts = (s: ReturnType<typeof loadScenario>) => ({
+      broker: ['replica.lag.time.max.ms', 'replica.fetch.wait.max.ms', 'replica.high.watermark.checkpoint.interval.ms', 'broker.session.timeout.ms']
+        .map((key) => s.broker[key as keyof typeof s.broker]),
+      producers: s.producers.map((p) => [p['request.timeout.ms'], p['delivery.timeout.ms'], p['linger.ms'], p['max.block.ms']]),
+      consumers: s.consumers.map((k) => [k['session.timeout.ms'], k['max.poll.interval.ms'], k['auto.commit.interval.ms']]),
+    });
+    const defaults = timeouts(loadScenario(write('defaults.json', '{"consumers": [{}]}')));
+    for (const name of PRESETS) {
+      const preset = loadScenario(name);
+      const got = timeouts(preset);
+      expect(got.broker, name).toEqual(defaults.broker);
+      for (const producer of got.producers) expect(producer, name).toEqual(defaults.producers[0]);
+      for (const consumer of got.consumers) expect(consumer, name).toEqual(defaults.consumers[0]);
+      expect(preset.settleMs, name).toBeUndefined();
+    }
   });
 
   test('the presets folder is the one beside the scenario source', () => {
