@@ -1,8 +1,10 @@
 // A replica's producer-state snapshots on disk (Kafka's <offset>.snapshot files beside the log
 // segments, written by ProducerStateManager.takeSnapshot): one file whose entries are the snapshots
-// in offset order. A snapshot is written when a segment rolls and after recovery, then synced; a
-// restart or a truncation deletes those above the log end, loads the latest left and replays only
-// the batches after it.
+// in offset order. A snapshot is written when a segment rolls, and after recovery or a truncation,
+// then synced; a restart or a truncation deletes those above the log end, loads the latest left and
+// replays only the batches after it. One file stands for Kafka's directory of snapshot files: a
+// deletion (a truncation of the file) is durable once the file is next synced, as a deleted
+// snapshot file's directory entry is once the next snapshot's fsync commits the filesystem journal.
 import type { Env } from '../sim/env.js';
 import type { ProducerSnapshot } from './producer-state.js';
 

@@ -67,14 +67,16 @@ export class ReplicaCore {
     const batches = this.env.disk.read(logFile(this.partition)) as readonly RecordBatch[];
     this.log.load(batches, this.env.disk.read(epochFile(this.partition)) as readonly EpochEntry[]);
     this.reloadProducerState();
-    // As Kafka's LogLoader: a snapshot at the recovered log end, so the next restart replays only what comes after.
-    this.snapshots.take(this.producers.snapshot(this.log.logEndOffset));
     this.highWatermark = Math.min(checkpointedHw, this.log.logEndOffset);
   }
 
   /**
-   * ProducerStateManager.truncateAndReload: snapshots above the log end go, the latest left is
-   * loaded, and only the batches after it are replayed.
+   * UnifiedLog.rebuildProducerState, after recovery and after a truncation: snapshots above the log
+   * end go, the latest left is loaded and only the batches after it are replayed
+   * (ProducerStateManager.truncateAndReload), then a snapshot at the log end is written and synced,
+   * so the next restart replays only what comes after. Deleting a snapshot file is not synced in
+   * Kafka; syncing the new one makes it durable here, as the journal commit that a new file's fsync
+   * forces on ext4 or XFS does.
    */
   private reloadProducerState(): void {
     const log = this.log;
@@ -84,6 +86,7 @@ export class ReplicaCore {
     const from = snapshot === null ? 0 : log.batchesBelow(snapshot.offset);
     this.producers.observe(log.batches, from);
     this.env.trace('producer-state-load', { partition: this.partition, snapshot: snapshot?.offset ?? -1, replayed: log.batches.length - from });
+    this.snapshots.take(this.producers.snapshot(log.logEndOffset));
   }
 
   /** producer.id.expiration.ms, checked every producer.id.expiration.check.interval.ms by the broker. */

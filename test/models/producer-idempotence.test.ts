@@ -167,3 +167,51 @@ describe('Kafka\'s own reordering at a new leader, which ksim keeps (KAFKA-14312
     expect(offsetOf(first)).toBeGreaterThan(offsetOf(second));
   });
 });
+
+describe('a truncation writes a producer snapshot at the new log end (UnifiedLog.rebuildProducerState)', () => {
+  // A scenario drawn by properties/generated.ts inside the safe envelope (flush.messages 1, so every
+  // log write is synced), at seed 1. At 7.6 s every broker loses power; b4, which lost the last batch
+  // of partition 1 (p3's, never acknowledged, at offset 1876), leads it again, and b2, which wrote a
+  // snapshot at 1877 after recovery, truncates to 1876, deleting that snapshot. p1's next batch is
+  // then written and acknowledged at 1876, and at 19.5 s b2 loses power again. Kafka writes and syncs
+  // a snapshot at 1876 after the truncation, and that sync makes the deletion durable too (the
+  // journal commit a new file's fsync forces). Without it the deleted snapshot came back with the
+  // power, the restart loaded it, and p3's retry of its truncated batch, 30 s later, was answered as
+  // a duplicate at 1876: an acknowledged write in no log.
+  const raw = {
+    durationMs: 23719, brokers: 6, topic: { partitions: 4, replicationFactor: 4 },
+    broker: {
+      'min.insync.replicas': 2, 'unclean.leader.election.enable': false, 'replica.lag.time.max.ms': 10000,
+      'replica.fetch.wait.max.ms': 500, 'broker.session.timeout.ms': 9000, 'eligible.leader.replicas.enable': true,
+      'flush.messages': 1,
+    },
+    protocol: { truncation: 'leader-epoch' },
+    producers: [
+      { count: 1, 'max.in.flight.requests.per.connection': 3, 'request.timeout.ms': 10000, 'linger.ms': 0, messagesPerSec: 25 },
+      { count: 2, 'max.in.flight.requests.per.connection': 1, 'request.timeout.ms': 30000, 'linger.ms': 5, messagesPerSec: 485 },
+    ].map((p) => ({ acks: 'all', 'enable.idempotence': true, 'delivery.timeout.ms': 120000, ...p })),
+    consumers: [
+      { group: 'g1', count: 3, 'group.instance.id': 'g1-member', 'session.timeout.ms': 300000 },
+      { group: 'g2', count: 1, 'group.instance.id': 'g2-member', 'session.timeout.ms': 45000 },
+    ].map((c) => ({ commit: 'after-process', 'auto.offset.reset': 'latest', 'max.poll.interval.ms': 300000, processingMs: 0.1, ...c })),
+    faults: {
+      mode: 'random', meanIntervalMs: 8354, targets: 'any',
+      kinds: ['partition', 'crash', 'pause', 'slow-disk', 'slow-net', 'clock-skew', 'power-loss'],
+    },
+  };
+
+  test('the snapshot written after the truncation is the one a restart after power loss loads', () => {
+    const out = run(raw, 1);
+    const truncated = traced(out, 'truncate', 'b2').find((r) => r['partition'] === 1 && r['to'] === 1876);
+    expect(truncated).toBeDefined();
+    const writes = traced(out, 'disk-write', 'b2').filter((r) => r['file'] === 'producer-snapshots-1' && r.t >= truncated!.t);
+    const powerLoss = traced(out, 'node', 'b2').find((r) => r['state'] === 'powered-off' && r.t > truncated!.t);
+    expect(powerLoss).toBeDefined();
+    expect(writes[0]!.t).toBeLessThan(powerLoss!.t);
+    const reload = traced(out, 'producer-state-load', 'b2').find((r) => r['partition'] === 1 && r.t > powerLoss!.t);
+    expect(reload?.['snapshot']).toBe(1876);
+    expect(count(out, 'lost-write')).toBe(0);
+    expect(count(out, 'inconsistent-offsets')).toBe(0);
+    expect(out.result.anomalies.map((a) => a.type)).toEqual(['duplicate-delivery']);
+  });
+});
