@@ -22,6 +22,23 @@ export function parseFrom(text: string): number {
   return integer('--from', text, 0);
 }
 
+/** A point of simulated time in milliseconds (decimals allowed), as microseconds. */
+function timeMs(option: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0) {
+    throw new UserError(`${option} ${text}: expected a non-negative number of milliseconds`);
+  }
+  return Math.round(value * 1000);
+}
+
+export function parseFromMs(text: string): number {
+  return timeMs('--from-ms', text);
+}
+
+export function parseToMs(text: string): number {
+  return timeMs('--to-ms', text);
+}
+
 export function parseSeedCount(text: string): number {
   return integer('--seeds', text, 1);
 }

@@ -2,7 +2,7 @@
 // returns its exit code; main.ts turns thrown errors into exit codes 2 and 3.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { collect, parseFrom, parseSeed, parseSeedCount, parseShard, parseShrinkRuns, parseWorkers } from './args.js';
+import { collect, parseFrom, parseFromMs, parseSeed, parseSeedCount, parseShard, parseShrinkRuns, parseToMs, parseWorkers } from './args.js';
 import { checkCommand } from './commands/check.js';
 import { exploreCommand } from './commands/explore.js';
 import { presetsCommand } from './commands/presets.js';
@@ -84,6 +84,8 @@ function addTrace(program: Command, done: (code: ExitCode) => void): void {
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('--verbose', 'text: include timers, messages and disk I/O')
     .option('--force', 'replace the output file if it exists')
+    .option('--from-ms <ms>', 'only records at or after this simulated time', parseFromMs)
+    .option('--to-ms <ms>', 'only records at or before this simulated time', parseToMs)
     .action((path: string, flags: Parameters<typeof traceCommand>[1]) => done(traceCommand(path, flags)));
 }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { UserError } from '../sim/errors.js';
 import { writeFileSafely } from '../traces/files.js';
 import type { FaultStep } from '../sim/fault.js';
+import type { TraceRecord } from '../sim/trace-record.js';
 import type { RunOutput } from '../scenario/run.js';
 import { runScenario } from '../scenario/run.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -234,6 +235,8 @@ export function readFailureFile(path: string): FailureFile {
 export interface ReplayOptions {
   /** Keep the trace records (for `ksim replay --trace`); the hash is the same either way. */
   readonly recordTrace?: boolean;
+  /** Keep them in this array as the run goes, so a replay that fails still leaves them. */
+  readonly traceInto?: TraceRecord[];
 }
 
 export interface ReplayOutcome {
@@ -246,7 +249,8 @@ export interface ReplayOutcome {
 
 /** Runs the file's scenario (its script) with its seed and compares the trace hash. */
 export function replayFailure(file: FailureFile, opts: ReplayOptions = {}): ReplayOutcome {
-  const output = runScenario(file.scenario, file.seed, opts.recordTrace === true ? { recordTrace: true } : {});
+  const traceOptions = opts.traceInto !== undefined ? { recordTrace: true, traceInto: opts.traceInto } : { recordTrace: opts.recordTrace === true };
+  const output = runScenario(file.scenario, file.seed, traceOptions);
   return {
     output,
     hashMatches: output.result.traceHash === file.traceHash,

@@ -3,6 +3,7 @@
 // plan (a script, or a random plan drawn from the seed and turned into a script).
 import type { Actor, ActorFactory, NodeId } from '../sim/env.js';
 import type { FaultStep } from '../sim/fault.js';
+import type { TraceRecord } from '../sim/trace-record.js';
 import { generatePlan } from '../sim/nemesis.js';
 import { World } from '../sim/world.js';
 import { Broker } from '../models/broker.js';
@@ -47,6 +48,8 @@ export interface ConsumerGroupNodes {
 
 export interface BuildOptions {
   readonly recordTrace?: boolean;
+  /** Keep the trace records in this array as the run goes (see WorldConfig.traceInto). */
+  readonly traceInto?: TraceRecord[];
   /** Use this fault script instead of the scenario's faults (shrinking replays candidate scripts). */
   readonly plan?: readonly FaultStep[];
   readonly maxEvents?: number;
@@ -133,6 +136,7 @@ export function buildRun(s: Scenario, seed: number, options: BuildOptions = {}):
     },
     maxEvents: options.maxEvents ?? DEFAULT_MAX_EVENTS,
     recordTrace: options.recordTrace ?? false,
+    ...(options.traceInto === undefined ? {} : { traceInto: options.traceInto }),
   });
   const nodes = scenarioNodes(s);
   const layout = clusterLayout(s, nodes);

@@ -3,6 +3,7 @@
 import type { DiskConfig } from './disk.js';
 import { UserError } from './errors.js';
 import type { NetworkConfig } from './network.js';
+import type { TraceRecord } from './trace-record.js';
 
 export type { DiskConfig } from './disk.js';
 export type { NetworkConfig } from './network.js';
@@ -16,6 +17,11 @@ export interface WorldConfig {
   maxEvents: number;
   /** Keep full trace records (for files and renderers); the hash is computed either way. */
   recordTrace: boolean;
+  /**
+   * Where to keep them, when the caller wants them even if the run fails: the array fills as the
+   * run goes, so a run that ends in an assertion still leaves the records up to it.
+   */
+  traceInto?: TraceRecord[];
 }
 
 export function validateWorldConfig(config: WorldConfig): void {

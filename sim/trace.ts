@@ -39,8 +39,8 @@ export class TraceSink {
   private readonly cacheKeys: (string | null)[] = new Array<string | null>(SYM_CACHE).fill(null);
   private readonly cacheIds = new Int32Array(SYM_CACHE);
 
-  constructor(recording: boolean) {
-    this.records = recording ? [] : null;
+  constructor(recording: boolean, into?: TraceRecord[]) {
+    this.records = into ?? (recording ? [] : null);
     // Kernel kinds get fixed ids in their documented order, whatever fires first.
     for (const kind of KERNEL_TRACE_KINDS) this.intern(kind);
   }

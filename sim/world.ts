@@ -48,7 +48,7 @@ export class World {
   constructor(private readonly config: WorldConfig) {
     validateWorldConfig(config);
     this.random = createRandom(config.seed);
-    this.sink = new TraceSink(config.recordTrace);
+    this.sink = new TraceSink(config.recordTrace, config.traceInto);
     this.trace = this.sink;
     this.sched = new Scheduler((ev) => this.dispatch(ev), config.maxEvents);
     this.ctx = {

@@ -127,15 +127,34 @@ function stateEvents(records: readonly TraceRecord[], processes: Processes): Tra
   return events;
 }
 
-export function renderPerfetto(records: readonly TraceRecord[]): string {
+function* jsonChunks(events: readonly TraceEvent[], first: boolean): Generator<string> {
+  const CHUNK_EVENTS = 10_000;
+  for (let start = 0; start < events.length; start += CHUNK_EVENTS) {
+    const text = events.slice(start, start + CHUNK_EVENTS).map((event) => JSON.stringify(event)).join(',\n');
+    yield first && start === 0 ? text : `,\n${text}`;
+  }
+}
+
+/** Chrome trace-event JSON in pieces, so a long trace never becomes one string. */
+export function* perfettoChunks(records: readonly TraceRecord[]): Generator<string> {
   const ordered = inTimeOrder(records);
   const end = endTime(ordered);
   const processes = new Processes(laneOrder(ordered));
-  const body = [
-    ...faultEvents(faultPeriods(ordered, end), processes),
-    ...stateEvents(ordered, processes),
-    ...messageEvents(pairMessages(ordered, end), processes),
-  ];
-  const events = [...metadata(processes), ...body];
-  return `{"traceEvents":[\n${events.map((event) => JSON.stringify(event)).join(',\n')}\n],"displayTimeUnit":"ms"}\n`;
+  const faults = faultEvents(faultPeriods(ordered, end), processes);
+  const states = stateEvents(ordered, processes);
+  const messages = messageEvents(pairMessages(ordered, end), processes);
+  // Lanes are named as the events are made, so the metadata comes after them but is written first.
+  const meta = metadata(processes);
+  yield '{"traceEvents":[\n';
+  let first = true;
+  for (const events of [meta, faults, states, messages]) {
+    if (events.length === 0) continue;
+    yield* jsonChunks(events, first);
+    first = false;
+  }
+  yield '\n],"displayTimeUnit":"ms"}\n';
+}
+
+export function renderPerfetto(records: readonly TraceRecord[]): string {
+  return [...perfettoChunks(records)].join('');
 }

@@ -26,11 +26,19 @@ function rowsOf(records: readonly TraceRecord[], verbose: boolean): Row[] {
   return rows;
 }
 
-export function renderText(records: readonly TraceRecord[], options: TextOptions = {}): string {
+/** The text view in pieces of many lines each, so a long trace never becomes one string. */
+export function* textChunks(records: readonly TraceRecord[], options: TextOptions = {}): Generator<string> {
   const rows = rowsOf(records, options.verbose ?? false);
   const width = [0, 0, 0];
   for (const row of rows) for (let i = 0; i < 3; i++) width[i] = Math.max(width[i]!, row[i]!.length);
-  const lines = rows.map(([time, node, kind, detail]) =>
-    `${time.padStart(width[0]!)}  ${node.padEnd(width[1]!)}  ${kind.padEnd(width[2]!)}  ${detail}`.trimEnd());
-  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+  const CHUNK_ROWS = 10_000;
+  for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+    const lines = rows.slice(start, start + CHUNK_ROWS).map(([time, node, kind, detail]) =>
+      `${time.padStart(width[0]!)}  ${node.padEnd(width[1]!)}  ${kind.padEnd(width[2]!)}  ${detail}`.trimEnd());
+    yield `${lines.join('\n')}\n`;
+  }
+}
+
+export function renderText(records: readonly TraceRecord[], options: TextOptions = {}): string {
+  return [...textChunks(records, options)].join('');
 }

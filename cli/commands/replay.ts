@@ -3,12 +3,11 @@
 // determinism broke: exit code 3) and shows the anomaly with its cases.
 import { readFailureFile, replayFailure, type FailureFile } from '../../properties/failure-file.js';
 import { checkWritable } from '../../traces/files.js';
-import { writeTrace } from '../../traces/index.js';
 import { EXIT, note, out, outJson, type ExitCode } from '../io.js';
-import { RunBugError, withRunContext } from '../run-error.js';
+import { RunBugError } from '../run-error.js';
 import { formatRun } from '../run-format.js';
-import { command } from '../shell.js';
 import { formatSteps } from '../steps-format.js';
+import { tracedRun } from '../trace-output.js';
 
 export interface ReplayFlags {
   readonly trace?: string;
@@ -28,15 +27,13 @@ function header(file: FailureFile): string {
 
 export function replayCommand(path: string, flags: ReplayFlags): ExitCode {
   const file = readFailureFile(path);
-  const traceOptions = { inputs: [path], replace: flags.force === true };
-  if (flags.trace !== undefined) checkWritable(flags.trace, { what: '--trace', ...traceOptions });
+  const trace = flags.trace === undefined ? undefined : { path: flags.trace, inputs: [path], replace: flags.force === true };
+  if (trace !== undefined) checkWritable(trace.path, { what: '--trace', ...trace });
   const context = { scenario: file.scenario.name, seed: file.seed };
-  const replay = withRunContext(context, () => replayFailure(file, { recordTrace: flags.trace !== undefined }));
-  const { result, trace } = replay.output;
-  if (flags.trace !== undefined) {
-    writeTrace(flags.trace, trace ?? [], traceOptions);
-    note(`ksim: trace written to ${flags.trace} (view: ${command('trace', flags.trace, '--format', 'html', '-o', 'trace.html')})`);
-  }
+  const replay = tracedRun(trace, context,
+    (traceInto) => replayFailure(file, traceInto === undefined ? {} : { traceInto }),
+    (done) => done.output.result.traceHash);
+  const { result } = replay.output;
   if (flags.json === true) outJson(result);
   else out(`${header(file)}${formatRun(result, file.scenario.durationMs)}`);
   if (!replay.hashMatches) {

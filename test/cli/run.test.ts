@@ -1,5 +1,5 @@
 // `ksim run` and `ksim trace`: the readable summary, the JSON object, the seed rule, trace files.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ensureBuilt, ksim, SHORT_CALM, SHORT_LOSSY, tempDir, writeJson } from './helpers.js';
@@ -93,5 +93,51 @@ describe('ksim run --trace and ksim trace', () => {
     const perfetto = ksim(['trace', trace, '--format', 'perfetto'], dir);
     expect(perfetto.code).toBe(0);
     expect(() => JSON.parse(perfetto.stdout) as unknown).not.toThrow();
+  });
+
+  test('the trace ends with its end record; a cut file renders with a warning', () => {
+    const trace = join(dir, 'ended.jsonl');
+    const run = runJson(['calm.json', '--seed', '3', '--trace', trace]);
+    const lines = readFileSync(trace, 'utf8').trim().split('\n');
+    expect(JSON.parse(lines.at(-1) ?? '')).toMatchObject({ kind: 'trace-end', records: lines.length - 1, traceHash: run.run['traceHash'] });
+    const whole = ksim(['trace', trace, '--format', 'text'], dir);
+    expect(whole.stderr).not.toContain('warning');
+
+    const cut = join(dir, 'cut.jsonl');
+    writeFileSync(cut, `${lines.slice(0, Math.floor(lines.length / 2)).join('\n')}\n`);
+    const rendered = ksim(['trace', cut, '--format', 'text'], dir);
+    expect(rendered.code).toBe(0);
+    expect(rendered.stderr).toContain(`ksim: warning: ${cut}: incomplete trace, it ends without its trace-end record (the file was cut short)`);
+    expect(rendered.stdout.length).toBeGreaterThan(0);
+  });
+
+  test('--from-ms and --to-ms keep one window of simulated time, in every format', () => {
+    const trace = join(dir, 'window.jsonl');
+    expect(ksim(['run', 'calm.json', '--seed', '4', '--trace', trace], dir).code).toBe(0);
+    const text = ksim(['trace', trace, '--format', 'text', '--from-ms', '1000', '--to-ms', '1500'], dir);
+    expect(text.code).toBe(0);
+    const times = text.stdout.trim().split('\n').map((line) => Number.parseFloat(line.trim().split(/\s+/)[0] ?? ''));
+    expect(times.length).toBeGreaterThan(3);
+    for (const ms of times) {
+      expect(ms).toBeGreaterThanOrEqual(1000);
+      expect(ms).toBeLessThanOrEqual(1500);
+    }
+    const perfetto = ksim(['trace', trace, '--format', 'perfetto', '--from-ms', '1000', '--to-ms', '1500'], dir);
+    const events = (JSON.parse(perfetto.stdout) as { traceEvents: { ts?: number; ph: string }[] }).traceEvents;
+    for (const event of events.filter((e) => e.ph !== 'M')) expect(event.ts ?? 1000 * 1000).toBeGreaterThanOrEqual(1000 * 1000);
+    const html = ksim(['trace', trace, '--format', 'html', '--from-ms', '1000', '--to-ms', '1500', '-o', join(dir, 'window.html')], dir);
+    expect(html.code).toBe(0);
+    expect(readFileSync(join(dir, 'window.html'), 'utf8')).toContain('window.jsonl (1000 ms to 1500 ms)');
+  });
+
+  test.each([
+    [['--from-ms', 'soon'], '--from-ms soon: expected a non-negative number of milliseconds'],
+    [['--to-ms', '-1'], '--to-ms -1: expected a non-negative number of milliseconds'],
+    [['--from-ms', '20', '--to-ms', '10'], '--from-ms 20 is after --to-ms 10: the window is empty'],
+  ])('a bad window %j is exit code 2 with one line', (flags, message) => {
+    const trace = join(dir, 'calm.jsonl');
+    const result = ksim(['trace', trace, '--format', 'text', ...flags], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe(`ksim: ${message}`);
   });
 });

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../sim/errors.js';
-import { parseTrace, readTrace, writeTrace } from '../../traces/index.js';
+import { parseTrace, readTrace, readTraceFile, TRACE_END, writeTrace } from '../../traces/index.js';
 import { FIXTURE } from './fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ksim-read-'));
@@ -27,8 +27,11 @@ function errorOf(fn: () => unknown): UserError {
 describe('readTrace / writeTrace', () => {
   it('round-trips records through a JSONL file', () => {
     const path = join(dir, 'round.jsonl');
-    writeTrace(path, FIXTURE);
+    writeTrace(path, FIXTURE, { traceHash: 'abc' });
     expect(readTrace(path)).toEqual(FIXTURE);
+    const file = readTraceFile(path);
+    expect(file.total).toBe(FIXTURE.length);
+    expect(file.incomplete).toBeNull();
   });
 
   it('skips blank lines, including the final newline', () => {
@@ -78,6 +81,65 @@ describe('readTrace / writeTrace', () => {
 
   it('refuses to write into a missing folder with a UserError', () => {
     const path = join(dir, 'missing', 'out.jsonl');
-    expect(errorOf(() => writeTrace(path, FIXTURE)).message).toContain(path);
+    expect(errorOf(() => writeTrace(path, FIXTURE, { traceHash: 'abc' })).message).toContain(path);
+  });
+});
+
+describe('trace end records, incomplete files and windows', () => {
+  it('ends a written file with a trace-end record carrying the count and the hash', () => {
+    const path = join(dir, 'ended.jsonl');
+    writeTrace(path, FIXTURE, { traceHash: 'feed' });
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(FIXTURE.length + 1);
+    expect(JSON.parse(lines.at(-1)!)).toEqual({ t: FIXTURE.at(-1)!.t, kind: TRACE_END, records: FIXTURE.length, traceHash: 'feed' });
+  });
+
+  it('says a file without its end record was cut short, and keeps every record it has', () => {
+    const path = join(dir, 'cut.jsonl');
+    writeTrace(path, FIXTURE, { traceHash: 'feed' });
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+    writeFileSync(path, `${lines.slice(0, 3).join('\n')}\n`);
+    const file = readTraceFile(path);
+    expect(file.records).toEqual(FIXTURE.slice(0, 3));
+    expect(file.incomplete).toBe(`${path}: incomplete trace, it ends without its trace-end record (the file was cut short)`);
+  });
+
+  it('names the ksim bug that stopped a run whose trace is marked incomplete', () => {
+    const path = join(dir, 'bug.jsonl');
+    writeTrace(path, FIXTURE.slice(0, 2), { incomplete: 'leader epoch went backwards on b1 at 12.000 ms' });
+    const file = readTraceFile(path);
+    expect(file.records).toEqual(FIXTURE.slice(0, 2));
+    expect(file.incomplete).toBe(`${path}: incomplete trace, the run stopped early: leader epoch went backwards on b1 at 12.000 ms`);
+  });
+
+  it('says a file whose end record counts other records was changed', () => {
+    const path = join(dir, 'edited.jsonl');
+    writeTrace(path, FIXTURE, { traceHash: 'feed' });
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+    writeFileSync(path, `${[...lines.slice(0, 2), ...lines.slice(3)].join('\n')}\n`);
+    expect(readTraceFile(path).incomplete).toContain(`has ${FIXTURE.length - 1} records where its end record counts ${FIXTURE.length}`);
+  });
+
+  it('keeps only the records in a time window, both ends included, and counts them all', () => {
+    const records = Array.from({ length: 10 }, (_, i) => ({ t: i * 1000, kind: 'tick', node: 'b1' }));
+    const path = join(dir, 'window.jsonl');
+    writeTrace(path, records, { traceHash: 'feed' });
+    const file = readTraceFile(path, { fromUs: 3000, toUs: 6000 });
+    expect(file.records.map((r) => r.t)).toEqual([3000, 4000, 5000, 6000]);
+    expect(file.total).toBe(10);
+    expect(readTraceFile(path, { fromUs: 8000 }).records.map((r) => r.t)).toEqual([8000, 9000]);
+    expect(readTraceFile(path, { toUs: 500 }).records.map((r) => r.t)).toEqual([0]);
+  });
+
+  it('reads lines that cross the reader\'s chunks, multi-byte characters included', () => {
+    // Larger than one 4 MiB chunk, with a non-ASCII detail in every record, so lines and characters
+    // are cut by chunk boundaries.
+    const records = Array.from({ length: 60_000 }, (_, i) => ({ t: i, kind: 'note', node: 'b1', detail: `é→${'x'.repeat(i % 97)}` }));
+    const path = join(dir, 'big.jsonl');
+    writeTrace(path, records, { traceHash: 'feed' });
+    expect(statSync(path).size).toBeGreaterThan(4 * 1024 * 1024);
+    const file = readTraceFile(path);
+    expect(file.incomplete).toBeNull();
+    expect(file.records).toEqual(records);
   });
 });
