@@ -83,3 +83,41 @@ export function shrinkProgress(label: string): { update: (runs: number, steps: n
     },
   };
 }
+
+/** Wall-clock seconds a run goes on before its progress shows: short runs stay quiet. */
+const RUN_PROGRESS_AFTER_S = 2;
+
+/**
+ * One run's progress in simulated time (load phase, then settle): nothing for the first two
+ * seconds, then one line kept up to date on a terminal, or a line every tenth of the load phase
+ * (and one as the settle phase begins) otherwise.
+ */
+export function runProgress(label: string): { update: (phase: 'load' | 'settle', simulatedUs: number, durationUs: number) => void; done: () => void } {
+  const tty = process.stderr.isTTY;
+  const startedMs = performance.now();
+  let shown = false;
+  let lastTenth = -1;
+  let settling = false;
+  return {
+    update(phase, simulatedUs, durationUs) {
+      const elapsed = (performance.now() - startedMs) / 1000;
+      if (elapsed < RUN_PROGRESS_AFTER_S) return;
+      const simulated = (simulatedUs / 1e6).toFixed(1);
+      const line = phase === 'load'
+        ? `${label}: ${simulated} of ${(durationUs / 1e6).toFixed(1)} simulated s, load phase (${Math.round(elapsed)} s elapsed)`
+        : `${label}: ${simulated} simulated s, settle phase: waiting for quiescence and the final drain (${Math.round(elapsed)} s elapsed)`;
+      if (tty) {
+        process.stderr.write(`\r${line}\u001b[K`);
+        shown = true;
+        return;
+      }
+      const tenth = phase === 'load' && durationUs > 0 ? Math.floor((10 * simulatedUs) / durationUs) : 10;
+      if (phase === 'load' ? tenth > lastTenth : !settling) process.stderr.write(`${line}\n`);
+      lastTenth = Math.max(lastTenth, tenth);
+      if (phase === 'settle') settling = true;
+    },
+    done() {
+      if (tty && shown) process.stderr.write('\r\u001b[K');
+    },
+  };
+}

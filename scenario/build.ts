@@ -46,10 +46,22 @@ export interface ConsumerGroupNodes {
   readonly consumers: readonly NodeId[];
 }
 
+export interface RunProgress {
+  readonly phase: 'load' | 'settle';
+  readonly simulatedUs: number;
+  /** The end of the load phase. */
+  readonly durationUs: number;
+}
+
 export interface BuildOptions {
   readonly recordTrace?: boolean;
   /** Keep the trace records in this array as the run goes (see WorldConfig.traceInto). */
   readonly traceInto?: TraceRecord[];
+  /**
+   * Told the simulated time every simulated second of the load phase and every settle step, for a
+   * progress display; it must not touch the world (the run is the same with or without it).
+   */
+  readonly onProgress?: (progress: RunProgress) => void;
   /** Use this fault script instead of the scenario's faults (shrinking replays candidate scripts). */
   readonly plan?: readonly FaultStep[];
   readonly maxEvents?: number;

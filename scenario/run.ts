@@ -86,6 +86,9 @@ export interface RunOutput {
 
 export type RunOptions = BuildOptions;
 
+/** How often the load phase reports progress, in simulated time. */
+const PROGRESS_SLICE_US = 1_000_000;
+
 /** A simulated run: the built world after the load phase, the settle phase and the drain. */
 export interface SimulatedRun extends BuiltRun {
   readonly settle: SettleOutcome;
@@ -102,10 +105,21 @@ export function simulate(scenario: Scenario, seed: number, options: RunOptions =
   const describe = (message: string) => `${message} (scenario ${scenario.name}, seed ${seed})`;
   world.scheduleFaults(built.plan);
   world.start();
-  if (world.runUntil(built.durationUs) !== 'ok') {
-    throw new SimAssertionError(describe(`event budget exhausted after ${world.eventsRun} events`), null, world.now());
+  const { onProgress } = options;
+  // With a progress display the load phase runs in slices of a simulated second: runUntil(t) only
+  // moves the clock to t between events, so the run is the same event for event.
+  const sliceUs = onProgress === undefined ? built.durationUs : PROGRESS_SLICE_US;
+  for (let untilUs = Math.min(sliceUs, built.durationUs); ; untilUs = Math.min(untilUs + sliceUs, built.durationUs)) {
+    if (world.runUntil(untilUs) !== 'ok') {
+      throw new SimAssertionError(describe(`event budget exhausted after ${world.eventsRun} events`), null, world.now());
+    }
+    onProgress?.({ phase: 'load', simulatedUs: untilUs, durationUs: built.durationUs });
+    if (untilUs >= built.durationUs) break;
   }
-  return { ...built, settle: settleAndDrain(built, describe) };
+  const settleProgress = onProgress === undefined
+    ? undefined
+    : (simulatedUs: number) => onProgress({ phase: 'settle', simulatedUs, durationUs: built.durationUs });
+  return { ...built, settle: settleAndDrain(built, describe, settleProgress) };
 }
 
 /** Runs a scenario with a seed and judges it. Throws SimAssertionError for a ksim bug (exit code 3). */

@@ -30,17 +30,26 @@ export interface SettleOutcome {
 }
 
 /** Runs the settle phase and the drain on a world whose load phase just ended. */
-export function settleAndDrain(built: BuiltRun, describe: (message: string) => string): SettleOutcome {
+export function settleAndDrain(
+  built: BuiltRun, describe: (message: string) => string, onProgress?: (simulatedUs: number) => void,
+): SettleOutcome {
   const { world } = built;
   const startUs = world.now();
   world.settle();
-  const settled = untilQuiescent(built, startUs + built.settleCapUs, describe);
-  const drained = finalDrain(built, world.now() + built.drainCapUs, describe);
+  const advance: Advance = (untilUs) => {
+    step(world, untilUs, describe);
+    onProgress?.(world.now());
+  };
+  const settled = untilQuiescent(built, startUs + built.settleCapUs, advance);
+  const drained = finalDrain(built, world.now() + built.drainCapUs, describe, advance);
   return {
     startUs, capUs: built.settleCapUs, quiescentAtUs: settled.atUs, drainDoneAtUs: drained.atUs,
     drainRecords: drained.records, problems: [...settled.problems, ...drained.problems],
   };
 }
+
+/** Runs the world to a time, then reports progress. */
+type Advance = (untilUs: number) => void;
 
 interface Phase {
   readonly atUs: number | null;
@@ -48,7 +57,7 @@ interface Phase {
 }
 
 /** Checks, then steps, until nothing is stuck or the deadline passed; names what is stuck and since when. */
-function untilQuiescent(built: BuiltRun, deadlineUs: number, describe: (message: string) => string): Phase {
+function untilQuiescent(built: BuiltRun, deadlineUs: number, advance: Advance): Phase {
   const { world } = built;
   let since = new Map<string, number>();
   for (;;) {
@@ -57,7 +66,7 @@ function untilQuiescent(built: BuiltRun, deadlineUs: number, describe: (message:
     if (problems.length === 0) return { atUs: now, problems: [] };
     since = stuckSince(problems, since, now);
     if (now >= deadlineUs) return { atUs: null, problems: problems.map((p) => `${p.text} (since ${seconds(since.get(p.key)!)} s)`) };
-    step(world, Math.min(deadlineUs, now + SETTLE_STEP_US), describe);
+    advance(Math.min(deadlineUs, now + SETTLE_STEP_US));
   }
 }
 
@@ -69,7 +78,7 @@ function stuckSince(problems: readonly Problem[], previous: ReadonlyMap<string, 
 }
 
 /** Starts the drain reader and steps until it reached every high watermark or its deadline. */
-function finalDrain(built: BuiltRun, deadlineUs: number, describe: (message: string) => string): Phase & { records: number } {
+function finalDrain(built: BuiltRun, deadlineUs: number, describe: (message: string) => string, advance: Advance): Phase & { records: number } {
   const { world } = built;
   const drain = world.actor(built.drain);
   if (!(drain instanceof DrainReader)) throw new SimAssertionError(describe(`the drain node '${built.drain}' is not a drain reader`), null, world.now());
@@ -82,7 +91,7 @@ function finalDrain(built: BuiltRun, deadlineUs: number, describe: (message: str
       const bound = seconds(built.drainCapUs);
       return { atUs: null, problems: lagging.map((l) => `drain: ${l} after its bound of ${bound} s`), records: drain.recordsRead() };
     }
-    step(world, Math.min(deadlineUs, now + SETTLE_STEP_US), describe);
+    advance(Math.min(deadlineUs, now + SETTLE_STEP_US));
   }
 }
 

@@ -2,6 +2,7 @@
 // with a space-time diagram drawn on a canvas: a lane per node, time left to right, message
 // arrows, fault bands, state-change markers, a time axis, zoom and pan, details on hover and
 // click, and a legend. The page draws only what is in view, so long traces stay usable.
+import { jsonChunks } from './json-chunks.js';
 import type { TraceRecord } from '../sim/trace-record.js';
 import { formatMs } from './format.js';
 import { ARROW_FIELDS, buildViewData, OUTCOMES, type ViewData } from './html-data.js';
@@ -20,9 +21,12 @@ export const MAX_ARROWS_PER_VIEW = 4000;
 /** Most markers drawn in one view; beyond it an even sample is drawn. */
 export const MAX_MARKERS_PER_VIEW = 12000;
 
-/** JSON safe inside a <script> element: no `<` can close it or open a comment. */
-function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+/**
+ * JSON safe inside a <script> element: no `<` can close it or open a comment. The escapes are made
+ * character by character, so they apply to each piece alone.
+ */
+function* scriptJson(value: unknown): Generator<string> {
+  for (const piece of jsonChunks(value)) yield piece.replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
 function summary(data: ViewData): string {
@@ -53,20 +57,27 @@ ${legendHtml(data, MAX_ARROWS_PER_VIEW, MAX_MARKERS_PER_VIEW)}
 <div id="tooltip" hidden></div>`;
 }
 
-export function renderHtml(records: readonly TraceRecord[], options: HtmlOptions): string {
+/** The page in pieces, so a long trace's embedded data is never one string. */
+export function* htmlChunks(records: readonly TraceRecord[], options: HtmlOptions): Generator<string> {
   const data = buildViewData(records, options.title);
   const embedded = {
     ...data, laneHeight: LANE_HEIGHT_PX, axisHeight: AXIS_HEIGHT_PX, arrowFields: ARROW_FIELDS,
     maxArrows: MAX_ARROWS_PER_VIEW, maxMarkers: MAX_MARKERS_PER_VIEW,
   };
-  return `<!doctype html>
+  yield `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(options.title)}</title>
 <style>${HTML_STYLE}</style></head>
 <body>
 ${bodyHtml(data, options.title)}
-<script type="application/json" id="ksim-data">${scriptJson(embedded)}</script>
+<script type="application/json" id="ksim-data">`;
+  yield* scriptJson(embedded);
+  yield `</script>
 <script>${HTML_SCRIPT}</script>
 </body></html>
 `;
+}
+
+export function renderHtml(records: readonly TraceRecord[], options: HtmlOptions): string {
+  return [...htmlChunks(records, options)].join('');
 }

@@ -5,6 +5,6 @@ export {
   type TraceEnding, type TraceFile, type TraceWindow,
 } from './read.js';
 export { renderText, textChunks, type TextOptions } from './text.js';
-export { renderHtml, type HtmlOptions, MAX_ARROWS_PER_VIEW, MAX_MARKERS_PER_VIEW } from './html.js';
+export { htmlChunks, renderHtml, type HtmlOptions, MAX_ARROWS_PER_VIEW, MAX_MARKERS_PER_VIEW } from './html.js';
 export { perfettoChunks, renderPerfetto } from './perfetto.js';
 export { exampleTrace } from './example.js';

@@ -78,22 +78,23 @@ function metadata(processes: Processes): TraceEvent[] {
   return events;
 }
 
-function messageEvents(arrows: readonly MessageArrow[], processes: Processes): TraceEvent[] {
-  const events: TraceEvent[] = [];
-  arrows.forEach((arrow, i) => {
+// Messages and state changes are made one at a time as they are written: a long trace has
+// millions, and holding them all as objects would take several times the trace's own memory.
+function* messageEvents(arrows: readonly MessageArrow[], processes: Processes): Generator<TraceEvent> {
+  for (let i = 0; i < arrows.length; i++) {
+    const arrow = arrows[i]!;
     const id = i + 1;
     const from = processes.pid(arrow.from);
     const to = processes.pid(arrow.to);
     const args = { from: arrow.from, to: arrow.to, id: arrow.id, bytes: arrow.bytes ?? null, outcome: arrow.outcome };
-    events.push({ ph: 'X', pid: from, tid: EVENTS_TID, ts: arrow.sentAt, dur: 1, name: `send ${arrow.msg}`, cat: 'message', args });
+    yield { ph: 'X', pid: from, tid: EVENTS_TID, ts: arrow.sentAt, dur: 1, name: `send ${arrow.msg}`, cat: 'message', args };
     // A message still in flight at the end has no arrival: a send slice, no flow.
-    if (arrow.outcome === 'in-flight') return;
-    events.push({ ph: 's', pid: from, tid: EVENTS_TID, ts: arrow.sentAt, id, name: arrow.msg, cat: 'message' });
+    if (arrow.outcome === 'in-flight') continue;
+    yield { ph: 's', pid: from, tid: EVENTS_TID, ts: arrow.sentAt, id, name: arrow.msg, cat: 'message' };
     const name = arrow.outcome === 'dropped' ? `drop ${arrow.msg} (${arrow.reason ?? '?'})` : `recv ${arrow.msg}`;
-    events.push({ ph: 'X', pid: to, tid: EVENTS_TID, ts: arrow.endAt, dur: 1, name, cat: 'message', args: { ...args, reason: arrow.reason ?? null } });
-    events.push({ ph: 'f', bp: 'e', pid: to, tid: EVENTS_TID, ts: arrow.endAt, id, name: arrow.msg, cat: 'message' });
-  });
-  return events;
+    yield { ph: 'X', pid: to, tid: EVENTS_TID, ts: arrow.endAt, dur: 1, name, cat: 'message', args: { ...args, reason: arrow.reason ?? null } };
+    yield { ph: 'f', bp: 'e', pid: to, tid: EVENTS_TID, ts: arrow.endAt, id, name: arrow.msg, cat: 'message' };
+  }
 }
 
 function faultEvents(periods: readonly FaultPeriod[], processes: Processes): TraceEvent[] {
@@ -110,29 +111,40 @@ function faultEvents(periods: readonly FaultPeriod[], processes: Processes): Tra
   return events;
 }
 
-function stateEvents(records: readonly TraceRecord[], processes: Processes): TraceEvent[] {
+function* stateEvents(records: readonly TraceRecord[], processes: Processes): Generator<TraceEvent> {
   const describer = new Describer();
-  const events: TraceEvent[] = [];
   for (const record of records) {
     const { detail, short } = describer.describe(record);
     if (MESSAGE_KINDS.has(record.kind) || (isNoise(record) && !STEP_KINDS.has(record.kind))) continue;
     const pid = record.kind === 'fault' || record.kind === 'settle' ? WORLD_PID : processes.pid(record.node);
     const args = Object.fromEntries([...extraFields(record), ['detail', detail]]);
-    events.push({ ph: 'i', s: 't', pid, tid: EVENTS_TID, ts: record.t, name: short, cat: record.kind, args });
+    yield { ph: 'i', s: 't', pid, tid: EVENTS_TID, ts: record.t, name: short, cat: record.kind, args };
     const hw = num(record, 'hw');
     if (record.kind === 'hw' && hw !== undefined) {
-      events.push({ ph: 'C', pid, ts: record.t, name: `hw partition ${String(record['partition'])}`, args: { hw } });
+      yield { ph: 'C', pid, ts: record.t, name: `hw partition ${String(record['partition'])}`, args: { hw } };
     }
   }
-  return events;
 }
 
-function* jsonChunks(events: readonly TraceEvent[], first: boolean): Generator<string> {
+/** The events as JSON, comma-separated, in pieces of CHUNK_EVENTS. */
+function* jsonChunks(groups: Iterable<Iterable<TraceEvent>>): Generator<string> {
   const CHUNK_EVENTS = 10_000;
-  for (let start = 0; start < events.length; start += CHUNK_EVENTS) {
-    const text = events.slice(start, start + CHUNK_EVENTS).map((event) => JSON.stringify(event)).join(',\n');
-    yield first && start === 0 ? text : `,\n${text}`;
+  let lines: string[] = [];
+  let first = true;
+  const flush = (): string => {
+    const text = lines.join(',\n');
+    lines = [];
+    const piece = first ? text : `,\n${text}`;
+    first = false;
+    return piece;
+  };
+  for (const events of groups) {
+    for (const event of events) {
+      lines.push(JSON.stringify(event));
+      if (lines.length === CHUNK_EVENTS) yield flush();
+    }
   }
+  if (lines.length > 0) yield flush();
 }
 
 /** Chrome trace-event JSON in pieces, so a long trace never becomes one string. */
@@ -140,18 +152,12 @@ export function* perfettoChunks(records: readonly TraceRecord[]): Generator<stri
   const ordered = inTimeOrder(records);
   const end = endTime(ordered);
   const processes = new Processes(laneOrder(ordered));
+  // Fault periods decide how many fault threads each node has, which the metadata names.
   const faults = faultEvents(faultPeriods(ordered, end), processes);
-  const states = stateEvents(ordered, processes);
-  const messages = messageEvents(pairMessages(ordered, end), processes);
-  // Lanes are named as the events are made, so the metadata comes after them but is written first.
   const meta = metadata(processes);
+  const messages = pairMessages(ordered, end);
   yield '{"traceEvents":[\n';
-  let first = true;
-  for (const events of [meta, faults, states, messages]) {
-    if (events.length === 0) continue;
-    yield* jsonChunks(events, first);
-    first = false;
-  }
+  yield* jsonChunks([meta, faults, stateEvents(ordered, processes), messageEvents(messages, processes)]);
   yield '\n],"displayTimeUnit":"ms"}\n';
 }
 

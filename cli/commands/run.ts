@@ -1,10 +1,12 @@
 // `ksim run <scenario> [--seed N] [--json] [--trace FILE]`: one run, judged by the checkers.
 import { loadScenario } from '../../scenario/load.js';
 import { runScenario } from '../../scenario/run.js';
+import type { RunProgress } from '../../scenario/build.js';
 import { existsSync } from 'node:fs';
 import { checkWritable } from '../../traces/files.js';
 import { pickSeed } from '../entropy.js';
 import { EXIT, note, out, outJson, type ExitCode } from '../io.js';
+import { runProgress } from '../progress.js';
 import { formatRun } from '../run-format.js';
 import { command } from '../shell.js';
 import { tracedRun } from '../trace-output.js';
@@ -23,9 +25,16 @@ export function runCommand(ref: string, flags: RunFlags): ExitCode {
   if (trace !== undefined) checkWritable(trace.path, { what: '--trace', ...trace });
   const seed = flags.seed ?? pickSeed();
   if (flags.seed === undefined) note(`ksim: no --seed given, picked seed ${seed} (repeat: ${command('run', ref, '--seed', String(seed))})`);
-  const output = tracedRun(trace, { scenario: scenario.name, seed },
-    (traceInto) => runScenario(scenario, seed, traceInto === undefined ? {} : { recordTrace: true, traceInto }),
-    (done) => done.result.traceHash);
+  const progress = runProgress(`run ${scenario.name} seed ${seed}`);
+  const onProgress = (p: RunProgress): void => progress.update(p.phase, p.simulatedUs, p.durationUs);
+  let output;
+  try {
+    output = tracedRun(trace, { scenario: scenario.name, seed },
+      (traceInto) => runScenario(scenario, seed, traceInto === undefined ? { onProgress } : { recordTrace: true, traceInto, onProgress }),
+      (done) => done.result.traceHash);
+  } finally {
+    progress.done();
+  }
   if (flags.json === true) outJson(output.result);
   else out(`${formatRun(output.result, scenario.durationMs)}reproduce   ${command('run', ref, '--seed', String(seed))}`);
   return output.result.ok ? EXIT.ok : EXIT.anomalies;

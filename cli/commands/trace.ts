@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 import { UserError } from '../../sim/errors.js';
 import { checkWritable, writeFileSafely } from '../../traces/files.js';
-import { perfettoChunks, readTraceFile, renderHtml, textChunks, type TraceWindow } from '../../traces/index.js';
+import { htmlChunks, perfettoChunks, readTraceFile, textChunks, type TraceWindow } from '../../traces/index.js';
 import { EXIT, note, type ExitCode } from '../io.js';
 
 export const TRACE_FORMATS = ['text', 'html', 'perfetto'] as const;
@@ -41,14 +41,14 @@ function windowLabel(window: TraceWindow): string {
   return ` (${ms(window.fromUs)} to ${ms(window.toUs)})`;
 }
 
-/** The view in pieces: text and Perfetto are rendered piece by piece, never as one string. */
+/** The view in pieces, never as one string. */
 function render(path: string, flags: TraceFlags): Iterable<string> {
   const window = windowOf(flags);
   const file = readTraceFile(path, window);
   if (file.incomplete !== null) note(`ksim: warning: ${file.incomplete}`);
   if (file.records.length === 0 && file.total > 0) note(`ksim: warning: no records in the window; the trace has ${file.total}`);
   const records = file.records;
-  if (flags.format === 'html') return [renderHtml(records, { title: `${basename(path)}${windowLabel(window)}` })];
+  if (flags.format === 'html') return htmlChunks(records, { title: `${basename(path)}${windowLabel(window)}` });
   if (flags.format === 'perfetto') return perfettoChunks(records);
   return textChunks(records, { verbose: flags.verbose === true });
 }
