@@ -16,7 +16,7 @@ const LAG_US = 10_000_000;
 const CONFIG: BrokerConfig = {
   minInsyncReplicas: 1, uncleanLeaderElectionEnable: false, replicaLagTimeMaxUs: LAG_US, replicaFetchWaitMaxUs: 0,
   hwCheckpointIntervalUs: 5_000_000, flushMessages: null, flushUs: null, brokerSessionTimeoutUs: 9_000_000,
-  eligibleLeaderReplicasEnable: false, truncation: 'leader-epoch',
+  eligibleLeaderReplicasEnable: false, truncation: 'leader-epoch', epochFencing: true, truncateOnEpochChange: true, isrJoinPastEpochStart: true,
   producerIdExpirationUs: 86_400_000_000, producerIdExpirationCheckIntervalUs: 600_000_000, logSegmentBytes: 1 << 30,
 };
 
