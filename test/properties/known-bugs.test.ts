@@ -1,6 +1,6 @@
 // The known-bug suite, part 1 (KAFKA.md anomalies 2–7): for each, a seed search in the preset that
-// allows it (random faults; a fault script for 6 and 7) finds the anomaly and the failure shrinks to at most four fault steps; the
-// same search with the fix finds nothing. Part 2 (1 and 9–11) is known-bugs-clients.test.ts, so
+// allows it (random faults; a fault script for 6 and 7) finds the anomaly and the failure shrinks to
+// at most four fault steps; the same search with the fix finds nothing. Part 2 (1 and 9–11) is known-bugs-clients.test.ts, so
 // that where vitest runs files in parallel the halves take about equal time (anomaly 1's preset runs
 // 150 s and its search spends 100 seeds). Also here: the seed search itself.
 import { ANOMALY_TYPES } from '../../properties/anomaly.js';
