@@ -58,7 +58,7 @@ const DEFAULT_SWITCHES: ProtocolSwitches = FIXES_OF_2_1;
 
 /** What the scenario says, before resolution: undefined where a key is absent. */
 export interface ProtocolInput {
-  readonly version?: KafkaVersion | undefined;
+  readonly version?: KafkaVersion | null | undefined;
   readonly truncation?: Truncation | undefined;
   readonly epochFencing?: boolean | undefined;
   readonly truncateOnEpochChange?: boolean | undefined;
@@ -78,7 +78,7 @@ export interface ProtocolConflict {
  * turn off; set to true explicitly they are a conflict.
  */
 export function resolveProtocol(p: ProtocolInput, explicitElr: boolean | undefined): { switches: ProtocolSwitches; conflicts: ProtocolConflict[] } {
-  const base = p.version === undefined ? DEFAULT_SWITCHES : RELEASE_SWITCHES.get(p.version)!;
+  const base = p.version === undefined || p.version === null ? DEFAULT_SWITCHES : RELEASE_SWITCHES.get(p.version)!;
   const truncation = p.truncation ?? base.truncation;
   const epochs = truncation !== 'high-watermark';
   const conflicts: ProtocolConflict[] = [];

@@ -103,8 +103,9 @@ const versionSchema = z
   });
 
 // Every switch stays optional here: its default depends on `version` (resolveScenario, protocol.ts).
+// null is no version, as a resolved scenario (a failure file's) writes it.
 const protocolSchema = z.strictObject({
-  version: versionSchema.optional(),
+  version: versionSchema.nullable().optional(),
   truncation: z.enum(TRUNCATIONS).optional(),
   epochFencing: z.boolean().optional(),
   truncateOnEpochChange: z.boolean().optional(),

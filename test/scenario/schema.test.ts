@@ -171,6 +171,13 @@ describe('protocol switches and protocol.version', () => {
     expect(switches({ version: '4.1' })).toEqual({ version: '4.1', ...ALL_FIXES, elr: true });
   });
 
+  test('a resolved scenario parses to itself, with or without a version', () => {
+    for (const protocol of [{}, { version: '0.11' }, { truncation: 'high-watermark' }, { version: '4.1', truncateOnEpochChange: false }]) {
+      const once = parse({ protocol });
+      expect(parse(JSON.parse(JSON.stringify(once)))).toStrictEqual(once);
+    }
+  });
+
   test('a release may be a number, as --vary and JSON numbers give it', () => {
     expect([0.1, 0.11, 2, 2.1, 3.9, 4, 4.1].map((version) => switches({ version }).version)).toEqual(['0.10', '0.11', '2.0', '2.1', '3.9', '4.0', '4.1']);
   });
