@@ -71,6 +71,9 @@ export function brokerConfig(s: Scenario): BrokerConfig {
     brokerSessionTimeoutUs: b['broker.session.timeout.ms'] * MS,
     eligibleLeaderReplicasEnable: b['eligible.leader.replicas.enable'],
     truncation: s.protocol.truncation,
+    epochFencing: s.protocol.epochFencing,
+    truncateOnEpochChange: s.protocol.truncateOnEpochChange,
+    isrJoinPastEpochStart: s.protocol.isrJoinPastEpochStart,
     producerIdExpirationUs: b['producer.id.expiration.ms'] * MS,
     producerIdExpirationCheckIntervalUs: b['producer.id.expiration.check.interval.ms'] * MS,
     logSegmentBytes: b['log.segment.bytes'],
@@ -92,7 +95,7 @@ function consumerConfig(s: Scenario, entry: number, groupInstanceId: string | nu
   const k = s.consumers[entry]!;
   return {
     group: k.group, groupInstanceId, commit: k.commit, autoOffsetReset: k['auto.offset.reset'],
-    validatePositions: s.protocol.truncation === 'leader-epoch',
+    validatePositions: s.protocol.epochFencing,
     autoCommitIntervalUs: k['auto.commit.interval.ms'] * MS,
     sessionTimeoutUs: k['session.timeout.ms'] * MS, heartbeatIntervalUs: Math.min(3000 * MS, Math.floor(k['session.timeout.ms'] * MS / 3)),
     maxPollIntervalUs: k['max.poll.interval.ms'] * MS, processingUs: Math.round(k.processingMs * MS),

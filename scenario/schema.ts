@@ -8,6 +8,8 @@ import type { NodeId } from '../sim/env.js';
 import type { FaultKind, FaultStep } from '../sim/fault.js';
 import { batchBytes } from '../models/records.js';
 import { valuesOffered } from './settle-cap.js';
+import type { KafkaVersion } from './protocol.js';
+import { KAFKA_VERSIONS, TRUNCATIONS, resolveProtocol } from './protocol.js';
 
 // ---------------------------------------------------------------------------------------------
 // Names
@@ -43,7 +45,7 @@ export type LivenessName = (typeof LIVENESS_NAMES)[number];
 export type Acks = 'all' | '1' | '0';
 export type CommitStrategy = 'auto' | 'before-process' | 'after-process';
 export type FaultMode = 'none' | 'random' | 'script';
-export type Truncation = 'high-watermark' | 'leader-epoch';
+export type { Truncation } from './protocol.js';
 
 // ---------------------------------------------------------------------------------------------
 // Value helpers. Kafka's own durations and counts are integers (Java ints and longs); ksim's own
@@ -72,7 +74,8 @@ const brokerSchema = z.strictObject({
   /** null = never fsync by time (Kafka's default). */
   'flush.ms': int(0).nullable().default(null),
   'broker.session.timeout.ms': int(1).default(9000),
-  'eligible.leader.replicas.enable': z.boolean().default(false),
+  /** Absent: as protocol.version has it (false without a version); resolveScenario fills it in. */
+  'eligible.leader.replicas.enable': z.boolean().optional(),
   /** The group coordinator's bounds on a consumer's session.timeout.ms (checkConsumers). */
   'group.min.session.timeout.ms': int(0).default(6000),
   'group.max.session.timeout.ms': int(1).default(1800000),
@@ -87,8 +90,26 @@ const topicSchema = z.strictObject({
   replicationFactor: int(1).optional(),
 });
 
+// A release may be written as a string or, as `--vary protocol.version=2.0,2.1` and JSON numbers
+// give it, as a number: 2 is "2.0", 0.1 is "0.10".
+const versionSchema = z
+  .union([z.enum(KAFKA_VERSIONS), z.number()], { error: (issue) => `${show(issue.input)} is not a Kafka release ksim knows (${KAFKA_VERSIONS.map(show).join(', ')})` })
+  .transform((v, ctx): KafkaVersion => {
+    if (typeof v === 'string') return v;
+    const match = KAFKA_VERSIONS.find((known) => Number(known) === v);
+    if (match !== undefined) return match;
+    ctx.addIssue({ code: 'custom', message: `${v} is not a Kafka release ksim knows (${KAFKA_VERSIONS.map(show).join(', ')})` });
+    return z.NEVER;
+  });
+
+// Every switch stays optional here: its default depends on `version` (resolveScenario, protocol.ts).
+// null is no version, as a resolved scenario (a failure file's) writes it.
 const protocolSchema = z.strictObject({
-  truncation: z.enum(['high-watermark', 'leader-epoch']).default('leader-epoch'),
+  version: versionSchema.nullable().optional(),
+  truncation: z.enum(TRUNCATIONS).optional(),
+  epochFencing: z.boolean().optional(),
+  truncateOnEpochChange: z.boolean().optional(),
+  isrJoinPastEpochStart: z.boolean().optional(),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -339,9 +360,17 @@ const scenarioInput = z.strictObject({
   allowedAnomalies: z.array(z.enum([...ANOMALY_NAMES, ...LIVENESS_NAMES])).transform(dedupe).default(() => []),
 });
 
-function resolveScenario(s: z.output<typeof scenarioInput>) {
+function resolveScenario(s: z.output<typeof scenarioInput>, ctx: z.RefinementCtx) {
   const replicationFactor = s.topic.replicationFactor ?? Math.min(3, s.brokers);
-  return { ...s, topic: { ...s.topic, replicationFactor } };
+  const { switches, conflicts } = resolveProtocol(s.protocol, s.broker['eligible.leader.replicas.enable']);
+  for (const conflict of conflicts) ctx.addIssue({ code: 'custom', path: ['protocol', conflict.key], message: conflict.message });
+  const { eligibleLeaderReplicas, ...protocol } = switches;
+  return {
+    ...s,
+    topic: { ...s.topic, replicationFactor },
+    broker: { ...s.broker, 'eligible.leader.replicas.enable': eligibleLeaderReplicas },
+    protocol: { version: s.protocol.version ?? null, ...protocol },
+  };
 }
 
 /** The validated scenario: every key present, defaults filled in, acks canonical. */
