@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_FAULT_KINDS, type FaultKind, type FaultStep } from '../../sim/fault.js';
-import { generatePlan, type PlanOptions } from '../../sim/nemesis.js';
+import { generatePlan, planSteps, type PlanOptions } from '../../sim/nemesis.js';
 import { createRandom } from '../../sim/random.js';
 
 const NODES = ['b1', 'b2', 'b3', 'b4', 'b5'];
 const OPTS: PlanOptions = { kinds: ALL_FAULT_KINDS, meanIntervalMs: 2000, durationMs: 60_000, crashable: NODES, partitionable: NODES };
 
 function plan(seed: number, opts: PlanOptions = OPTS): FaultStep[] {
-  return generatePlan(createRandom(seed).fork('nemesis'), opts);
+  return planSteps(generatePlan(createRandom(seed).fork('nemesis'), opts));
 }
 
 /** The step that undoes `s`, or null when `s` is itself an undo. */
@@ -103,13 +103,13 @@ describe('nemesis', () => {
   });
 });
 
-describe('maxTargets', () => {
-  it('no crash or power-loss episode takes down more nodes than maxTargets', () => {
+describe('count targets', () => {
+  it('no crash or power-loss episode takes down more nodes than the target\'s maxNodes', () => {
     const crashable = ['b1', 'b2', 'b3', 'k1'];
     for (const max of [1, 2]) {
       let multi = 0;
       for (let seed = 1; seed <= 200; seed++) {
-        const plan = generatePlan(createRandom(seed), { kinds: ['crash', 'power-loss'], meanIntervalMs: 1000, durationMs: 20000, crashable, partitionable: crashable, maxTargets: max });
+        const plan = planSteps(generatePlan(createRandom(seed), { kinds: ['crash', 'power-loss'], meanIntervalMs: 1000, durationMs: 20000, crashable, partitionable: crashable, targets: [{ name: 'max', maxNodes: max }] }));
         const byTime = new Map<string, number>();
         for (const step of plan) if (step.fault === 'crash' || step.fault === 'power-loss') byTime.set(`${step.fault}@${step.atMs}`, (byTime.get(`${step.fault}@${step.atMs}`) ?? 0) + 1);
         for (const n of byTime.values()) { expect(n).toBeLessThanOrEqual(max); if (n > 1) multi++; }
