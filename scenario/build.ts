@@ -223,7 +223,7 @@ function faultSchedule(s: Scenario, world: World, nodes: ScenarioNodes, layout: 
   const plan = generatePlan(world.random.fork('nemesis'), {
     kinds: s.faults.kinds, meanIntervalMs: s.faults.meanIntervalMs, durationMs: s.durationMs, crashable, partitionable,
     targets: planTargets(s.faults.targets, nodes.brokers.length, crashable.length),
-    roleGroups: layout.dataPartitions, swarm: s.faults.swarm,
+    roleGroups: layout.dataPartitions, swarm: s.faults.swarm, detectionMs: s.broker['broker.session.timeout.ms'],
   });
   const view = new ClusterView(world, layout);
   const run = new NemesisRun(world, plan, view.resolve, partitionable);

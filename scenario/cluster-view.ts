@@ -46,17 +46,20 @@ export class ClusterView {
     return (this.layout.replicas[partition] ?? []).filter((b) => b !== leader);
   }
 
-  /** The nodes a role target stands for now, in a data partition. */
+  /** The nodes a role target stands for now in a data partition, and the peers it works with. */
   readonly resolve: RoleResolver = (role, partition) => {
+    const replicas = this.layout.replicas[partition] ?? [];
+    const leader = this.leader(partition);
+    const others = (nodes: readonly NodeId[]) => replicas.filter((b) => !nodes.includes(b));
     switch (role as RoleTarget) {
-      case 'leader': {
-        const leader = this.leader(partition);
-        return leader === null ? [] : [leader];
+      case 'leader': return leader === null ? { nodes: [], peers: [] } : { nodes: [leader], peers: others([leader]) };
+      case 'followers': {
+        const followers = this.followers(partition);
+        return { nodes: followers, peers: others(followers) };
       }
-      case 'followers': return this.followers(partition);
-      case 'isr': return this.isr(partition);
-      case 'controller': return [this.layout.controller];
-      default: return [];
+      case 'isr': return { nodes: this.isr(partition), peers: others(this.isr(partition)) };
+      case 'controller': return { nodes: [this.layout.controller], peers: this.layout.brokers };
+      default: return { nodes: [], peers: [] };
     }
   };
 

@@ -12,8 +12,12 @@ import type { NemesisPlan, RoleStep } from './nemesis.js';
 import { isRoleStep } from './nemesis.js';
 import type { World } from './world.js';
 
-/** The nodes a role stands for now (empty: nobody, and the episode is skipped). */
-export type RoleResolver = (role: string, group: number) => readonly NodeId[];
+/**
+ * The nodes a role stands for now (empty: nobody, and the episode is skipped), and its peers: the
+ * nodes it works with (a leader's followers, a follower's leader), which a partition may cut it
+ * off from while it keeps every other link.
+ */
+export type RoleResolver = (role: string, group: number) => { readonly nodes: readonly NodeId[]; readonly peers: readonly NodeId[] };
 
 export class NemesisRun {
   /** Each plan entry's concrete steps, by entry index: fixed for ordinary steps, filled as role episodes start. */
@@ -51,7 +55,7 @@ export class NemesisRun {
   private start(index: number, entry: RoleStep): void {
     const end = this.endOf.get(entry.episode);
     const endMs = end === undefined ? entry.atMs : this.plan.entries[end]!.atMs;
-    const episode = roleSteps(entry, [...new Set(this.resolve(entry.role, entry.group))], this.partitionable, endMs);
+    const episode = roleSteps(entry, this.resolve(entry.role, entry.group), this.partitionable, endMs);
     if (episode === null) return;
     this.resolved[index] = episode.start;
     if (end !== undefined) this.resolved[end] = episode.end;
@@ -64,21 +68,26 @@ export class NemesisRun {
 }
 
 /**
- * A role episode's steps on `nodes`: at its start (entry.atMs) and its undo at `endMs`; null when
- * there is nothing to hit.
+ * A role episode's steps on the role's nodes: at its start (entry.atMs) and its undo at `endMs`;
+ * null when there is nothing to hit.
  */
 export function roleSteps(
-  entry: RoleStep, nodes: readonly NodeId[], partitionable: readonly NodeId[], endMs: number,
+  entry: RoleStep, role: ReturnType<RoleResolver>, partitionable: readonly NodeId[], endMs: number,
 ): { start: FaultStep[]; end: FaultStep[] } | null {
+  const nodes = [...new Set(role.nodes)];
   if (nodes.length === 0) return null;
   const atMs = entry.atMs;
   const each = <S extends FaultStep>(at: number, step: (node: NodeId) => S): S[] => nodes.map(step).map((s) => ({ ...s, atMs: at }));
   switch (entry.fault) {
     case 'partition': {
-      // The role's nodes on one side, everyone else (the controller and clients too) on the other.
-      const others = partitionable.filter((n) => !nodes.includes(n));
+      // Isolated: the role's nodes on one side, everyone else (the controller and clients too) on
+      // the other. From its peers: only the links between the two are cut (nodes named in no
+      // group keep all their links).
+      const others = entry.cut === 'peers'
+        ? role.peers.filter((n) => !nodes.includes(n))
+        : partitionable.filter((n) => !nodes.includes(n));
       if (others.length === 0) return null;
-      return { start: [{ atMs, fault: 'partition', groups: [[...nodes], others] }], end: [{ atMs: endMs, fault: 'heal' }] };
+      return { start: [{ atMs, fault: 'partition', groups: [nodes, [...others]] }], end: [{ atMs: endMs, fault: 'heal', nodes }] };
     }
     case 'crash':
     case 'power-loss': {

@@ -41,6 +41,12 @@ export interface PlanOptions {
   readonly roleGroups?: number;
   /** Each seed draws its kinds, targets and rates (default true). */
   readonly swarm?: boolean;
+  /**
+   * How long the system takes to notice a failure (Kafka: broker.session.timeout.ms). A role
+   * episode lasts ROLE_HOLD_FACTOR times it, so the cluster acts on it (fences the node, shrinks
+   * ISRs, elects) before it ends; absent, role episodes last as long as the others.
+   */
+  readonly detectionMs?: number;
 }
 
 /** A role episode's step: the nodes are the role's when it fires (RoleResolver). */
@@ -54,6 +60,8 @@ export interface RoleStep {
   /** Numbers the episode: its end undoes what its start did. */
   readonly episode: number;
   readonly phase: 'start' | 'end';
+  /** partition: cut the role off from everyone, or only from its peers (RoleResolver). */
+  readonly cut?: 'all' | 'peers';
   /** slow-disk / slow-net: the latency factor; clock-skew: the offset. */
   readonly factor?: number;
   readonly offsetMs?: number;
@@ -93,6 +101,8 @@ const MAX_SKEW_MS = 20_000;
 export const SWARM_RATE_FACTOR: readonly [number, number] = [0.5, 2];
 /** Swarm: each allowed kind, and each allowed target, is in play with this probability (at least one is). */
 export const SWARM_ON_PROBABILITY = 0.5;
+/** A role episode lasts detectionMs times a factor drawn uniformly from this range. */
+export const ROLE_HOLD_FACTOR: readonly [number, number] = [1, 3];
 const ANY: PlanTarget = { name: 'any', maxNodes: Number.MAX_SAFE_INTEGER };
 
 export function generatePlan(random: Random, opts: PlanOptions): NemesisPlan {
@@ -121,7 +131,12 @@ export function generatePlan(random: Random, opts: PlanOptions): NemesisPlan {
       const target = targets.length === 1 ? targets[0]! : aim.pick(targets);
       if (target.maxNodes === null) {
         const group = aim.int(0, Math.max(1, opts.roleGroups ?? 1) - 1);
-        roleEpisode(kind, r, { role: target.name, group, episode: episodes++ }, t, t + holdMs, entries);
+        // Held past failure detection; the kind's next episode still comes at the usual pace, so
+        // a targeted fault may overlap the next one (followers down while the leader goes too).
+        const roleHoldMs = opts.detectionMs === undefined
+          ? holdMs
+          : Math.round(opts.detectionMs * aim.uniform(ROLE_HOLD_FACTOR[0], ROLE_HOLD_FACTOR[1]));
+        roleEpisode(kind, r, { role: target.name, group, episode: episodes++ }, t, t + roleHoldMs, entries);
       } else {
         episode(kind, r, opts, target.maxNodes, t, t + holdMs, entries);
       }
@@ -155,6 +170,9 @@ function roleEpisode(
   } else if (kind === 'clock-skew') {
     const offsetMs = skew(r);
     out.push({ ...base, atMs: startMs, phase: 'start', offsetMs }, { ...base, atMs: endMs, phase: 'end', offsetMs: 0 });
+  } else if (kind === 'partition') {
+    const cut = r.chance(0.5) ? 'all' : 'peers';
+    out.push({ ...base, atMs: startMs, phase: 'start', cut }, { ...base, atMs: endMs, phase: 'end', cut });
   } else {
     out.push({ ...base, atMs: startMs, phase: 'start' }, { ...base, atMs: endMs, phase: 'end' });
   }
