@@ -113,14 +113,14 @@ export function generatePlan(random: Random, opts: PlanOptions): NemesisPlan {
     return { entries: [], draw: { swarm, kinds: [], targets: [] } };
   }
   const on = swarm ? subset(random, usable) : usable;
-  // Targets have a stream of their own, so allowing a role shifts no kind's choice or timing.
+  // The target subset has a stream of its own: allowing a target changes no kind's draw.
   const targets = swarm ? subset(random.fork('targets'), allowedTargets) : allowedTargets;
   const entries: PlanEntry[] = [];
   const kinds: { kind: FaultKind; meanIntervalMs: number }[] = [];
   let episodes = 0;
   for (const kind of on) {
-    // A stream per kind: turning one kind on or off never changes another kind's faults; the
-    // target choices draw from a stream of their own, so they never shift a kind's timing.
+    // A stream per kind: turning one kind on or off never changes another kind's faults. Which
+    // target, which partition and how long a role holds draw from a stream of their own.
     const r = random.fork(kind);
     const aim = r.fork('target');
     const meanMs = swarm ? opts.meanIntervalMs * r.uniform(SWARM_RATE_FACTOR[0], SWARM_RATE_FACTOR[1]) : opts.meanIntervalMs;
