@@ -26,6 +26,12 @@ const FAULT_KINDS = ['partition', 'crash', 'power-loss', 'pause', 'slow-disk', '
 type MissingKind = Exclude<FaultKind, (typeof FAULT_KINDS)[number]>;
 const _allKindsListed: [MissingKind] extends [never] ? true : MissingKind = true;
 
+/** faults.targets: counts of random nodes, then roles in the cluster (scenario/cluster-view.ts). */
+export const FAULT_TARGETS = ['any', 'one', 'minority', 'leader', 'followers', 'isr', 'controller'] as const;
+export type FaultTarget = (typeof FAULT_TARGETS)[number];
+/** Every target but the two that only restrict "any". */
+export const DEFAULT_FAULT_TARGETS: readonly FaultTarget[] = ['any', 'leader', 'followers', 'isr', 'controller'];
+
 /** The anomaly names of KAFKA.md's table: what `allowedAnomalies` may list. */
 export const ANOMALY_NAMES = [
   'lost-write', 'unseen', 'duplicate', 'inconsistent-offsets', 'nonmonotonic-poll', 'poll-skip',
@@ -301,11 +307,23 @@ const faultsSchema = z
     kinds: z.array(z.enum(FAULT_KINDS)).min(1).transform(dedupe).default(() => [...FAULT_KINDS]),
     meanIntervalMs: z.number().positive().default(5000),
     /**
-     * Which nodes one random crash or power loss may take down together (Jepsen's nemesis
-     * targets): "any" (usually one, sometimes several, possibly every broker), "one", or
-     * "minority" (at most a minority of the brokers, so a majority of replicas always survives).
+     * What a random episode aims at (Jepsen's nemesis targets), one name or a list; each episode
+     * picks one of them. Counts: "any" (a crash or power loss takes usually one node, sometimes
+     * several, possibly every broker), "one", "minority" (at most a minority of the brokers, so a
+     * majority of replicas always survives). Roles, resolved when the episode starts from what the
+     * cluster has announced (cluster-view.ts), in a data partition drawn per episode: "leader" (its
+     * current leader), "followers" (its replicas but the leader), "isr" (its in-sync replicas),
+     * "controller". The default is every target but "one" and "minority", which restrict.
      */
-    targets: z.enum(['any', 'one', 'minority']).default('any'),
+    targets: z.union([z.enum(FAULT_TARGETS), z.array(z.enum(FAULT_TARGETS)).min(1)])
+      .transform((t): FaultTarget[] => dedupe(typeof t === 'string' ? [t] : t))
+      .default(() => [...DEFAULT_FAULT_TARGETS]),
+    /**
+     * Swarm testing (Groce et al., ISSTA 2012): each seed draws its own non-empty subset of the
+     * kinds and of the targets (each in play with probability 1/2) and each kind's mean interval
+     * (meanIntervalMs times a factor in [0.5, 2)). false: every kind and target at meanIntervalMs.
+     */
+    swarm: z.boolean().default(true),
     steps: z.array(stepSchema).transform(fillStepTimes).default(() => []),
   })
   .transform((f, ctx) => {

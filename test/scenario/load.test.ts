@@ -78,7 +78,7 @@ describe('presets', () => {
     const base = loadScenario('default');
     // No preset sets settleMs: the settle cap is derived from its timeouts (docs/settle.md).
     expect([base.durationMs, base.settleMs, base.faults.kinds]).toEqual([60000, undefined, ['partition', 'crash', 'power-loss']]);
-    expect(base.faults.targets).toBe('one');
+    expect(base.faults.targets).toEqual(['one']);
   });
 
   test('presets keep Kafka\'s default timeouts: only what a preset exists to show, and environment knobs, differ', () => {

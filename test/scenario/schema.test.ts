@@ -83,7 +83,8 @@ describe('defaults', () => {
         mode: 'random',
         kinds: ['partition', 'crash', 'power-loss', 'pause', 'slow-disk', 'slow-net', 'clock-skew'],
         meanIntervalMs: 5000,
-        targets: 'any',
+        targets: ['any', 'leader', 'followers', 'isr', 'controller'],
+        swarm: true,
         steps: [],
       },
       limits: { maxRecords: 5_000_000, maxSimulatedMs: 86_400_000, maxNodes: 1000 },
@@ -410,8 +411,16 @@ describe('consumers: auto.offset.reset, group.instance.id, session timeout bound
 });
 
 describe('faults.targets', () => {
-  test('accepts any, one and minority; rejects anything else naming the key', () => {
-    expect(parseScenario({ faults: { targets: 'minority' } }, 's.json').faults.targets).toBe('minority');
+  test('accepts one target or a list of counts and roles; rejects anything else naming the key', () => {
+    expect(parseScenario({ faults: { targets: 'minority' } }, 's.json').faults.targets).toEqual(['minority']);
+    expect(parseScenario({ faults: { targets: ['leader', 'isr', 'leader'] } }, 's.json').faults.targets).toEqual(['leader', 'isr']);
     expect(() => parseScenario({ faults: { targets: 'all' } }, 's.json')).toThrow(/faults\.targets/);
+    expect(() => parseScenario({ faults: { targets: [] } }, 's.json')).toThrow(/faults\.targets/);
+  });
+
+  test('swarm is on unless set to false', () => {
+    expect(parseScenario({}, 's.json').faults.swarm).toBe(true);
+    expect(parseScenario({ faults: { swarm: false } }, 's.json').faults.swarm).toBe(false);
+    expect(() => parseScenario({ faults: { swarm: 'no' } }, 's.json')).toThrow(/faults\.swarm/);
   });
 });
