@@ -11,7 +11,7 @@
 import { Heap } from 'heap-js';
 import type { Actor, Env, Message, NodeId } from '../sim/env.js';
 import { ALL_FAULT_KINDS } from '../sim/fault.js';
-import { generatePlan } from '../sim/nemesis.js';
+import { generatePlan, planSteps } from '../sim/nemesis.js';
 import { createRandom } from '../sim/random.js';
 import { byTimeThenSeq } from '../sim/scheduler.js';
 import { World, type WorldConfig } from '../sim/world.js';
@@ -73,9 +73,9 @@ function runKernel(seed: number): KernelRun {
   const world = new World(kernelConfig(seed));
   for (const id of ids) world.addNode(id, (env) => new Chatter(env, ids));
   const durationMs = SIM_SECONDS * 1000;
-  const plan = generatePlan(world.random.fork('nemesis'), {
+  const plan = planSteps(generatePlan(world.random.fork('nemesis'), {
     kinds: ALL_FAULT_KINDS, meanIntervalMs: 300, durationMs, crashable: ids, partitionable: ids,
-  });
+  }));
   world.start();
   world.scheduleFaults(plan);
   let samples = 0;

@@ -67,6 +67,14 @@ export function settleLines(result: RunResult): string[] {
   return lines;
 }
 
+/** What the random nemesis drew for the seed (swarm) or had in play (swarm off); none for a script. */
+export function nemesisLines(result: RunResult): string[] {
+  const draw = result.nemesis;
+  if (draw === null || draw.kinds.length === 0) return [];
+  const kinds = draw.kinds.map((k) => `${k.kind} every ~${seconds(k.meanIntervalMs)}`).join(', ');
+  return [`nemesis     ${draw.swarm ? 'swarm drew' : 'swarm off:'} ${kinds}; targets ${draw.targets.join(', ')}`];
+}
+
 export function statsLines(stats: RunStats, durationMs: number): string[] {
   return [
     `sends       ${stats.sent} sent, ${stats.acked} acked (${percent(stats.acked, stats.sent)}), ${stats.failed} refused, ${stats.indeterminate} unknown outcome`,
@@ -83,6 +91,7 @@ export function formatRun(result: RunResult, durationMs: number): string {
   lines.push(...livenessLines(result));
   lines.push(...statsLines(result.stats, durationMs));
   lines.push(`run         ${result.events} events, ${result.simulatedMs} simulated ms, ${result.faults} fault step${result.faults === 1 ? '' : 's'}`);
+  lines.push(...nemesisLines(result));
   lines.push(...settleLines(result));
   lines.push(`trace hash  ${result.traceHash}`);
   return `${lines.join('\n')}\n`;

@@ -3,7 +3,12 @@
 import type { NodeId } from '../sim/env.js';
 
 export type Acks = 'all' | '1' | '0';
-export type TruncationProtocol = 'high-watermark' | 'leader-epoch';
+/**
+ * How a follower truncates before fetching: to its own high watermark (before KIP-101), to the
+ * leader's end offset for its latest epoch (KIP-101 as shipped in 0.11), or to the largest common
+ * prefix (KIP-279).
+ */
+export type TruncationProtocol = 'high-watermark' | 'epoch-end-offset' | 'leader-epoch';
 export type CommitStrategy = 'auto' | 'before-process' | 'after-process';
 /** auto.offset.reset: where a consumer goes with no committed offset, or one outside the log. */
 export type OffsetResetStrategy = 'earliest' | 'latest' | 'none';
@@ -21,6 +26,12 @@ export interface BrokerConfig {
   readonly brokerSessionTimeoutUs: number;
   readonly eligibleLeaderReplicasEnable: boolean;
   readonly truncation: TruncationProtocol;
+  /** KIP-320: follower fetches and epoch queries carry the follower's leader epoch; the leader fences a mismatch. */
+  readonly epochFencing: boolean;
+  /** KAFKA-7164: a follower truncates again on every new leader epoch, not only when the leader changes. */
+  readonly truncateOnEpochChange: boolean;
+  /** KAFKA-7128: a follower joins the ISR only once it has fetched past the start of the leader's current epoch. */
+  readonly isrJoinPastEpochStart: boolean;
   /** producer.id.expiration.ms: a producer idle this long is forgotten by a replica. */
   readonly producerIdExpirationUs: number;
   /** producer.id.expiration.check.interval.ms */
@@ -81,8 +92,8 @@ export interface ConsumerConfig {
   readonly autoOffsetReset: OffsetResetStrategy;
   /**
    * KIP-320: the consumer validates its position with OffsetsForLeaderEpoch after a leader change and
-   * sends its leader epoch with fetches. Off for brokers before KIP-320 (protocol.truncation
-   * high-watermark), as the Java client skips validation against brokers that lack the API.
+   * sends its leader epoch with fetches. Off for brokers before KIP-320 (protocol.epochFencing
+   * false), as the Java client skips validation against brokers that lack the API.
    */
   readonly validatePositions: boolean;
   readonly autoCommitIntervalUs: number;

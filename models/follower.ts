@@ -1,7 +1,8 @@
 // The follower role of a partition replica (KAFKA.md "Truncation on becoming follower"): first
-// truncate — to the local high watermark before Kafka 0.11, or by asking the leader for the end of
-// our latest epoch and walking back to the largest common prefix (KIP-101, KIP-279) — then fetch
-// in a loop, appending what the leader returns and learning its high watermark.
+// truncate — to the local high watermark before Kafka 0.11; to the leader's end offset for our
+// latest epoch (KIP-101 as 0.11's ReplicaFetcherThread.maybeTruncate shipped it); or walking back to
+// the largest common prefix (KIP-279, 2.0's AbstractFetcherThread.getOffsetTruncationState) — then
+// fetch in a loop, appending what the leader returns and learning its high watermark.
 import type { Env, Message, NodeId } from '../sim/env.js';
 import { BROKER_REQUEST_TIMEOUT_US, HEADER_BYTES, REPLICA_FETCH_BACKOFF_US } from './config.js';
 import type { EpochQueryResponse, FetchResponse } from './messages.js';
@@ -41,7 +42,12 @@ export class FollowerRole {
   }
 
   private get epochMode(): boolean {
-    return this.core.ctx.config.truncation === 'leader-epoch';
+    return this.core.ctx.config.truncation !== 'high-watermark';
+  }
+
+  /** KIP-320: the leader epoch our requests carry; -1 (the protocol before it) tells the leader to skip the check. */
+  private get requestEpoch(): number {
+    return this.core.ctx.config.epochFencing ? this.core.leaderEpoch : -1;
   }
 
   /** Called once any disk writes of the previous role have landed. */
@@ -94,7 +100,7 @@ export class FollowerRole {
     });
   }
 
-  // ---------------------------------------------------------------- epoch walk (KIP-101, KIP-279)
+  // ---------------------------------------------------------------- epoch truncation (KIP-101, KIP-279)
 
   private askEpochEnd(epoch: number): void {
     // An empty log still drops an empty epoch it began as leader (see ReplicaLog.truncateTo).
@@ -102,7 +108,7 @@ export class FollowerRole {
     if (epoch < 0) return this.fetch();
     const core = this.core;
     this.request({
-      type: 'epoch-query', partition: core.partition, currentLeaderEpoch: core.leaderEpoch,
+      type: 'epoch-query', partition: core.partition, currentLeaderEpoch: this.requestEpoch,
       leaderEpoch: epoch, session: this.requestId + 1,
     }, () => this.askEpochEnd(epoch));
   }
@@ -113,6 +119,12 @@ export class FollowerRole {
     this.answered();
     if (resp.error !== null) return this.backoff(() => this.askEpochEnd(this.core.log.lastEpoch()));
     const log = this.core.log;
+    if (this.core.ctx.config.truncation === 'epoch-end-offset') {
+      // KIP-101 as 0.11 shipped it: the answer is an offset only. Unknown: our high watermark;
+      // otherwise that offset, or our log end if we have less. Whether our records below it are
+      // the leader's is never checked (anomaly 6, fixed by KIP-279's walk below).
+      return this.truncateThenFetch(resp.epoch < 0 ? this.core.highWatermark : Math.min(resp.endOffset, log.logEndOffset));
+    }
     if (resp.epoch < 0) return this.truncateThenFetch(0);
     const mine = log.endOffsetFor(resp.epoch);
     if (mine.epoch === resp.epoch) return this.truncateThenFetch(Math.min(resp.endOffset, mine.endOffset));
@@ -136,8 +148,7 @@ export class FollowerRole {
     this.request({
       type: 'fetch', partition: core.partition, replica: core.ctx.id, brokerEpoch: core.ctx.brokerEpoch(),
       fetchOffset: core.log.logEndOffset, lastFetchedEpoch: core.log.lastEpoch(),
-      // Before KIP-320 fetches carried no epoch: -1 tells the leader to skip the check.
-      currentLeaderEpoch: this.epochMode ? core.leaderEpoch : -1,
+      currentLeaderEpoch: this.requestEpoch,
       maxWaitUs: config.replicaFetchWaitMaxUs, session: this.requestId + 1,
     }, this.fetchFn, config.replicaFetchWaitMaxUs);
   }
@@ -171,9 +182,12 @@ export class FollowerRole {
     this.core.setHighWatermark(Math.min(leaderHw, this.core.log.logEndOffset));
   }
 
-  /** Our log runs past the leader's: before epochs, cut to its end; with epochs, walk again. */
+  /**
+   * Our log runs past the leader's: before KIP-279, cut to its end (ReplicaFetcherThread.handleOffsetOutOfRange
+   * in 0.10 and 0.11); with the walk, walk again.
+   */
   private onOutOfRange(leaderLogEnd: number): void {
-    if (!this.epochMode) return this.truncateThenFetch(leaderLogEnd);
+    if (this.core.ctx.config.truncation !== 'leader-epoch') return this.truncateThenFetch(leaderLogEnd);
     this.askEpochEnd(this.core.log.lastEpoch());
   }
 }

@@ -362,8 +362,9 @@ export class LeaderRole {
     if (this.pendingIsr !== null || this.isr.includes(member)) return;
     const core = this.core;
     if (follower.logEndOffset < core.highWatermark) return;
-    // KAFKA-7128: with epochs, a follower must also reach the start of the leader's current epoch.
-    if (core.ctx.config.truncation === 'leader-epoch' && follower.logEndOffset < core.log.startOffsetOf(core.leaderEpoch)) return;
+    // KAFKA-7128 (Partition.maybeExpandIsr since 2.1): a follower must also reach the start of the
+    // leader's current epoch, or a new leader's stale HW admits one without committed records.
+    if (core.ctx.config.isrJoinPastEpochStart && follower.logEndOffset < core.log.startOffsetOf(core.leaderEpoch)) return;
     // Partition.canAddReplicaToIsr: only a follower the metadata here holds eligible is proposed.
     follower.refused = false;
     if (!this.isrEligible(member, follower)) return;

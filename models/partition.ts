@@ -39,7 +39,22 @@ export class PartitionReplica {
       if (core.role !== 'none' || newEpoch) this.becomeNone(meta);
       return;
     }
-    if (core.role !== 'follower' || newEpoch || core.leader !== meta.leader) this.becomeFollower(meta);
+    const sameLeader = core.role === 'follower' && core.leader === meta.leader;
+    if (sameLeader && newEpoch && !core.ctx.config.truncateOnEpochChange) return this.keepFollowing(meta);
+    if (!sameLeader || newEpoch) this.becomeFollower(meta);
+  }
+
+  /**
+   * Before KAFKA-7164 (Partition.makeFollower up to 2.0.0): a new epoch whose leader is the one this
+   * replica already follows changes only the epoch it acts in. The fetcher goes on from the log end
+   * without truncating, although the leader may have truncated its own log in the epochs this
+   * replica missed (anomaly 7).
+   */
+  private keepFollowing(meta: PartitionMeta): void {
+    const core = this.core;
+    core.env.assert(meta.leaderEpoch > core.leaderEpoch, `p${core.partition}: leader epoch ${meta.leaderEpoch} <= ${core.leaderEpoch}`);
+    core.leaderEpoch = meta.leaderEpoch;
+    core.env.trace('follower', { partition: core.partition, epoch: meta.leaderEpoch, leader: meta.leader!, truncation: 'skipped' });
   }
 
   private switchRole(meta: PartitionMeta): number {

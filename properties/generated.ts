@@ -5,7 +5,7 @@
 // offset), group session timeouts across Kafka's allowed range (6 s – 5 min, mostly the default),
 // Kafka's producer and broker timeouts with an occasional shorter one a user might set, every fault
 // kind but correlated power loss without fsync (power loss only where every write is fsynced),
-// swarm or scripted faults, and no settleMs: the settle cap is derived from the scenario's timeouts.
+// random faults (swarm or not, at any count or role target) or scripted ones, and no settleMs: the settle cap is derived from the scenario's timeouts.
 //
 // The envelope: RF ≥ 3, acks=all, min.insync.replicas ≥ 2, unclean election off, leader-epoch
 // truncation, idempotent producers, consumers that commit after processing. Nothing acknowledged may
@@ -14,6 +14,7 @@
 import fc from 'fast-check';
 import type { FaultKind } from '../sim/fault.js';
 import type { AnomalyType } from './anomaly.js';
+import { FAULT_TARGETS } from '../scenario/schema.js';
 import { faultScript, scriptNodesOf, SAFE_FAULT_KINDS } from './arbitraries.js';
 
 /** What the envelope allows: at-least-once redelivery, the price of committing after processing. */
@@ -105,7 +106,10 @@ function faultsArb(kinds: readonly FaultKind[], counts: Parameters<typeof script
   const random = fc.record({
     kinds: fc.subarray([...kinds], { minLength: 1 }),
     meanIntervalMs: fc.integer({ min: 1000, max: 10000 }),
-    targets: fc.constantFrom('any', 'one', 'minority'),
+    // Counts and roles (a partition's leader, followers, ISR, the controller), one or several.
+    targets: fc.oneof(fc.constantFrom(...FAULT_TARGETS), fc.subarray([...FAULT_TARGETS], { minLength: 1 })),
+    // Mostly swarm testing, the default; sometimes every kind and target at the configured rate.
+    swarm: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
   }).map((r) => ({ mode: 'random', ...r }));
   const script = faultScript(scriptNodesOf(counts), { durationMs, kinds, maxEpisodes: 6 }).map((steps) => ({ mode: 'script', steps }));
   return fc.oneof({ weight: 3, arbitrary: random }, { weight: 2, arbitrary: script }, { weight: 1, arbitrary: fc.constant({ mode: 'none' }) });

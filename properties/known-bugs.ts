@@ -14,7 +14,10 @@ export interface KnownBug {
   /** KAFKA.md's number for it ("Known anomalies ksim must be able to rediscover"). */
   readonly number: number;
   readonly title: string;
-  /** The preset (scenario/presets/NAME.json) where a random-fault seed search finds it. */
+  /**
+   * The preset (scenario/presets/NAME.json) where a seed search finds it: random faults, or a fault
+   * script whose outcome varies with the seed's latencies where random faults rarely build the case.
+   */
   readonly preset: string;
   /** The anomaly that search hunts (found whether or not the preset allows it). */
   readonly target: AnomalyType;
@@ -47,6 +50,14 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
   {
     number: 5, title: 'divergence after a double power loss (KIP-101 #2)', preset: 'kip101-double-power-loss', target: 'log-divergence',
     fix: 'leader-epoch truncation', fixSettings: { protocol: { truncation: 'leader-epoch' } }, seedBudget: 50,
+  },
+  {
+    number: 6, title: 'fast failover divergence (KIP-279)', preset: 'kip279-fast-failover', target: 'log-divergence',
+    fix: 'the common-prefix walk', fixSettings: { protocol: { truncation: 'leader-epoch' } }, seedBudget: 30,
+  },
+  {
+    number: 7, title: 'missed epoch change (KAFKA-7164)', preset: 'kafka7164-missed-epoch-change', target: 'log-divergence',
+    fix: 'truncation on every epoch change', fixSettings: { protocol: { truncateOnEpochChange: true } }, seedBudget: 10,
   },
   {
     number: 9, title: 'last replica standing (KIP-966)', preset: 'kip966-last-replica-standing', target: 'committed-record-lost',

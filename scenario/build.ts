@@ -4,7 +4,8 @@
 import type { Actor, ActorFactory, NodeId } from '../sim/env.js';
 import type { FaultStep } from '../sim/fault.js';
 import type { TraceRecord } from '../sim/trace-record.js';
-import { generatePlan } from '../sim/nemesis.js';
+import { generatePlan, type NemesisDraw, type PlanTarget } from '../sim/nemesis.js';
+import { NemesisRun } from '../sim/nemesis-run.js';
 import { World } from '../sim/world.js';
 import { Broker } from '../models/broker.js';
 import type { BrokerConfig, ClusterLayout, ConsumerConfig, ProducerConfig } from '../models/config.js';
@@ -13,7 +14,8 @@ import { Controller } from '../models/controller.js';
 import { DRAIN_NODE, DrainReader } from '../models/drain-reader.js';
 import { History } from '../models/history-log.js';
 import { Producer } from '../models/producer.js';
-import type { Scenario, ScenarioNodes } from './schema.js';
+import { ClusterView } from './cluster-view.js';
+import type { FaultTarget, Scenario, ScenarioNodes } from './schema.js';
 import { groupInstanceIds, scenarioNodes } from './schema.js';
 import { drainCapMs, settleCapMs } from './settle-cap.js';
 
@@ -27,7 +29,8 @@ export interface BuiltRun {
   readonly world: World;
   readonly history: History;
   readonly layout: ClusterLayout;
-  readonly plan: readonly FaultStep[];
+  /** The run's faults: scheduled once before the world starts; the script they made, after the run. */
+  readonly faults: FaultSchedule;
   readonly durationUs: number;
   /** The settle phase's cap: the run is quiescent by durationUs + settleCapUs or it did not settle. */
   readonly settleCapUs: number;
@@ -39,6 +42,19 @@ export interface BuiltRun {
   readonly groups: readonly ConsumerGroupNodes[];
   /** The final drain's node (added last, so every other node keeps its index). */
   readonly drain: NodeId;
+}
+
+export interface FaultSchedule {
+  /** Schedules the faults on the world; call once, before it starts. */
+  schedule(): void;
+  /**
+   * The fault script of the run: the scenario's (or the given) script, or the random plan with
+   * each targeted episode's nodes as it resolved them (complete once the run is over). Run as a
+   * script with the same seed, it reproduces the run.
+   */
+  steps(): readonly FaultStep[];
+  /** What the random nemesis drew for this seed; null for a script or no faults. */
+  readonly draw: NemesisDraw | null;
 }
 
 export interface ConsumerGroupNodes {
@@ -86,6 +102,9 @@ export function brokerConfig(s: Scenario): BrokerConfig {
     brokerSessionTimeoutUs: b['broker.session.timeout.ms'] * MS,
     eligibleLeaderReplicasEnable: b['eligible.leader.replicas.enable'],
     truncation: s.protocol.truncation,
+    epochFencing: s.protocol.epochFencing,
+    truncateOnEpochChange: s.protocol.truncateOnEpochChange,
+    isrJoinPastEpochStart: s.protocol.isrJoinPastEpochStart,
     producerIdExpirationUs: b['producer.id.expiration.ms'] * MS,
     producerIdExpirationCheckIntervalUs: b['producer.id.expiration.check.interval.ms'] * MS,
     logSegmentBytes: b['log.segment.bytes'],
@@ -107,7 +126,7 @@ function consumerConfig(s: Scenario, entry: number, groupInstanceId: string | nu
   const k = s.consumers[entry]!;
   return {
     group: k.group, groupInstanceId, commit: k.commit, autoOffsetReset: k['auto.offset.reset'],
-    validatePositions: s.protocol.truncation === 'leader-epoch',
+    validatePositions: s.protocol.epochFencing,
     autoCommitIntervalUs: k['auto.commit.interval.ms'] * MS,
     sessionTimeoutUs: k['session.timeout.ms'] * MS, heartbeatIntervalUs: Math.min(3000 * MS, Math.floor(k['session.timeout.ms'] * MS / 3)),
     maxPollIntervalUs: k['max.poll.interval.ms'] * MS, processingUs: Math.round(k.processingMs * MS),
@@ -180,9 +199,9 @@ export function buildRun(s: Scenario, seed: number, options: BuildOptions = {}):
     if (step.fault === 'crash' || step.fault === 'power-loss') history.record({ kind: 'crash', t, process: step.node, power: step.fault === 'power-loss' });
   });
   const durationUs = s.durationMs * MS;
-  const plan = options.plan ?? faultPlan(s, world, nodes);
+  const faults = options.plan !== undefined ? scripted(world, options.plan) : faultSchedule(s, world, nodes, layout);
   return {
-    world, history, layout, plan, durationUs,
+    world, history, layout, faults, durationUs,
     settleCapUs: settleCapMs(s) * MS, drainCapUs: drainCapMs(s) * MS,
     producers: nodes.producers.map((p) => p.id), groups: consumerGroups(s, nodes), drain: DRAIN_NODE,
   };
@@ -199,22 +218,33 @@ function consumerGroups(s: Scenario, nodes: ScenarioNodes): ConsumerGroupNodes[]
   return [...groups].map(([group, consumers]) => ({ group, consumers }));
 }
 
-/** faults.targets as a count of nodes one episode may take down. */
-function maxTargets(targets: Scenario['faults']['targets'], brokers: number, crashable: number): number {
-  if (targets === 'one') return 1;
-  if (targets === 'minority') return Math.max(1, Math.floor((brokers - 1) / 2));
-  return crashable;
+/** faults.targets for the plan: a count of nodes one crash may take down, or a role (maxNodes null). */
+function planTargets(targets: readonly FaultTarget[], brokers: number, crashable: number): PlanTarget[] {
+  return targets.map((name) => {
+    if (name === 'one') return { name, maxNodes: 1 };
+    if (name === 'minority') return { name, maxNodes: Math.max(1, Math.floor((brokers - 1) / 2)) };
+    if (name === 'any') return { name, maxNodes: crashable };
+    return { name, maxNodes: null };
+  });
 }
 
-/** The scenario's fault plan: none, its script, or a swarm plan drawn from the seed's nemesis stream. */
-function faultPlan(s: Scenario, world: World, nodes: ReturnType<typeof scenarioNodes>): FaultStep[] {
-  if (s.faults.mode === 'none') return [];
-  if (s.faults.mode === 'script') return [...s.faults.steps];
+function scripted(world: World, steps: readonly FaultStep[]): FaultSchedule {
+  return { schedule: () => world.scheduleFaults(steps), steps: () => steps, draw: null };
+}
+
+/** The scenario's faults: none, its script, or a random plan drawn from the seed's nemesis stream. */
+function faultSchedule(s: Scenario, world: World, nodes: ScenarioNodes, layout: ClusterLayout): FaultSchedule {
+  if (s.faults.mode === 'none') return scripted(world, []);
+  if (s.faults.mode === 'script') return scripted(world, [...s.faults.steps]);
   const clients = [...nodes.producers.map((p) => p.id), ...nodes.consumers.map((k) => k.id)];
-  return generatePlan(world.random.fork('nemesis'), {
-    kinds: s.faults.kinds, meanIntervalMs: s.faults.meanIntervalMs, durationMs: s.durationMs,
-    crashable: [...nodes.brokers, ...nodes.consumers.map((k) => k.id)],
-    partitionable: [...nodes.brokers, nodes.controller, ...clients],
-    maxTargets: maxTargets(s.faults.targets, nodes.brokers.length, nodes.brokers.length + nodes.consumers.length),
+  const crashable = [...nodes.brokers, ...nodes.consumers.map((k) => k.id)];
+  const partitionable = [...nodes.brokers, nodes.controller, ...clients];
+  const plan = generatePlan(world.random.fork('nemesis'), {
+    kinds: s.faults.kinds, meanIntervalMs: s.faults.meanIntervalMs, durationMs: s.durationMs, crashable, partitionable,
+    targets: planTargets(s.faults.targets, nodes.brokers.length, crashable.length),
+    roleGroups: layout.dataPartitions, swarm: s.faults.swarm, detectionMs: s.broker['broker.session.timeout.ms'],
   });
+  const view = new ClusterView(world, layout);
+  const run = new NemesisRun(world, plan, view.resolve, partitionable);
+  return { schedule: () => run.schedule(), steps: () => run.steps(), draw: plan.draw };
 }

@@ -3,6 +3,7 @@
 // safety and by the settle outcome for liveness. The result is DESIGN.md's `run --json` object.
 import { SimAssertionError } from '../sim/errors.js';
 import type { FaultStep } from '../sim/fault.js';
+import type { NemesisDraw } from '../sim/nemesis.js';
 import type { TraceRecord } from '../sim/trace-record.js';
 import { Broker } from '../models/broker.js';
 import { Controller } from '../models/controller.js';
@@ -40,6 +41,11 @@ export interface RunResult {
   readonly events: number;
   readonly simulatedMs: number;
   readonly faults: number;
+  /**
+   * What the random nemesis drew for this seed (swarm testing: the kinds in play with each one's
+   * mean interval, and the targets); null for a script or no faults.
+   */
+  readonly nemesis: NemesisDraw | null;
   readonly stats: RunStats;
   /** The settle phase and the final drain (docs/settle.md). */
   readonly settle: SettleState;
@@ -103,7 +109,7 @@ export function simulate(scenario: Scenario, seed: number, options: RunOptions =
   const built = buildRun(scenario, seed, options);
   const { world } = built;
   const describe = (message: string) => `${message} (scenario ${scenario.name}, seed ${seed})`;
-  world.scheduleFaults(built.plan);
+  built.faults.schedule();
   world.start();
   const { onProgress } = options;
   // With a progress display the load phase runs in slices of a simulated second: runUntil(t) only
@@ -126,6 +132,7 @@ export function simulate(scenario: Scenario, seed: number, options: RunOptions =
 export function runScenario(scenario: Scenario, seed: number, options: RunOptions = {}): RunOutput {
   const run = simulate(scenario, seed, options);
   const { world } = run;
+  const plan = run.faults.steps();
   const final = finalState(run);
   // The drain reads every data partition, so a committed record no read returned is judged (unseen)
   // whether or not the scenario has consumers.
@@ -138,9 +145,9 @@ export function runScenario(scenario: Scenario, seed: number, options: RunOption
     scenario: scenario.name, seed, ok: outcome.ok && liveness.every((r) => r.allowed), anomalies: outcome.anomalies,
     unexpected: outcome.unexpected.map((a) => a.type),
     traceHash: world.trace.hash(), events: world.trace.events, simulatedMs: Math.round(world.now() / 1000),
-    faults: run.plan.length, stats, settle, liveness,
+    faults: plan.length, nemesis: run.faults.draw, stats, settle, liveness,
   };
-  return { result, history: run.history, final, plan: run.plan, trace: world.trace.records };
+  return { result, history: run.history, final, plan, trace: world.trace.records };
 }
 
 /** What the brokers and the controller hold at the end; a broker still down is read from its disk. */

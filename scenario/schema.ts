@@ -8,6 +8,8 @@ import type { NodeId } from '../sim/env.js';
 import type { FaultKind, FaultStep } from '../sim/fault.js';
 import { batchBytes } from '../models/records.js';
 import { valuesOffered } from './settle-cap.js';
+import type { KafkaVersion } from './protocol.js';
+import { KAFKA_VERSIONS, TRUNCATIONS, resolveProtocol } from './protocol.js';
 
 // ---------------------------------------------------------------------------------------------
 // Names
@@ -23,6 +25,12 @@ const FAULT_KINDS = ['partition', 'crash', 'power-loss', 'pause', 'slow-disk', '
 // Compile-time guard: the tuple must name exactly sim/fault.ts's kinds.
 type MissingKind = Exclude<FaultKind, (typeof FAULT_KINDS)[number]>;
 const _allKindsListed: [MissingKind] extends [never] ? true : MissingKind = true;
+
+/** faults.targets: counts of random nodes, then roles in the cluster (scenario/cluster-view.ts). */
+export const FAULT_TARGETS = ['any', 'one', 'minority', 'leader', 'followers', 'isr', 'controller'] as const;
+export type FaultTarget = (typeof FAULT_TARGETS)[number];
+/** Every target but the two that only restrict "any". */
+export const DEFAULT_FAULT_TARGETS: readonly FaultTarget[] = ['any', 'leader', 'followers', 'isr', 'controller'];
 
 /** The anomaly names of KAFKA.md's table: what `allowedAnomalies` may list. */
 export const ANOMALY_NAMES = [
@@ -43,7 +51,7 @@ export type LivenessName = (typeof LIVENESS_NAMES)[number];
 export type Acks = 'all' | '1' | '0';
 export type CommitStrategy = 'auto' | 'before-process' | 'after-process';
 export type FaultMode = 'none' | 'random' | 'script';
-export type Truncation = 'high-watermark' | 'leader-epoch';
+export type { Truncation } from './protocol.js';
 
 // ---------------------------------------------------------------------------------------------
 // Value helpers. Kafka's own durations and counts are integers (Java ints and longs); ksim's own
@@ -72,7 +80,8 @@ const brokerSchema = z.strictObject({
   /** null = never fsync by time (Kafka's default). */
   'flush.ms': int(0).nullable().default(null),
   'broker.session.timeout.ms': int(1).default(9000),
-  'eligible.leader.replicas.enable': z.boolean().default(false),
+  /** Absent: as protocol.version has it (false without a version); resolveScenario fills it in. */
+  'eligible.leader.replicas.enable': z.boolean().optional(),
   /** The group coordinator's bounds on a consumer's session.timeout.ms (checkConsumers). */
   'group.min.session.timeout.ms': int(0).default(6000),
   'group.max.session.timeout.ms': int(1).default(1800000),
@@ -87,8 +96,26 @@ const topicSchema = z.strictObject({
   replicationFactor: int(1).optional(),
 });
 
+// A release may be written as a string or, as `--vary protocol.version=2.0,2.1` and JSON numbers
+// give it, as a number: 2 is "2.0", 0.1 is "0.10".
+const versionSchema = z
+  .union([z.enum(KAFKA_VERSIONS), z.number()], { error: (issue) => `${show(issue.input)} is not a Kafka release ksim knows (${KAFKA_VERSIONS.map(show).join(', ')})` })
+  .transform((v, ctx): KafkaVersion => {
+    if (typeof v === 'string') return v;
+    const match = KAFKA_VERSIONS.find((known) => Number(known) === v);
+    if (match !== undefined) return match;
+    ctx.addIssue({ code: 'custom', message: `${v} is not a Kafka release ksim knows (${KAFKA_VERSIONS.map(show).join(', ')})` });
+    return z.NEVER;
+  });
+
+// Every switch stays optional here: its default depends on `version` (resolveScenario, protocol.ts).
+// null is no version, as a resolved scenario (a failure file's) writes it.
 const protocolSchema = z.strictObject({
-  truncation: z.enum(['high-watermark', 'leader-epoch']).default('leader-epoch'),
+  version: versionSchema.nullable().optional(),
+  truncation: z.enum(TRUNCATIONS).optional(),
+  epochFencing: z.boolean().optional(),
+  truncateOnEpochChange: z.boolean().optional(),
+  isrJoinPastEpochStart: z.boolean().optional(),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -280,11 +307,23 @@ const faultsSchema = z
     kinds: z.array(z.enum(FAULT_KINDS)).min(1).transform(dedupe).default(() => [...FAULT_KINDS]),
     meanIntervalMs: z.number().positive().default(5000),
     /**
-     * Which nodes one random crash or power loss may take down together (Jepsen's nemesis
-     * targets): "any" (usually one, sometimes several, possibly every broker), "one", or
-     * "minority" (at most a minority of the brokers, so a majority of replicas always survives).
+     * What a random episode aims at (Jepsen's nemesis targets), one name or a list; each episode
+     * picks one of them. Counts: "any" (a crash or power loss takes usually one node, sometimes
+     * several, possibly every broker), "one", "minority" (at most a minority of the brokers, so a
+     * majority of replicas always survives). Roles, resolved when the episode starts from what the
+     * cluster has announced (cluster-view.ts), in a data partition drawn per episode: "leader" (its
+     * current leader), "followers" (its replicas but the leader), "isr" (its in-sync replicas),
+     * "controller". The default is every target but "one" and "minority", which restrict.
      */
-    targets: z.enum(['any', 'one', 'minority']).default('any'),
+    targets: z.union([z.enum(FAULT_TARGETS), z.array(z.enum(FAULT_TARGETS)).min(1)])
+      .transform((t): FaultTarget[] => dedupe(typeof t === 'string' ? [t] : t))
+      .default(() => [...DEFAULT_FAULT_TARGETS]),
+    /**
+     * Swarm testing (Groce et al., ISSTA 2012): each seed draws its own non-empty subset of the
+     * kinds and of the targets (each in play with probability 1/2) and each kind's mean interval
+     * (meanIntervalMs times a factor in [0.5, 2)). false: every kind and target at meanIntervalMs.
+     */
+    swarm: z.boolean().default(true),
     steps: z.array(stepSchema).transform(fillStepTimes).default(() => []),
   })
   .transform((f, ctx) => {
@@ -339,9 +378,17 @@ const scenarioInput = z.strictObject({
   allowedAnomalies: z.array(z.enum([...ANOMALY_NAMES, ...LIVENESS_NAMES])).transform(dedupe).default(() => []),
 });
 
-function resolveScenario(s: z.output<typeof scenarioInput>) {
+function resolveScenario(s: z.output<typeof scenarioInput>, ctx: z.RefinementCtx) {
   const replicationFactor = s.topic.replicationFactor ?? Math.min(3, s.brokers);
-  return { ...s, topic: { ...s.topic, replicationFactor } };
+  const { switches, conflicts } = resolveProtocol(s.protocol, s.broker['eligible.leader.replicas.enable']);
+  for (const conflict of conflicts) ctx.addIssue({ code: 'custom', path: ['protocol', conflict.key], message: conflict.message });
+  const { eligibleLeaderReplicas, ...protocol } = switches;
+  return {
+    ...s,
+    topic: { ...s.topic, replicationFactor },
+    broker: { ...s.broker, 'eligible.leader.replicas.enable': eligibleLeaderReplicas },
+    protocol: { version: s.protocol.version ?? null, ...protocol },
+  };
 }
 
 /** The validated scenario: every key present, defaults filled in, acks canonical. */

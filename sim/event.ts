@@ -16,7 +16,7 @@ export const EV_DELIVER = 2;
 export const EV_DISK = 3;
 /** Background write-back of one file: `ref` = the file, `id` = its dirty generation. */
 export const EV_WRITEBACK = 4;
-/** A scheduled fault step: `ref` = the step. */
+/** A scheduled fault step: `ref` = the step; or a fault call (World.scheduleFaultCall): `fn`. */
 export const EV_FAULT = 5;
 
 /** Node index for events that belong to no node. */

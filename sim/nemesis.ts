@@ -1,14 +1,33 @@
-// The random fault plan, swarm-style: each seed turns on a random subset of the allowed fault kinds,
-// each at its own rate, so across seeds some runs hammer one kind and others mix several. A plan is
-// an ordinary script (FaultStep[]), so a failing random run shrinks like a hand-written one. Every
-// disruptive step is followed by its undo; what is still open at the end is undone by settle().
+// The random fault plan. By default it is swarm testing (Groce et al., "Swarm Testing", ISSTA 2012):
+// each seed draws its own configuration, a non-empty subset of the allowed fault kinds and of the
+// allowed targets, and each kind's rate, so across seeds some runs hammer one kind at one target and
+// others mix several, instead of every run being the same average. With swarm off every allowed kind
+// and target is in play at the configured rate.
+//
+// A plan is a list of entries in time order. Most are ordinary fault steps. An episode aimed at a
+// role (the scenario's names, e.g. a partition's leader) cannot name its nodes in advance: it is a
+// RoleStep that the nemesis run (nemesis-run.ts) resolves when it fires, from what the world has
+// observed by then. Every disruptive step is followed by its undo; what is still open at the end is
+// undone by settle().
 import type { NodeId, Random } from './env.js';
 import type { FaultKind, FaultStep } from './fault.js';
 
+/** What an episode aims at. */
+export interface PlanTarget {
+  /** As the scenario names it ("any", "one", "minority", or a role such as "leader"). */
+  readonly name: string;
+  /**
+   * A count target: a crash or power loss takes down up to this many random crashable nodes (other
+   * kinds hit one random node, partitions take a random shape). null: a role, resolved when the
+   * episode begins.
+   */
+  readonly maxNodes: number | null;
+}
+
 export interface PlanOptions {
-  /** Kinds this scenario allows; each seed turns on a random non-empty subset of them. */
+  /** Kinds this scenario allows. */
   readonly kinds: readonly FaultKind[];
-  /** Mean gap between two faults of one kind (each kind's own mean is drawn around it). */
+  /** Mean gap between two faults of one kind (with swarm, each kind's own mean is drawn around it). */
   readonly meanIntervalMs: number;
   /** Faults start within [0, durationMs); an undo may fall after it. */
   readonly durationMs: number;
@@ -16,41 +35,155 @@ export interface PlanOptions {
   readonly crashable: readonly NodeId[];
   /** Nodes that partitions may separate. */
   readonly partitionable: readonly NodeId[];
-  /** Most nodes one crash or power-loss episode takes down together (default: all crashable). */
-  readonly maxTargets?: number;
+  /** Targets an episode may aim at (default: "any", up to every crashable node). */
+  readonly targets?: readonly PlanTarget[];
+  /** How many groups (the scenario's data partitions) a role episode may name; default 1. */
+  readonly roleGroups?: number;
+  /** Each seed draws its kinds, targets and rates (default true). */
+  readonly swarm?: boolean;
+  /**
+   * How long the system takes to notice a failure (Kafka: broker.session.timeout.ms). A role
+   * episode lasts ROLE_HOLD_FACTOR times it, so the cluster acts on it (fences the node, shrinks
+   * ISRs, elects) before it ends; absent, role episodes last as long as the others.
+   */
+  readonly detectionMs?: number;
+}
+
+/** A role episode's step: the nodes are the role's when it fires (RoleResolver). */
+export interface RoleStep {
+  readonly atMs: number;
+  readonly fault: FaultKind;
+  /** The role's name (PlanTarget.name). */
+  readonly role: string;
+  /** Which group (data partition) the role is taken in. */
+  readonly group: number;
+  /** Numbers the episode: its end undoes what its start did. */
+  readonly episode: number;
+  readonly phase: 'start' | 'end';
+  /** partition: cut the role off from everyone, or only from its peers (RoleResolver). */
+  readonly cut?: 'all' | 'peers';
+  /** slow-disk / slow-net: the latency factor; clock-skew: the offset. */
+  readonly factor?: number;
+  readonly offsetMs?: number;
+}
+
+export type PlanEntry = FaultStep | RoleStep;
+
+export function isRoleStep(entry: PlanEntry): entry is RoleStep {
+  return 'role' in entry;
+}
+
+/** A plan without role targets as the script it is (a role step is an error: it needs a NemesisRun). */
+export function planSteps(plan: NemesisPlan): FaultStep[] {
+  return plan.entries.map((entry) => {
+    if (isRoleStep(entry)) throw new Error(`planSteps: role step '${entry.role}' needs a NemesisRun`);
+    return entry;
+  });
+}
+
+/** What the seed drew (or, with swarm off, everything allowed): reported with the run. */
+export interface NemesisDraw {
+  readonly swarm: boolean;
+  /** The kinds in play, each with its mean gap between faults. */
+  readonly kinds: readonly { readonly kind: FaultKind; readonly meanIntervalMs: number }[];
+  /** The targets episodes aim at. */
+  readonly targets: readonly string[];
+}
+
+export interface NemesisPlan {
+  readonly entries: readonly PlanEntry[];
+  readonly draw: NemesisDraw;
 }
 
 const SLOW_FACTORS: readonly number[] = [2, 5, 10, 50];
 const MAX_SKEW_MS = 20_000;
+/** Swarm: each kind's mean gap is the configured one times a factor drawn uniformly from this range. */
+export const SWARM_RATE_FACTOR: readonly [number, number] = [0.5, 2];
+/** Swarm: each allowed kind, and each allowed target, is in play with this probability (at least one is). */
+export const SWARM_ON_PROBABILITY = 0.5;
+/** A role episode lasts detectionMs times a factor drawn uniformly from this range. */
+export const ROLE_HOLD_FACTOR: readonly [number, number] = [1, 3];
+const ANY: PlanTarget = { name: 'any', maxNodes: Number.MAX_SAFE_INTEGER };
 
-export function generatePlan(random: Random, opts: PlanOptions): FaultStep[] {
+export function generatePlan(random: Random, opts: PlanOptions): NemesisPlan {
+  const swarm = opts.swarm ?? true;
   const usable = [...new Set(opts.kinds)].filter((kind) => applicable(kind, opts));
-  if (usable.length === 0 || !(opts.durationMs > 0) || !(opts.meanIntervalMs > 0)) return [];
-  const on: FaultKind[] = [];
-  for (const kind of usable) if (random.chance(0.5)) on.push(kind);
-  if (on.length === 0) on.push(random.pick(usable));
-  const steps: FaultStep[] = [];
+  const allowedTargets = opts.targets !== undefined && opts.targets.length > 0 ? opts.targets : [ANY];
+  if (usable.length === 0 || !(opts.durationMs > 0) || !(opts.meanIntervalMs > 0)) {
+    return { entries: [], draw: { swarm, kinds: [], targets: [] } };
+  }
+  const on = swarm ? subset(random, usable) : usable;
+  // The target subset has a stream of its own: allowing a target changes no kind's draw.
+  const targets = swarm ? subset(random.fork('targets'), allowedTargets) : allowedTargets;
+  const entries: PlanEntry[] = [];
+  const kinds: { kind: FaultKind; meanIntervalMs: number }[] = [];
+  let episodes = 0;
   for (const kind of on) {
-    // A stream per kind: turning one kind on or off never changes another kind's faults.
+    // A stream per kind: turning one kind on or off never changes another kind's faults. Which
+    // target, which partition and how long a role holds draw from a stream of their own.
     const r = random.fork(kind);
-    const meanMs = opts.meanIntervalMs * r.uniform(0.5, 2);
+    const aim = r.fork('target');
+    const meanMs = swarm ? opts.meanIntervalMs * r.uniform(SWARM_RATE_FACTOR[0], SWARM_RATE_FACTOR[1]) : opts.meanIntervalMs;
+    kinds.push({ kind, meanIntervalMs: Math.round(meanMs) });
     let t = r.exponential(meanMs);
     while (t < opts.durationMs) {
       const holdMs = Math.max(1, Math.round(r.uniform(0.05, 1) * meanMs));
-      episode(kind, r, opts, t, t + holdMs, steps);
+      const target = targets.length === 1 ? targets[0]! : aim.pick(targets);
+      if (target.maxNodes === null) {
+        const group = aim.int(0, Math.max(1, opts.roleGroups ?? 1) - 1);
+        // Held past failure detection; the kind's next episode still comes at the usual pace, so
+        // a targeted fault may overlap the next one (followers down while the leader goes too).
+        const roleHoldMs = opts.detectionMs === undefined
+          ? holdMs
+          : Math.round(opts.detectionMs * aim.uniform(ROLE_HOLD_FACTOR[0], ROLE_HOLD_FACTOR[1]));
+        roleEpisode(kind, r, { role: target.name, group, episode: episodes++ }, t, t + roleHoldMs, entries);
+      } else {
+        episode(kind, r, opts, target.maxNodes, t, t + holdMs, entries);
+      }
       t += holdMs + r.exponential(meanMs);
     }
   }
-  // Stable: steps at the same time keep their generation order.
-  return steps.sort((a, b) => a.atMs - b.atMs);
+  // Stable: entries at the same time keep their generation order.
+  entries.sort((a, b) => a.atMs - b.atMs);
+  return { entries, draw: { swarm, kinds, targets: targets.map((x) => x.name) } };
+}
+
+/** Each item with probability SWARM_ON_PROBABILITY; one at random when none came up. */
+function subset<T>(r: Random, items: readonly T[]): T[] {
+  const on = items.filter(() => r.chance(SWARM_ON_PROBABILITY));
+  if (on.length === 0) on.push(r.pick(items));
+  return on;
 }
 
 function applicable(kind: FaultKind, opts: PlanOptions): boolean {
   return kind === 'partition' ? opts.partitionable.length >= 2 : opts.crashable.length >= 1;
 }
 
-/** One fault of `kind` at `startMs`, undone at `endMs`. */
-function episode(kind: FaultKind, r: Random, opts: PlanOptions, startMs: number, endMs: number, out: FaultStep[]): void {
+/** One role episode: the start and the end share the draws, the nodes are resolved later. */
+function roleEpisode(
+  kind: FaultKind, r: Random, aim: { role: string; group: number; episode: number }, startMs: number, endMs: number, out: PlanEntry[],
+): void {
+  const base = { fault: kind, ...aim };
+  if (kind === 'slow-disk' || kind === 'slow-net') {
+    const factor = r.pick(SLOW_FACTORS);
+    out.push({ ...base, atMs: startMs, phase: 'start', factor }, { ...base, atMs: endMs, phase: 'end', factor: 1 });
+  } else if (kind === 'clock-skew') {
+    const offsetMs = skew(r);
+    out.push({ ...base, atMs: startMs, phase: 'start', offsetMs }, { ...base, atMs: endMs, phase: 'end', offsetMs: 0 });
+  } else if (kind === 'partition') {
+    const cut = r.chance(0.5) ? 'all' : 'peers';
+    out.push({ ...base, atMs: startMs, phase: 'start', cut }, { ...base, atMs: endMs, phase: 'end', cut });
+  } else {
+    out.push({ ...base, atMs: startMs, phase: 'start' }, { ...base, atMs: endMs, phase: 'end' });
+  }
+}
+
+function skew(r: Random): number {
+  return (r.chance(0.5) ? 1 : -1) * r.int(100, MAX_SKEW_MS);
+}
+
+/** One fault of `kind` at `startMs` on random nodes, undone at `endMs`. */
+function episode(kind: FaultKind, r: Random, opts: PlanOptions, maxNodes: number, startMs: number, endMs: number, out: PlanEntry[]): void {
   switch (kind) {
     case 'partition':
       out.push(partitionStep(r, opts.partitionable, startMs));
@@ -60,7 +193,7 @@ function episode(kind: FaultKind, r: Random, opts: PlanOptions, startMs: number,
     case 'power-loss':
       // Sometimes several machines at once: losing every replica's page cache together is the
       // case that tells fsync policies apart.
-      for (const node of targets(r, opts.crashable, opts.maxTargets ?? opts.crashable.length)) {
+      for (const node of targets(r, opts.crashable, maxNodes)) {
         out.push({ atMs: startMs, fault: kind, node });
         out.push({ atMs: endMs, fault: 'restart', node });
       }
@@ -80,8 +213,7 @@ function episode(kind: FaultKind, r: Random, opts: PlanOptions, startMs: number,
     }
     case 'clock-skew': {
       const node = r.pick(opts.crashable);
-      const offsetMs = (r.chance(0.5) ? 1 : -1) * r.int(100, MAX_SKEW_MS);
-      out.push({ atMs: startMs, fault: 'clock-skew', node, offsetMs });
+      out.push({ atMs: startMs, fault: 'clock-skew', node, offsetMs: skew(r) });
       out.push({ atMs: endMs, fault: 'clock-skew', node, offsetMs: 0 });
       return;
     }

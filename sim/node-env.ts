@@ -120,9 +120,10 @@ export class NodeEnv implements Env {
   trace(kind: string, fields?: TraceFields): void {
     const tr = this.ctx.trace;
     const t = this.ctx.sched.now;
-    tr.beginNamed(t, kind, this.host.index);
+    const id = tr.beginNamed(t, kind, this.host.index);
     if (fields !== undefined) tr.fields(fields, t);
     if (tr.recording) tr.push({ t, kind, node: this.node, ...fields });
+    if (tr.watched(id, kind)) tr.notify(t, this.node, kind, fields);
   }
 
   assert(condition: boolean, message: string): asserts condition {

@@ -24,6 +24,9 @@ const MAX_INTERNED = 1 << 15;
  */
 const SYM_CACHE = 256;
 
+/** Told of a model event of a watched kind: its time, node, kind and fields (never modified). */
+export type TraceObserver = (t: number, node: string, kind: string, fields: TraceFields | undefined) => void;
+
 const floatScratch = new Float64Array(1);
 const floatWords = new Uint32Array(floatScratch.buffer);
 
@@ -38,6 +41,9 @@ export class TraceSink {
   /** Direct-mapped cache in front of `interned`: most symbols are hit without a Map lookup. */
   private readonly cacheKeys: (string | null)[] = new Array<string | null>(SYM_CACHE).fill(null);
   private readonly cacheIds = new Int32Array(SYM_CACHE);
+  /** Observers by kind name; watchedIds marks their interned ids so an unwatched event costs one load. */
+  private readonly observers = new Map<string, TraceObserver[]>();
+  private readonly watchedIds = new Uint8Array(MAX_INTERNED);
 
   constructor(recording: boolean, into?: TraceRecord[]) {
     this.records = into ?? (recording ? [] : null);
@@ -56,6 +62,7 @@ export class TraceSink {
       if (this.interned.size >= MAX_INTERNED) return -1;
       id = this.interned.size;
       this.interned.set(s, id);
+      if (this.observers.has(s)) this.watchedIds[id] = 1;
       // The first use hashes the content, so runs that differ only in a name hash differently.
       this.str(s);
     }
@@ -74,8 +81,30 @@ export class TraceSink {
     this.mix((a << 16) ^ b);
   }
 
-  /** Starts a model event, whose kind is any string but a kernel kind. */
-  beginNamed(t: number, kind: string, node: number): void {
+  /**
+   * Calls `observer` for every model event of `kind` from now on. Watching changes nothing in the
+   * hash (the kind is not interned early), so a run that observes hashes like one that does not.
+   */
+  watch(kind: string, observer: TraceObserver): void {
+    const list = this.observers.get(kind);
+    if (list !== undefined) list.push(observer);
+    else this.observers.set(kind, [observer]);
+    const id = this.interned.get(kind);
+    if (id !== undefined) this.watchedIds[id] = 1;
+  }
+
+  /** Is a model event of this kind (`id` from beginNamed) watched? */
+  watched(id: number, kind: string): boolean {
+    return id >= 0 ? this.watchedIds[id] === 1 : this.observers.has(kind);
+  }
+
+  /** Tells the kind's observers of a model event. */
+  notify(t: number, node: string, kind: string, fields: TraceFields | undefined): void {
+    for (const observer of this.observers.get(kind) ?? []) observer(t, node, kind, fields);
+  }
+
+  /** Starts a model event, whose kind is any string but a kernel kind; returns its interned id (-1: none). */
+  beginNamed(t: number, kind: string, node: number): number {
     const id = this.symId(kind);
     if (id >= 0 && id < KERNEL_TRACE_KINDS.length) {
       throw new SimAssertionError(`trace kind '${kind}' is reserved for the kernel`, null, t);
@@ -88,6 +117,7 @@ export class TraceSink {
       this.str(kind);
       this.mix(node);
     }
+    return id;
   }
 
   /** Mixes an integer that fits 32 bits (node indices, ids, interned ids). */

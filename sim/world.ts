@@ -13,7 +13,7 @@ import type { NodeContext } from './node-env.js';
 import { NODE_STATE_NAMES, ST_PAUSED, isDown, type NodeState } from './node-state.js';
 import { createRandom } from './random.js';
 import { Scheduler, type RunStatus } from './scheduler.js';
-import { TraceSink } from './trace.js';
+import { TraceSink, type TraceObserver } from './trace.js';
 import type { TraceRecord } from './trace-record.js';
 
 export type { DiskConfig, NetworkConfig, WorldConfig } from './config.js';
@@ -114,6 +114,8 @@ export class World {
         return this.node(ev.node).runCall(ev);
       case EV_FAULT:
         this.pendingFaults.delete(ev);
+        // A fault call (scheduleFaultCall) decides its steps when it fires.
+        if (ev.fn !== null) return (ev.fn as () => void)();
         return this.applyFault(ev.ref as FaultStep);
       default: this.fail(`unknown event kind ${ev.kind}`);
     }
@@ -167,6 +169,29 @@ export class World {
       ev.ref = step;
       this.pendingFaults.add(this.sched.at(timeUs, ev));
     }
+  }
+
+  /**
+   * Schedules `fn` as a fault event at atMs * 1000 µs (rounded): it runs in the place a fault step
+   * scheduled now would take (so a step it applies there replays identically from a script), and
+   * settle() cancels it like any fault not yet applied. The nemesis uses it for targeted faults,
+   * whose nodes are known only when they fire.
+   */
+  scheduleFaultCall(atMs: number, fn: () => void): void {
+    const timeUs = Math.round(atMs * 1000);
+    if (!(timeUs >= this.sched.now)) throw new UserError(`fault call at ${atMs} ms is in the past (now ${this.sched.now / 1000} ms)`);
+    const ev = new SimEvent(EV_FAULT, NO_NODE, 0);
+    ev.fn = fn;
+    this.pendingFaults.add(this.sched.at(timeUs, ev));
+  }
+
+  /**
+   * Calls `observer` for every model trace event of `kind` (its time, node and fields): how the
+   * harness learns what the actors announced, without reading their memory. Observing leaves the
+   * trace hash as it is.
+   */
+  observeTrace(kind: string, observer: TraceObserver): void {
+    this.sink.watch(kind, observer);
   }
 
   /**

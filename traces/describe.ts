@@ -116,7 +116,11 @@ const RENDER = new Map<string, Render>([
     const log = r['leo'] === undefined ? '' : `, leo ${formatField('leo', r['leo'])}${r['hw'] === undefined ? '' : `, hw ${formatField('hw', r['hw'])}`}`;
     return { detail: `became leader of ${partition(r)}, epoch ${formatField('epoch', r['epoch'])}, isr ${formatNodes(isr)}${log}`, short: `leader e${formatField('epoch', r['epoch'])}` };
   }],
-  ['follower', (r) => ({ detail: `follows ${str(r, 'leader') ?? '?'} on ${partition(r)}, epoch ${formatField('epoch', r['epoch'])}`, short: `follow ${str(r, 'leader') ?? '?'}` })],
+  ['follower', (r) => {
+    // truncation "skipped": the same leader in a new epoch, before KAFKA-7164 (protocol.truncateOnEpochChange false).
+    const skipped = str(r, 'truncation') === 'skipped' ? ' without truncating (same leader)' : '';
+    return { detail: `follows ${str(r, 'leader') ?? '?'} on ${partition(r)}, epoch ${formatField('epoch', r['epoch'])}${skipped}`, short: `follow ${str(r, 'leader') ?? '?'}` };
+  }],
   ['isr', (r, d) => {
     const isr = (list(r, 'isr') ?? []).map(String);
     const change = isrChange(d.noteIsr(r, isr), isr);

@@ -4,7 +4,7 @@
 import type { Vary } from '../../scenario/vary.js';
 import { formatPercent } from '../table.js';
 import type { ExploreRow } from './aggregate.js';
-import { shortKey, showValue } from './settings.js';
+import { settingText, shortKey } from './settings.js';
 
 const WRAP_COLUMNS = 100;
 
@@ -15,7 +15,7 @@ function lossShare(row: ExploreRow): number {
 /** `min.insync.replicas=2, acks=all`: the row's settings by their short names. */
 function shortLabel(row: ExploreRow, varies: readonly Vary[]): string {
   if (varies.length === 0) return 'the scenario';
-  return varies.map((vary) => `${shortKey(vary)}=${showValue(row.settings[vary.key])}`).join(', ');
+  return varies.map((vary) => `${shortKey(vary)}=${settingText(vary, row.settings[vary.key])}`).join(', ');
 }
 
 const MOST_LISTED = 3;
@@ -54,7 +54,7 @@ function mean(values: readonly number[]): number | null {
 }
 
 function averagesFor(rows: readonly ExploreRow[], vary: Vary, text: string): Averages {
-  const matching = rows.filter((row) => showValue(row.settings[vary.key]) === text);
+  const matching = rows.filter((row) => settingText(vary, row.settings[vary.key]) === text);
   return {
     loss: mean(matching.map(lossShare)) ?? 0,
     unavailable: mean(matching.map((row) => row.unavailableShare)) ?? 0,

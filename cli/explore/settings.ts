@@ -13,3 +13,12 @@ export function showValue(value: unknown): string {
   if (typeof value === 'string') return value;
   return JSON.stringify(value) ?? String(value);
 }
+
+/**
+ * A row's value of a varied setting as the user wrote it on the command line: `2.0` stays `2.0`
+ * although JSON reads it as the number 2 (protocol.version).
+ */
+export function settingText(vary: Vary, value: unknown): string {
+  const shown = showValue(value);
+  return vary.values.find((v) => showValue(v.value) === shown)?.text ?? shown;
+}

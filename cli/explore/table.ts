@@ -9,7 +9,7 @@ import { LIVENESS_NAMES } from '../../scenario/schema.js';
 import type { Vary } from '../../scenario/vary.js';
 import { formatMs, formatPercent, formatTable, type Column } from '../table.js';
 import type { ExploreRow } from './aggregate.js';
-import { shortKey, showValue } from './settings.js';
+import { settingText, shortKey } from './settings.js';
 
 function occurring(rows: readonly ExploreRow[]): AnomalyType[] {
   return ANOMALY_TYPES.filter((type) => rows.some((row) => (row.anomalyRuns[type] ?? 0) > 0));
@@ -36,7 +36,7 @@ export function exploreTable(varies: readonly Vary[], rows: readonly ExploreRow[
     { header: 'settle s', align: 'right' },
   ];
   const cells = rows.map((row) => [
-    ...varies.map((vary) => showValue(row.settings[vary.key])),
+    ...varies.map((vary) => settingText(vary, row.settings[vary.key])),
     String(row.runs),
     ...anomalies.map((type) => String(row.anomalyRuns[type] ?? 0)),
     ...liveness.map((type) => String(row.settle.livenessRuns[type] ?? 0)),

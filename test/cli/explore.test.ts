@@ -58,6 +58,15 @@ describe('ksim explore', () => {
     expect(result.stdout.replace(/\s+/g, ' ')).toMatch(/Changing unclean\.leader\.election\.enable from false to true: runs losing acknowledged writes [\d.]+% → [\d.]+%/);
   });
 
+  test('protocol.version gives one row per release, each named as written', () => {
+    const result = ksim(['explore', 'lossy.json', '--vary', 'protocol.version=0.10,0.11,2.0,2.1,4.0', '--seeds', '2'], dir);
+    expect(result.code, result.stderr).toBe(0);
+    const rows = result.stdout.split('\n').slice(4, 9).map((line) => line.split(/ +/)[0]);
+    expect(rows).toEqual(['0.10', '0.11', '2.0', '2.1', '4.0']);
+    // The reading found each release's rows: no release reads as having no runs ("-" latency).
+    expect(result.stdout.replace(/\s+/g, ' ')).toMatch(/Across version = 0\.10 \/ 0\.11 \/ 2\.0 \/ 2\.1 \/ 4\.0: runs losing acknowledged writes [\d.]+% \/ [\d.]+% \/ [\d.]+% \/ [\d.]+% \/ [\d.]+%, unavailable( [\d.]+% \/){4} [\d.]+% of the time, sends refused( [\d.]+% \/){4} [\d.]+%, ack p99( [\d.]+ \/){4} [\d.]+ ms/);
+  });
+
   test('the same seeds give the same table', () => {
     const args = ['explore', 'lossy.json', '--vary', 'producers.acks=1,all', '--seeds', '3', '--json'];
     expect(ksim([...args, '--workers', '1'], dir).stdout).toBe(ksim([...args, '--workers', '2'], dir).stdout);

@@ -1,5 +1,6 @@
 // Determinism of the whole system, not only the kernel: the full model (brokers, controller,
-// idempotent producer, consumer group) under every fault kind and the chaos knobs, each seed run
+// idempotent producer, consumer group) under every fault kind and target (the swarm nemesis's
+// defaults, roles included) and the chaos knobs, each seed run
 // twice, gives the same trace hash, event count and verdict; different seeds give different runs.
 import { describe, expect, test } from 'vitest';
 import { runScenario } from '../../scenario/run.js';
@@ -17,6 +18,7 @@ const scenario = parseScenario({
 describe('determinism', () => {
   test('every seed gives the same trace hash on a second run; seeds differ from each other', () => {
     const hashes = new Set<string>();
+    const drawn = new Set<string>();
     for (let seed = 1; seed <= 8; seed++) {
       const first = runScenario(scenario, seed).result;
       const second = runScenario(scenario, seed).result;
@@ -24,9 +26,13 @@ describe('determinism', () => {
       expect(second.events).toBe(first.events);
       expect(second.anomalies).toEqual(first.anomalies);
       expect(first.faults).toBeGreaterThan(0);
+      expect(second.nemesis).toEqual(first.nemesis);
       hashes.add(first.traceHash);
+      for (const target of first.nemesis?.targets ?? []) drawn.add(target);
     }
     expect(hashes.size).toBe(8);
+    // The default nemesis is swarm testing over every default target: the roles are covered too.
+    expect([...drawn].sort()).toEqual(['any', 'controller', 'followers', 'isr', 'leader']);
   });
 
   test('recording the full trace does not change the run', () => {

@@ -11,19 +11,24 @@ import { LeaderRole } from '../../models/leader.js';
 import type { AlterPartition, FetchRequest, PartitionMeta } from '../../models/messages.js';
 import { batchBytes } from '../../models/records.js';
 import { ReplicaCore } from '../../models/replica.js';
+import { logBatch } from './records.js';
 
 const LAG_US = 10_000_000;
 const CONFIG: BrokerConfig = {
   minInsyncReplicas: 1, uncleanLeaderElectionEnable: false, replicaLagTimeMaxUs: LAG_US, replicaFetchWaitMaxUs: 0,
   hwCheckpointIntervalUs: 5_000_000, flushMessages: null, flushUs: null, brokerSessionTimeoutUs: 9_000_000,
-  eligibleLeaderReplicasEnable: false, truncation: 'leader-epoch',
+  eligibleLeaderReplicasEnable: false, truncation: 'leader-epoch', epochFencing: true, truncateOnEpochChange: true, isrJoinPastEpochStart: true,
   producerIdExpirationUs: 86_400_000_000, producerIdExpirationCheckIntervalUs: 600_000_000, logSegmentBytes: 1 << 30,
 };
 
 /** The broker epoch the fixture's followers fetch with. */
 const FOLLOWER_EPOCH = 7;
 
-function fixture(isr: readonly NodeId[]) {
+/**
+ * A leader b1 of epoch 1. `inherited` records of epoch 0 precede the epoch, with the high watermark
+ * `staleHw` below their end: a new leader's own, one fetch round late.
+ */
+function fixture(isr: readonly NodeId[], config: BrokerConfig = CONFIG, inherited = 0, staleHw = 0) {
   let now = 1_000_000;
   // This broker's metadata: which followers are unfenced, with which broker epoch.
   const alive = new Map<NodeId, number>([['b2', FOLLOWER_EPOCH], ['b3', FOLLOWER_EPOCH]]);
@@ -45,10 +50,12 @@ function fixture(isr: readonly NodeId[]) {
     trace: () => undefined,
     assert: (condition: boolean, message: string) => { if (!condition) throw new Error(message); },
   } as unknown as Env;
-  const core = new ReplicaCore({ env, id: 'b1', controller: 'c1', config: CONFIG, history: new History(), brokerEpoch: () => 1, meta: () => undefined, aliveBrokerEpoch: (b) => alive.get(b) }, 0);
+  const core = new ReplicaCore({ env, id: 'b1', controller: 'c1', config, history: new History(), brokerEpoch: () => 1, meta: () => undefined, aliveBrokerEpoch: (b) => alive.get(b) }, 0);
   core.leaderEpoch = 1;
   core.role = 'leader';
-  core.log.assignEpoch(1, 0);
+  if (inherited > 0) core.log.append([logBatch(0, 0, inherited)]);
+  core.highWatermark = staleHw;
+  core.log.assignEpoch(1, inherited);
   const meta: PartitionMeta = { partition: 0, leader: 'b1', leaderEpoch: 1, partitionEpoch: 1, isr, elr: [], replicas: ['b1', 'b2', 'b3'], lastKnownLeader: 'b1' };
   const leader = new LeaderRole(core, meta);
   let value = 0;
@@ -97,6 +104,24 @@ describe('ISR expansion', () => {
     expect(f.alters()).toEqual([]);
     f.alive.set('b3', FOLLOWER_EPOCH);
     f.fetch('b3', 10);
+    expect(f.alters().map((a) => a.isr)).toEqual([['b1', 'b2', 'b3']]);
+  });
+});
+
+describe('KAFKA-7128: joining the ISR past the start of the leader\'s epoch', () => {
+  // b1 inherited 10 records of epoch 0, all committed by the previous leader, with a stale HW of 5.
+  // b3, outside the ISR, fetches at 5: at the HW, but short of the epoch's start at 10.
+  test('with the fix a follower at the stale high watermark is not proposed until it passes the epoch start', () => {
+    const f = fixture(['b1', 'b2'], CONFIG, 10, 5);
+    f.fetch('b3', 5);
+    expect(f.alters()).toEqual([]);
+    f.fetch('b3', 10);
+    expect(f.alters().map((a) => a.isr)).toEqual([['b1', 'b2', 'b3']]);
+  });
+
+  test('without it (before Kafka 2.1) the stale high watermark admits it', () => {
+    const f = fixture(['b1', 'b2'], { ...CONFIG, isrJoinPastEpochStart: false }, 10, 5);
+    f.fetch('b3', 5);
     expect(f.alters().map((a) => a.isr)).toEqual([['b1', 'b2', 'b3']]);
   });
 });

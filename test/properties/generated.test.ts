@@ -24,6 +24,12 @@ describe('generated safe-envelope scenarios', () => {
     expect(s.allowedAnomalies).toEqual([...GENERATED_ALLOWED]);
   });
 
+  test('random faults come with and without swarm, at count and role targets', () => {
+    const random = sampleGenerated(300, SEED).map((json) => parseScenario(json, 'generated').faults).filter((f) => f.mode === 'random');
+    expect(new Set(random.map((f) => f.swarm))).toEqual(new Set([true, false]));
+    expect(new Set(random.flatMap((f) => f.targets))).toEqual(new Set(['any', 'one', 'minority', 'leader', 'followers', 'isr', 'controller']));
+  });
+
   test('a sample of them, run, shows no anomaly but duplicate-delivery, and every run settles', () => {
     const sample = sampleGenerated(8, SEED, { durationMs: { min: 5000, max: 10_000 }, maxRate: 200 });
     for (const [i, json] of sample.entries()) {

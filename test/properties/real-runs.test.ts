@@ -116,7 +116,8 @@ describe('positions across a real rebalance', () => {
   const scenario = parseScenario({
     durationMs: 15000, settleMs: 15000, topic: { partitions: 3 },
     consumers: [{ count: 3, commit: 'auto', 'session.timeout.ms': 6000, 'auto.commit.interval.ms': 2000 }],
-    faults: { mode: 'random', kinds: ['crash', 'pause', 'partition'] },
+    // Random nodes: the consumers must be hit too, which only the count targets do.
+    faults: { mode: 'random', kinds: ['crash', 'pause', 'partition'], targets: 'any' },
   }, 'rebalances');
   const stepBack = (out: RunOutput): PollStep | undefined => {
     let found: PollStep | undefined;

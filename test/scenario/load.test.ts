@@ -8,9 +8,10 @@ import { ANOMALY_NAMES } from '../../scenario/schema.js';
 
 const PRESETS = [
   'acks-all-min-isr-1', 'acks1-leader-crash', 'commit-after-process', 'commit-before-process', 'default',
-  'jepsen-unclean-election', 'kip101-double-power-loss', 'kip101-hw-truncation', 'kip966-last-replica-standing',
-  'retry-duplicates', 'safe',
+  'jepsen-unclean-election', 'kafka7164-missed-epoch-change', 'kip101-double-power-loss', 'kip101-hw-truncation',
+  'kip279-fast-failover', 'kip966-last-replica-standing', 'retry-duplicates', 'safe',
 ];
+const SCRIPTED = ['kafka7164-missed-epoch-change', 'kip279-fast-failover'];
 
 let dir = '';
 beforeAll(() => {
@@ -49,7 +50,13 @@ describe('presets', () => {
     const scenario = loadScenario(name);
     expect(scenario.name).toBe(name);
     expect(scenario.description).toBeDefined();
-    expect(scenario.faults.mode).toBe('random');
+    // Random faults, but for the two whose case random faults do not build: a script, and the description says so.
+    if (SCRIPTED.includes(name)) {
+      expect(scenario.faults.mode).toBe('script');
+      expect(scenario.description).toMatch(/scripted fault schedule \(random /);
+    } else {
+      expect(scenario.faults.mode).toBe('random');
+    }
     for (const anomaly of scenario.allowedAnomalies) expect(ANOMALY_NAMES).toContain(anomaly);
     // Presets spell out the keys they mean so users can read them; they are files, not code paths.
     const json = JSON.parse(readFileSync(join(presetsDir(), `${name}.json`), 'utf8')) as Record<string, unknown>;
@@ -71,7 +78,7 @@ describe('presets', () => {
     const base = loadScenario('default');
     // No preset sets settleMs: the settle cap is derived from its timeouts (docs/settle.md).
     expect([base.durationMs, base.settleMs, base.faults.kinds]).toEqual([60000, undefined, ['partition', 'crash', 'power-loss']]);
-    expect(base.faults.targets).toBe('one');
+    expect(base.faults.targets).toEqual(['one']);
   });
 
   test('presets keep Kafka\'s default timeouts: only what a preset exists to show, and environment knobs, differ', () => {

@@ -43,7 +43,7 @@ describe('defaults', () => {
         'producer.id.expiration.check.interval.ms': 600000,
         'log.segment.bytes': 1073741824,
       },
-      protocol: { truncation: 'leader-epoch' },
+      protocol: { version: null, truncation: 'leader-epoch', epochFencing: true, truncateOnEpochChange: true, isrJoinPastEpochStart: true },
       producers: [{
         count: 1,
         acks: 'all',
@@ -83,7 +83,8 @@ describe('defaults', () => {
         mode: 'random',
         kinds: ['partition', 'crash', 'power-loss', 'pause', 'slow-disk', 'slow-net', 'clock-skew'],
         meanIntervalMs: 5000,
-        targets: 'any',
+        targets: ['any', 'leader', 'followers', 'isr', 'controller'],
+        swarm: true,
         steps: [],
       },
       limits: { maxRecords: 5_000_000, maxSimulatedMs: 86_400_000, maxNodes: 1000 },
@@ -135,7 +136,9 @@ describe('type and range errors name the key', () => {
     [{ broker: { 'flush.messages': 0 } }, 'scenario.json: broker.flush.messages: 0 is less than the minimum 1'],
     [{ network: { dropProbability: 1.5 } }, 'scenario.json: network.dropProbability: 1.5 is greater than the maximum 1'],
     [{ network: { nicMbps: 0 } }, 'scenario.json: network.nicMbps: 0 must be greater than 0'],
-    [{ protocol: { truncation: 'kip101' } }, 'scenario.json: protocol.truncation: "kip101" is not one of "high-watermark", "leader-epoch"'],
+    [{ protocol: { truncation: 'kip101' } }, 'scenario.json: protocol.truncation: "kip101" is not one of "high-watermark", "epoch-end-offset", "leader-epoch"'],
+    [{ protocol: { version: '2.2' } }, 'scenario.json: protocol.version: "2.2" is not a Kafka release ksim knows ("0.10", "0.11", "2.0", "2.1", "3.9", "4.0", "4.1")'],
+    [{ protocol: { version: 1.1 } }, 'scenario.json: protocol.version: 1.1 is not a Kafka release ksim knows ("0.10", "0.11", "2.0", "2.1", "3.9", "4.0", "4.1")'],
     [{ consumers: [{ commit: 'never' }] }, 'scenario.json: consumers.0.commit: "never" is not one of "auto", "before-process", "after-process"'],
     [{ faults: { kinds: [] } }, 'scenario.json: faults.kinds: needs at least 1 entry'],
     [{ faults: { kinds: ['meteor'] } }, 'scenario.json: faults.kinds.0: "meteor" is not one of "partition", "crash", "power-loss", "pause", "slow-disk", "slow-net", "clock-skew"'],
@@ -150,6 +153,58 @@ describe('type and range errors name the key', () => {
     expect(errorOf({ brokers: 0, settleMs: -1, durationMs: 'x' })).toBe(
       'scenario.json: durationMs: expected a number, got "x" (and 2 more problems)',
     );
+  });
+});
+
+describe('protocol switches and protocol.version', () => {
+  const switches = (protocol: object, broker: object = {}) => {
+    const s = parse({ protocol, broker });
+    return { ...s.protocol, elr: s.broker['eligible.leader.replicas.enable'] };
+  };
+  const ALL_FIXES = { truncation: 'leader-epoch', epochFencing: true, truncateOnEpochChange: true, isrJoinPastEpochStart: true };
+
+  test('each release sets every switch as it shipped', () => {
+    const none = { epochFencing: false, truncateOnEpochChange: false, isrJoinPastEpochStart: false, elr: false };
+    expect(switches({ version: '0.10' })).toEqual({ version: '0.10', truncation: 'high-watermark', ...none });
+    expect(switches({ version: '0.11' })).toEqual({ version: '0.11', truncation: 'epoch-end-offset', ...none });
+    expect(switches({ version: '2.0' })).toEqual({ version: '2.0', truncation: 'leader-epoch', ...none });
+    for (const version of ['2.1', '3.9', '4.0']) expect(switches({ version })).toEqual({ version, ...ALL_FIXES, elr: false });
+    expect(switches({ version: '4.1' })).toEqual({ version: '4.1', ...ALL_FIXES, elr: true });
+  });
+
+  test('a resolved scenario parses to itself, with or without a version', () => {
+    for (const protocol of [{}, { version: '0.11' }, { truncation: 'high-watermark' }, { version: '4.1', truncateOnEpochChange: false }]) {
+      const once = parse({ protocol });
+      expect(parse(JSON.parse(JSON.stringify(once)))).toStrictEqual(once);
+    }
+  });
+
+  test('a release may be a number, as --vary and JSON numbers give it', () => {
+    expect([0.1, 0.11, 2, 2.1, 3.9, 4, 4.1].map((version) => switches({ version }).version)).toEqual(['0.10', '0.11', '2.0', '2.1', '3.9', '4.0', '4.1']);
+  });
+
+  test('an explicit switch overrides the release; eligible.leader.replicas.enable too', () => {
+    expect(switches({ version: '2.1', truncateOnEpochChange: false })).toMatchObject({ truncation: 'leader-epoch', epochFencing: true, truncateOnEpochChange: false });
+    expect(switches({ version: '0.11', truncation: 'leader-epoch' })).toMatchObject({ truncation: 'leader-epoch', epochFencing: false });
+    expect(switches({ version: '4.1' }, { 'eligible.leader.replicas.enable': false }).elr).toBe(false);
+    expect(switches({ version: '2.1' }, { 'eligible.leader.replicas.enable': true }).elr).toBe(true);
+  });
+
+  test('without a version: every fix but ELR; high-watermark truncation turns off the two that read the epoch cache', () => {
+    expect(switches({})).toEqual({ version: null, ...ALL_FIXES, elr: false });
+    expect(switches({ truncation: 'high-watermark' })).toEqual({
+      version: null, truncation: 'high-watermark', epochFencing: false, truncateOnEpochChange: true, isrJoinPastEpochStart: false, elr: false,
+    });
+    expect(switches({ truncation: 'epoch-end-offset' })).toMatchObject({ epochFencing: true, isrJoinPastEpochStart: true });
+  });
+
+  test('a fix that needs leader epochs, set explicitly with high-watermark truncation, is an error', () => {
+    expect(errorOf({ protocol: { truncation: 'high-watermark', epochFencing: true } })).toBe(
+      'scenario.json: protocol.epochFencing: epoch fencing (KIP-320) needs leader epochs: protocol.truncation is "high-watermark"');
+    expect(errorOf({ protocol: { version: '0.10', isrJoinPastEpochStart: true } })).toBe(
+      'scenario.json: protocol.isrJoinPastEpochStart: joining the ISR past the epoch start (KAFKA-7128) needs leader epochs: protocol.truncation is "high-watermark"');
+    // Implied by the release, they give way.
+    expect(switches({ version: '2.1', truncation: 'high-watermark' })).toMatchObject({ epochFencing: false, isrJoinPastEpochStart: false, truncateOnEpochChange: true });
   });
 });
 
@@ -356,8 +411,16 @@ describe('consumers: auto.offset.reset, group.instance.id, session timeout bound
 });
 
 describe('faults.targets', () => {
-  test('accepts any, one and minority; rejects anything else naming the key', () => {
-    expect(parseScenario({ faults: { targets: 'minority' } }, 's.json').faults.targets).toBe('minority');
+  test('accepts one target or a list of counts and roles; rejects anything else naming the key', () => {
+    expect(parseScenario({ faults: { targets: 'minority' } }, 's.json').faults.targets).toEqual(['minority']);
+    expect(parseScenario({ faults: { targets: ['leader', 'isr', 'leader'] } }, 's.json').faults.targets).toEqual(['leader', 'isr']);
     expect(() => parseScenario({ faults: { targets: 'all' } }, 's.json')).toThrow(/faults\.targets/);
+    expect(() => parseScenario({ faults: { targets: [] } }, 's.json')).toThrow(/faults\.targets/);
+  });
+
+  test('swarm is on unless set to false', () => {
+    expect(parseScenario({}, 's.json').faults.swarm).toBe(true);
+    expect(parseScenario({ faults: { swarm: false } }, 's.json').faults.swarm).toBe(false);
+    expect(() => parseScenario({ faults: { swarm: 'no' } }, 's.json')).toThrow(/faults\.swarm/);
   });
 });

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_FAULT_KINDS, type FaultKind, type FaultStep } from '../../sim/fault.js';
-import { generatePlan, type PlanOptions } from '../../sim/nemesis.js';
+import { generatePlan, isRoleStep, planSteps, type PlanOptions, type PlanTarget } from '../../sim/nemesis.js';
 import { createRandom } from '../../sim/random.js';
 
 const NODES = ['b1', 'b2', 'b3', 'b4', 'b5'];
 const OPTS: PlanOptions = { kinds: ALL_FAULT_KINDS, meanIntervalMs: 2000, durationMs: 60_000, crashable: NODES, partitionable: NODES };
 
 function plan(seed: number, opts: PlanOptions = OPTS): FaultStep[] {
-  return generatePlan(createRandom(seed).fork('nemesis'), opts);
+  return planSteps(generatePlan(createRandom(seed).fork('nemesis'), opts));
 }
 
 /** The step that undoes `s`, or null when `s` is itself an undo. */
@@ -103,13 +103,13 @@ describe('nemesis', () => {
   });
 });
 
-describe('maxTargets', () => {
-  it('no crash or power-loss episode takes down more nodes than maxTargets', () => {
+describe('count targets', () => {
+  it('no crash or power-loss episode takes down more nodes than the target\'s maxNodes', () => {
     const crashable = ['b1', 'b2', 'b3', 'k1'];
     for (const max of [1, 2]) {
       let multi = 0;
       for (let seed = 1; seed <= 200; seed++) {
-        const plan = generatePlan(createRandom(seed), { kinds: ['crash', 'power-loss'], meanIntervalMs: 1000, durationMs: 20000, crashable, partitionable: crashable, maxTargets: max });
+        const plan = planSteps(generatePlan(createRandom(seed), { kinds: ['crash', 'power-loss'], meanIntervalMs: 1000, durationMs: 20000, crashable, partitionable: crashable, targets: [{ name: 'max', maxNodes: max }] }));
         const byTime = new Map<string, number>();
         for (const step of plan) if (step.fault === 'crash' || step.fault === 'power-loss') byTime.set(`${step.fault}@${step.atMs}`, (byTime.get(`${step.fault}@${step.atMs}`) ?? 0) + 1);
         for (const n of byTime.values()) { expect(n).toBeLessThanOrEqual(max); if (n > 1) multi++; }
@@ -117,4 +117,61 @@ describe('maxTargets', () => {
       if (max === 2) expect(multi).toBeGreaterThan(0);
     }
   });
+});
+
+describe('swarm and role targets', () => {
+  const targets: PlanTarget[] = [{ name: 'any', maxNodes: 5 }, { name: 'leader', maxNodes: null }, { name: 'followers', maxNodes: null }];
+  const opts: PlanOptions = { ...OPTS, targets, roleGroups: 3, detectionMs: 9000 };
+  const draw = (seed: number, o: PlanOptions = opts) => generatePlan(createRandom(seed).fork('nemesis'), o);
+
+  it('each seed draws non-empty subsets of kinds and targets and its own rates, and reports them', () => {
+    const kindSets = new Set<string>(), targetSets = new Set<string>(), means = new Set<number>();
+    for (let seed = 1; seed <= 100; seed++) {
+      const { entries, draw: d } = draw(seed);
+      expect(d.swarm).toBe(true);
+      expect(d.kinds.length).toBeGreaterThan(0);
+      expect(d.targets.length).toBeGreaterThan(0);
+      kindSets.add(d.kinds.map((k) => k.kind).join(','));
+      targetSets.add(d.targets.join(','));
+      for (const k of d.kinds) {
+        expect(k.meanIntervalMs).toBeGreaterThanOrEqual(OPTS.meanIntervalMs * 0.5 - 1);
+        expect(k.meanIntervalMs).toBeLessThanOrEqual(OPTS.meanIntervalMs * 2 + 1);
+        means.add(k.meanIntervalMs);
+      }
+      // Only drawn kinds and targets occur.
+      for (const e of entries) {
+        if (isRoleStep(e)) expect(d.targets).toContain(e.role);
+        else if (e.fault !== 'heal' && e.fault !== 'restart' && e.fault !== 'resume') expect(d.kinds.map((k) => k.kind)).toContain(e.fault);
+      }
+    }
+    expect(kindSets.size).toBeGreaterThan(20);
+    expect(targetSets.size).toBe(7);
+    expect(means.size).toBeGreaterThan(100);
+  });
+
+  it('swarm off: every kind and target, every kind at the configured rate', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const d = draw(seed, { ...opts, swarm: false }).draw;
+      expect(d.kinds.map((k) => k.kind)).toEqual(ALL_FAULT_KINDS);
+      expect(d.kinds.every((k) => k.meanIntervalMs === OPTS.meanIntervalMs)).toBe(true);
+      expect(d.targets).toEqual(['any', 'leader', 'followers']);
+    }
+  });
+
+  it('a role episode is a start and an end in one group, held one to three times the detection time', () => {
+    const groups = new Set<number>();
+    for (let seed = 1; seed <= 30; seed++) {
+      const roles = draw(seed).entries.filter(isRoleStep);
+      for (const start of roles.filter((e) => e.phase === 'start')) {
+        const end = roles.find((e) => e.phase === 'end' && e.episode === start.episode)!;
+        expect(end).toMatchObject({ role: start.role, group: start.group, fault: start.fault });
+        expect(end.atMs - start.atMs).toBeGreaterThanOrEqual(9000);
+        expect(end.atMs - start.atMs).toBeLessThanOrEqual(27000);
+        groups.add(start.group);
+      }
+    }
+    expect([...groups].sort()).toEqual([0, 1, 2]);
+    expect(() => planSteps(draw(1))).toThrow(/needs a NemesisRun/);
+  });
+
 });

@@ -3,7 +3,7 @@
 // model trace events, under a nemesis plan of every fault kind with the chaos knobs on.
 import type { Actor, Env, Message, NodeId } from '../../sim/env.js';
 import { ALL_FAULT_KINDS } from '../../sim/fault.js';
-import { generatePlan } from '../../sim/nemesis.js';
+import { generatePlan, planSteps } from '../../sim/nemesis.js';
 import { World } from '../../sim/world.js';
 import { config } from './helpers.js';
 
@@ -63,9 +63,9 @@ export function runBusy(seed: number, opts: { nodes?: number; durationMs?: numbe
     disk: { writeUs: 50, fsyncUs: 2000, dirtyExpireUs: 300_000, tornWrites: true },
   }));
   for (const id of ids) world.addNode(id, (env) => new Busy(env, ids));
-  const plan = generatePlan(world.random.fork('nemesis'), {
+  const plan = planSteps(generatePlan(world.random.fork('nemesis'), {
     kinds: ALL_FAULT_KINDS, meanIntervalMs: 200, durationMs, crashable: ids, partitionable: ids,
-  });
+  }));
   world.start();
   world.scheduleFaults(plan);
   if (world.runUntil(durationMs * 1000) !== 'ok') throw new Error('budget exhausted');

@@ -1,0 +1,113 @@
+// A nemesis plan carried out on a world. Ordinary steps are scheduled as they are; a role episode
+// (a partition's leader, its followers, …) asks the resolver for the role's nodes when it starts,
+// from what the world has observed by then, and its end undoes exactly what the start did.
+//
+// The run keeps the steps it resolved as a plain script (steps()): scheduled in plan order, a step
+// replays in the very place it ran, so a script replay of a targeted run has the same trace hash,
+// and a failing run shrinks like any script. That holds because a fault call takes its entry's place
+// in the event queue (World.scheduleFaultCall) and applies its steps back to back.
+import type { NodeId } from './env.js';
+import type { FaultStep } from './fault.js';
+import type { NemesisPlan, RoleStep } from './nemesis.js';
+import { isRoleStep } from './nemesis.js';
+import type { World } from './world.js';
+
+/**
+ * The nodes a role stands for now (empty: nobody, and the episode is skipped), and its peers: the
+ * nodes it works with (a leader's followers, a follower's leader), which a partition may cut it
+ * off from while it keeps every other link.
+ */
+export type RoleResolver = (role: string, group: number) => { readonly nodes: readonly NodeId[]; readonly peers: readonly NodeId[] };
+
+export class NemesisRun {
+  /** Each plan entry's concrete steps, by entry index: fixed for ordinary steps, filled as role episodes start. */
+  private readonly resolved: (readonly FaultStep[])[];
+  /** A role episode's end entry index, by episode. */
+  private readonly endOf = new Map<number, number>();
+
+  constructor(
+    private readonly world: World,
+    private readonly plan: NemesisPlan,
+    private readonly resolve: RoleResolver,
+    /** Nodes a role partition may cut the role off from. */
+    private readonly partitionable: readonly NodeId[],
+  ) {
+    this.resolved = plan.entries.map((entry) => (isRoleStep(entry) ? [] : [entry]));
+    plan.entries.forEach((entry, i) => {
+      if (isRoleStep(entry) && entry.phase === 'end') this.endOf.set(entry.episode, i);
+    });
+  }
+
+  /** Schedules every entry, in plan order; before the world starts. */
+  schedule(): void {
+    this.plan.entries.forEach((entry, i) => {
+      if (!isRoleStep(entry)) return this.world.scheduleFaults([entry]);
+      if (entry.phase === 'start') this.world.scheduleFaultCall(entry.atMs, () => this.start(i, entry));
+      else this.world.scheduleFaultCall(entry.atMs, () => this.end(i));
+    });
+  }
+
+  /** The script this run carried out: ordinary steps and resolved role episodes, in plan order. */
+  steps(): FaultStep[] {
+    return this.resolved.flat();
+  }
+
+  private start(index: number, entry: RoleStep): void {
+    const end = this.endOf.get(entry.episode);
+    const endMs = end === undefined ? entry.atMs : this.plan.entries[end]!.atMs;
+    const episode = roleSteps(entry, this.resolve(entry.role, entry.group), this.partitionable, endMs);
+    if (episode === null) return;
+    this.resolved[index] = episode.start;
+    if (end !== undefined) this.resolved[end] = episode.end;
+    for (const step of episode.start) this.world.applyFault(step);
+  }
+
+  private end(index: number): void {
+    for (const step of this.resolved[index] ?? []) this.world.applyFault(step);
+  }
+}
+
+/**
+ * A role episode's steps on the role's nodes: at its start (entry.atMs) and its undo at `endMs`;
+ * null when there is nothing to hit.
+ */
+export function roleSteps(
+  entry: RoleStep, role: ReturnType<RoleResolver>, partitionable: readonly NodeId[], endMs: number,
+): { start: FaultStep[]; end: FaultStep[] } | null {
+  const nodes = [...new Set(role.nodes)];
+  if (nodes.length === 0) return null;
+  const atMs = entry.atMs;
+  const each = <S extends FaultStep>(at: number, step: (node: NodeId) => S): S[] => nodes.map(step).map((s) => ({ ...s, atMs: at }));
+  switch (entry.fault) {
+    case 'partition': {
+      // Isolated: the role's nodes on one side, everyone else (the controller and clients too) on
+      // the other. From its peers: only the links between the two are cut (nodes named in no
+      // group keep all their links).
+      const others = entry.cut === 'peers'
+        ? role.peers.filter((n) => !nodes.includes(n))
+        : partitionable.filter((n) => !nodes.includes(n));
+      if (others.length === 0) return null;
+      return { start: [{ atMs, fault: 'partition', groups: [nodes, [...others]] }], end: [{ atMs: endMs, fault: 'heal', nodes }] };
+    }
+    case 'crash':
+    case 'power-loss': {
+      const fault = entry.fault;
+      return { start: each(atMs, (node) => ({ atMs, fault, node })), end: each(endMs, (node) => ({ atMs, fault: 'restart', node })) };
+    }
+    case 'pause':
+      return { start: each(atMs, (node) => ({ atMs, fault: 'pause', node })), end: each(endMs, (node) => ({ atMs, fault: 'resume', node })) };
+    case 'slow-disk':
+    case 'slow-net': {
+      const fault = entry.fault;
+      const factor = entry.factor ?? 1;
+      return { start: each(atMs, (node) => ({ atMs, fault, node, factor })), end: each(endMs, (node) => ({ atMs, fault, node, factor: 1 })) };
+    }
+    case 'clock-skew': {
+      const offsetMs = entry.offsetMs ?? 0;
+      return {
+        start: each(atMs, (node) => ({ atMs, fault: 'clock-skew', node, offsetMs })),
+        end: each(endMs, (node) => ({ atMs, fault: 'clock-skew', node, offsetMs: 0 })),
+      };
+    }
+  }
+}
