@@ -144,6 +144,18 @@ describe('crossProduct', () => {
     ]);
   });
 
+  test('acks=1 on the safe preset turns idempotence off, as Kafka does when it was not set; set explicitly, it is refused', () => {
+    // The README's `ksim explore safe --vary broker.min.insync.replicas=1,2 --vary producers.acks=1,all`.
+    const { source, raw } = readScenario('safe');
+    const combos = crossProduct([parseVary('broker.min.insync.replicas=1,2'), parseVary('producers.acks=1,all')]);
+    const scenarios = combos.map((combo) => parseScenario(combo.apply(raw), `${source} ${combo.label}`));
+    expect(scenarios.map((s) => [s.broker['min.insync.replicas'], s.producers[0]?.acks, s.producers[0]?.['enable.idempotence']])).toEqual([
+      [1, '1', false], [1, 'all', true], [2, '1', false], [2, 'all', true],
+    ]);
+    const [explicit] = crossProduct([parseVary('acks=1'), parseVary('enable.idempotence=true')]);
+    expect(() => parseScenario(explicit?.apply(raw), source)).toThrow('preset safe: producers.0.enable.idempotence: enable.idempotence requires acks=all (acks is "1")');
+  });
+
   test('an invalid varied value fails validation naming the key', () => {
     const [combo] = crossProduct([parseVary('producers.acks=2')]);
     expect(() => parseScenario(combo?.apply({}), 'scenario.json')).toThrow('scenario.json: producers.0.acks: 2 is not a valid acks value');
