@@ -10,6 +10,8 @@ import { replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
 import { parseFormat, traceCommand } from './commands/trace.js';
 import { DEFAULT_SEEDS } from './check/seeds.js';
+import { DEFAULT_EXPLORE_SEEDS } from './explore/default-vary.js';
+import { DEFAULT_SHRINK_MAX_RUNS } from '../properties/shrink.js';
 import type { ExitCode } from './io.js';
 import { defaultWorkers } from './pool.js';
 
@@ -49,7 +51,7 @@ function addCheck(program: Command, done: (code: ExitCode) => void): void {
     .option('--shard <i/n>', 'run only shard I of N: the seeds whose index is I-1 mod N', parseShard)
     .option('--all', 'run every seed instead of stopping at the first failure')
     .option('--no-shrink', 'do not shrink the failing fault schedule')
-    .option('--shrink-runs <n>', 'most runs to spend shrinking (default 300)', parseShrinkRuns)
+    .option('--shrink-runs <n>', `most runs to spend shrinking (default ${DEFAULT_SHRINK_MAX_RUNS})`, parseShrinkRuns)
     .option('--out-dir <dir>', 'where the failure file goes (default: the current folder; created if missing)')
     .option('--json', 'print { runs, failingSeeds, anomalyCounts, firstFailure } as JSON')
     .action(async (ref: string, flags: Parameters<typeof checkCommand>[1]) =>
@@ -69,7 +71,7 @@ function addExplore(program: Command, done: (code: ExitCode) => void): void {
   program.command('explore').description('a table over the cross product of varied settings')
     .argument('<scenario>', SCENARIO)
     .option('--vary <key=v1,v2>', 'a setting and its values (repeatable); `+` joins list items', collect, [])
-    .option('--seeds <n>', 'seeds per combination (default 25)', parseSeedCount)
+    .option('--seeds <n>', `seeds per combination (default ${DEFAULT_EXPLORE_SEEDS})`, parseSeedCount)
     .option('--from <s>', 'the first seed', parseFrom, 1)
     .option('--workers <w>', 'worker threads (default: the number of cores)', parseWorkers)
     .option('--json', 'print one row per combination as JSON')

@@ -2,7 +2,8 @@
 // Kafka's names contain dots (`broker.unclean.leader.election.enable`), so a key cannot be split
 // on dots blindly; it is resolved against the scenario schema's own structure, longest known key
 // first. Arrays of objects (producers[], consumers[]) take the setting in every entry, or in one
-// entry with an index (`producers[0].acks` or `producers.0.acks`).
+// entry with an index (`producers[0].acks` or `producers.0.acks`). A Kafka setting may also be named
+// bare, as in server.properties or a client's configuration, when one section alone has it.
 import { z } from 'zod';
 import { UserError } from '../sim/errors.js';
 import { closestKey, scenarioSchema } from './schema.js';
@@ -103,6 +104,54 @@ function resolveIn(key: string, prefix: string, schema: z.core.$ZodType, rest: s
 }
 
 // ---------------------------------------------------------------------------------------------
+// Kafka's own names without their section
+
+/**
+ * The sections whose keys are Kafka's configuration names: the broker's (server.properties), the
+ * producer's and the consumer's. A Kafka user types `unclean.leader.election.enable` or `acks`,
+ * not `broker.unclean.leader.election.enable` or `producers.acks`.
+ */
+const KAFKA_SECTIONS = ['broker', 'producers', 'consumers'] as const;
+
+/** Each Kafka section with its setting names. */
+function kafkaSections(): { section: string; keys: string[] }[] {
+  const top = unwrap(scenarioSchema);
+  if (!(top instanceof z.ZodObject)) return [];
+  const shape = top.shape as Shape;
+  return KAFKA_SECTIONS.map((section) => {
+    const field = shape[section];
+    let node = field === undefined ? undefined : unwrap(field);
+    if (node instanceof z.ZodArray) node = unwrap(node.element);
+    return { section, keys: node instanceof z.ZodObject ? Object.keys(node.shape) : [] };
+  });
+}
+
+/**
+ * Resolves the key as the scenario file spells it; failing that, as a bare Kafka setting name that
+ * exactly one section has (`min.insync.replicas` → `broker.min.insync.replicas`, `acks` →
+ * `producers.acks`). A name several sections share is refused with the candidates.
+ */
+function resolveKey(key: string, normalised: string): Resolved {
+  try {
+    return resolveIn(key, '', scenarioSchema, normalised);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    const known = kafkaSections();
+    const sections = known.filter(({ keys }) => keys.includes(normalised)).map(({ section }) => section);
+    const [only] = sections;
+    if (only === undefined) {
+      // A near miss of a bare Kafka name gets the hint the long form would have had.
+      const suggestion = error.message.includes('did you mean') ? undefined : closestKey(normalised, known.flatMap(({ keys }) => keys));
+      throw suggestion === undefined ? error : new UserError(`${error.message} (did you mean "${suggestion}"?)`);
+    }
+    if (sections.length > 1) {
+      throw new UserError(`--vary ${key}: ambiguous: ${sections.map((section) => `${section}.${normalised}`).join(' or ')}? name the section`);
+    }
+    return resolveIn(key, '', scenarioSchema, `${only}.${normalised}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Parsing `KEY=V1,V2`
 
 /** JSON when it parses (numbers, booleans, null), otherwise the text itself as a string. */
@@ -123,7 +172,7 @@ export function parseVary(spec: string): Vary {
   if (texts.some((text) => text === '')) throw new UserError(`--vary ${spec}: a value is empty`);
   // `producers[0].acks` is the same key as `producers.0.acks`.
   const normalised = key.replace(/\[(\d+)\]/g, '.$1');
-  const { path, isList } = resolveIn(key, '', scenarioSchema, normalised);
+  const { path, isList } = resolveKey(key, normalised);
   const values = texts.map((text) => ({ text, value: isList ? text.split('+').map(parseValue) : parseValue(text) }));
   return { key, path, values };
 }

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = join(ROOT, 'bin', 'ksim.js');
 const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
-const SOURCES = ['cli', 'scenario', 'sim', 'models', 'properties', 'traces'];
+const SOURCES = ['cli', 'scenario', 'sim', 'models', 'properties', 'traces', 'lib'];
 const LOCK = join(ROOT, 'dist', '.cli-test-build.lock');
 
 function newestSource(dir: string): number {

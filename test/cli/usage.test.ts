@@ -2,6 +2,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { DEFAULT_SEEDS } from '../../cli/check/seeds.js';
+import { DEFAULT_EXPLORE_SEEDS } from '../../cli/explore/default-vary.js';
+import { DEFAULT_SHRINK_MAX_RUNS } from '../../properties/shrink.js';
 import { ensureBuilt, ksim, oneLineError, SHORT_CALM, tempDir, writeJson } from './helpers.js';
 
 let dir = '';
@@ -41,6 +44,7 @@ describe('usage errors: one line, exit code 2', () => {
     expectUsageError(['explore', 'default', '--vary', 'broker.min.isr=1,2'], /--vary broker\.min\.isr: unknown key/);
     expectUsageError(['explore', 'default', '--vary', 'producers.acks=2'], /acks/);
     expectUsageError(['explore', 'default', '--vary', 'producers.acks'], /expected KEY=VALUE/);
+    expectUsageError(['explore', 'default', '--vary', 'count=1,2'], /^ksim: --vary count: ambiguous: producers\.count or consumers\.count\? name the section$/);
   });
 
   test('bad --shard', () => {
@@ -87,6 +91,15 @@ describe('help, version and presets', () => {
     expect(help.code).toBe(0);
     for (const command of ['run', 'check', 'replay', 'explore', 'trace', 'presets']) expect(help.stdout).toContain(command);
     expect(ksim(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  test('the defaults --help states are the ones the code uses', () => {
+    const explore = ksim(['explore', '--help']);
+    expect(explore.code).toBe(0);
+    expect(explore.stdout).toContain(`seeds per combination (default ${DEFAULT_EXPLORE_SEEDS})`);
+    const check = ksim(['check', '--help']);
+    expect(check.stdout).toContain(`how many seeds (default: ${DEFAULT_SEEDS})`);
+    expect(check.stdout).toContain(`most runs to spend shrinking (default ${DEFAULT_SHRINK_MAX_RUNS})`);
   });
 
   test('presets lists every preset with one line each', () => {

@@ -59,6 +59,33 @@ describe('parseVary', () => {
   });
 });
 
+describe('parseVary with Kafka\'s own names', () => {
+  // As in server.properties or a client's configuration: the section is implied when only one has the key.
+  test.each([
+    ['unclean.leader.election.enable=false,true', ['broker', 'unclean.leader.election.enable']],
+    ['min.insync.replicas=1,2', ['broker', 'min.insync.replicas']],
+    ['broker.session.timeout.ms=9000,18000', ['broker', 'broker.session.timeout.ms']],
+    ['acks=1,all', ['producers', EACH, 'acks']],
+    ['enable.idempotence=false,true', ['producers', EACH, 'enable.idempotence']],
+    ['session.timeout.ms=10000,45000', ['consumers', EACH, 'session.timeout.ms']],
+  ])('%s', (spec, path) => {
+    expect(parseVary(spec).path).toEqual(path);
+  });
+
+  test('keeps the name as given for labels, and counts as the same setting as its long form', () => {
+    const vary = parseVary('acks=1,all');
+    expect(vary.key).toBe('acks');
+    expect(crossProduct([vary]).map((c) => c.label)).toEqual(['acks=1', 'acks=all']);
+    expect(errorOf(() => crossProduct([vary, parseVary('producers.acks=0')]))).toBe('--vary producers.acks: this setting is varied twice');
+  });
+
+  test('a name two sections share is refused with both; an unknown one keeps its own message', () => {
+    expect(errorOf(() => parseVary('count=1,2'))).toBe('--vary count: ambiguous: producers.count or consumers.count? name the section');
+    expect(errorOf(() => parseVary('min.insync.replica=2'))).toBe('--vary min.insync.replica: unknown key "min.insync.replica" (did you mean "min.insync.replicas"?)');
+    expect(errorOf(() => parseVary('broker.foo=1'))).toBe('--vary broker.foo: unknown key "broker.foo"');
+  });
+});
+
 describe('applyVary', () => {
   test('sets a dotted Kafka key, creating the section, without changing the input', () => {
     const raw = { brokers: 3 };
@@ -117,6 +144,18 @@ describe('crossProduct', () => {
       ['1', false, 'partition+crash'],
       ['1', false, 'power-loss'],
     ]);
+  });
+
+  test('acks=1 on the safe preset turns idempotence off, as Kafka does when it was not set; set explicitly, it is refused', () => {
+    // The README's `ksim explore safe --vary broker.min.insync.replicas=1,2 --vary producers.acks=1,all`.
+    const { source, raw } = readScenario('safe');
+    const combos = crossProduct([parseVary('broker.min.insync.replicas=1,2'), parseVary('producers.acks=1,all')]);
+    const scenarios = combos.map((combo) => parseScenario(combo.apply(raw), `${source} ${combo.label}`));
+    expect(scenarios.map((s) => [s.broker['min.insync.replicas'], s.producers[0]?.acks, s.producers[0]?.['enable.idempotence']])).toEqual([
+      [1, '1', false], [1, 'all', true], [2, '1', false], [2, 'all', true],
+    ]);
+    const [explicit] = crossProduct([parseVary('acks=1'), parseVary('enable.idempotence=true')]);
+    expect(() => parseScenario(explicit?.apply(raw), source)).toThrow('preset safe: producers.0.enable.idempotence: enable.idempotence requires acks=all (acks is "1")');
   });
 
   test('an invalid varied value fails validation naming the key', () => {
