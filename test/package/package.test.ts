@@ -48,7 +48,7 @@ test('the library from the installed package: search, shrink, failure file, repl
   expect(file.replay).toBe(replayCommand(path));
   expect(replayFailure(file).hashMatches).toBe(true);
   const run: RunOutput = runScenario(file.scenario, file.seed, { recordTrace: true });
-  writeTrace(join(dir, 'run.jsonl'), run.trace ?? []);
+  writeTrace(join(dir, 'run.jsonl'), run.trace ?? [], { traceHash: run.result.traceHash });
   const trace: TraceRecord[] = readTrace(join(dir, 'run.jsonl'));
   expect(trace.length).toBe(run.trace?.length);
   expect(renderText(trace)).toContain('crash');
@@ -134,13 +134,15 @@ describe('the packed ksim in a scratch project', () => {
     expect(status, messages.join('\n')).toEqual({ 'anomaly.test.ts': 'failed', 'api.test.ts': 'passed', 'safe-fast-check.test.ts': 'passed', 'safe.test.ts': 'passed' });
     expect(vitest.code).toBe(1);
     const failure = messages.join('\n');
-    expect(failure).toContain(`SeedPropertyError: ${ANOMALY_PRESET}: seed 1 fails with lost-write`);
-    // The README shows this message as it is, without vitest's stack.
+    // The README shows this message as it is, without vitest's stack; the seed is the one it names.
     const shown = readmeOutputs(readFileSync(join(ROOT, 'README.md'), 'utf8')).get('anomaly.test.ts');
+    const seed = /: seed (\d+) fails/.exec(shown ?? '')?.[1];
+    expect(seed).toMatch(/^\d+$/);
+    expect(failure).toContain(`SeedPropertyError: ${ANOMALY_PRESET}: seed ${seed} fails with lost-write`);
     expect(failure.slice(0, failure.indexOf('\n    at '))).toBe(shown);
     const replay = /^replay: (ksim replay (\S+))$/m.exec(failure);
-    expect(replay?.[1]).toBe(`ksim replay ksim-failure-${ANOMALY_PRESET}-1.json`);
-    expect(failure).toMatch(new RegExp(`^unshrunk: ksim run ${ANOMALY_PRESET} --seed 1$`, 'm'));
+    expect(replay?.[1]).toBe(`ksim replay ksim-failure-${ANOMALY_PRESET}-${seed}.json`);
+    expect(failure).toMatch(new RegExp(`^unshrunk: ksim run ${ANOMALY_PRESET} --seed ${seed}$`, 'm'));
     // The printed command, run as printed from the project folder: the same run, the anomaly again.
     const replayed = run('npx', ['--no', 'ksim', 'replay', replay?.[2] ?? ''], scratch);
     expect(replayed.code, replayed.stderr).toBe(1);
