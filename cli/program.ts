@@ -88,6 +88,8 @@ function addTrace(program: Command, done: (code: ExitCode) => void): void {
     .option('--force', 'replace the output file if it exists')
     .option('--from-ms <ms>', 'only records at or after this simulated time', parseFromMs)
     .option('--to-ms <ms>', 'only records at or before this simulated time', parseToMs)
+    .option('--node <nodes>', 'only records of these nodes (comma-separated, repeatable)', collect, [])
+    .option('--kind <kinds>', 'only records of these kinds (comma-separated, repeatable)', collect, [])
     .action((path: string, flags: Parameters<typeof traceCommand>[1]) => done(traceCommand(path, flags)));
 }
 

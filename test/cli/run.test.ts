@@ -140,4 +140,22 @@ describe('ksim run --trace and ksim trace', () => {
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toBe(`ksim: ${message}`);
   });
+
+  test('--node and --kind keep the records of some nodes and kinds; a name the trace lacks is a warning', () => {
+    const trace = join(dir, 'calm.jsonl');
+    const records = readFileSync(trace, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { kind: string; node?: string });
+    const kind = records.find((r) => r.node === 'b2' && r.kind !== 'send')?.kind ?? '';
+    const text = ksim(['trace', trace, '--format', 'text', '--verbose', '--node', 'b2', '--kind', `${kind},send`], dir);
+    expect(text.code).toBe(0);
+    const rows = text.stdout.trim().split('\n').map((line) => line.trim().split(/\s+/));
+    expect(rows.length).toBeGreaterThan(1);
+    for (const row of rows) {
+      expect(row[1]).toBe('b2');
+      expect([kind, 'send']).toContain(row[2]);
+    }
+    const missing = ksim(['trace', trace, '--format', 'text', '--node', 'b9'], dir);
+    expect(missing.code).toBe(0);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toMatch(/^ksim: warning: no records of node b9; the trace has .*b1, b2/m);
+  });
 });
