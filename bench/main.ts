@@ -9,6 +9,7 @@ import './properties.js';
 import './generated.js';
 import './checkers.js';
 import './producer.js';
+import './soak.js';
 
 interface Options {
   json: boolean;
