@@ -47,6 +47,8 @@ interface Averages {
   readonly unavailable: number;
   readonly refused: number;
   readonly p99: number | null;
+  /** Records stored twice per run (duplicate cases). */
+  readonly duplicates: number;
 }
 
 function mean(values: readonly number[]): number | null {
@@ -60,6 +62,7 @@ function averagesFor(rows: readonly ExploreRow[], vary: Vary, text: string): Ave
     unavailable: mean(matching.map((row) => row.unavailableShare)) ?? 0,
     refused: mean(matching.map((row) => row.refusedShare)) ?? 0,
     p99: mean(matching.flatMap((row) => (row.ackLatencyMs.p99 === null ? [] : [row.ackLatencyMs.p99]))),
+    duplicates: mean(matching.map((row) => row.duplicates / Math.max(row.runs, 1))) ?? 0,
   };
 }
 
@@ -70,10 +73,14 @@ function settingSentence(rows: readonly ExploreRow[], vary: Vary): string {
   const sep = texts.length === 2 ? ' → ' : ' / ';
   const series = (f: (a: Averages) => string) => averages.map(f).join(sep);
   const lead = texts.length === 2 ? `Changing ${shortKey(vary)} from ${texts[0]} to ${texts[1]}:` : `Across ${shortKey(vary)} = ${texts.join(' / ')}:`;
+  // Duplicates are named only where the setting changes them (the point of retry-duplicates);
+  // elsewhere they would be one more unchanged figure in every sentence.
+  const duplicateTexts = averages.map((a) => a.duplicates.toFixed(1));
+  const duplicates = new Set(duplicateTexts).size > 1 ? `, records stored twice ${duplicateTexts.join(sep)} per run` : '';
   return `${lead} runs losing acknowledged writes ${series((a) => formatPercent(a.loss))}, `
     + `unavailable ${series((a) => formatPercent(a.unavailable))} of the time, `
     + `sends refused ${series((a) => formatPercent(a.refused))}, `
-    + `ack p99 ${series((a) => (a.p99 === null ? '-' : a.p99.toFixed(1)))} ms.`;
+    + `ack p99 ${series((a) => (a.p99 === null ? '-' : a.p99.toFixed(1)))} ms${duplicates}.`;
 }
 
 function wrap(text: string): string {
