@@ -30,18 +30,92 @@ const K_POLL = 5;
 const K_HW_ADVANCE = 9;
 const KIND_CODE: ReadonlyMap<HistoryKind, number> = new Map(KINDS.map((k, i) => [k, i]));
 
-const INITIAL_ROWS = 4096;
-const INITIAL_ROW_RECORDS = 4096;
+/**
+ * Rows are kept in chunks of 16,384 (about 340 KB of columns): a long run adds chunks rather than
+ * copying columns that double, so it holds no slack beyond its last chunk and never two copies of
+ * the history at once (a 60-minute run of `safe` kept 4.2 M rows of columns for its 1.1 M rows).
+ */
+const ROW_CHUNK_SHIFT = 14;
+const ROW_CHUNK_ROWS = 1 << ROW_CHUNK_SHIFT;
+const ROW_CHUNK_MASK = ROW_CHUNK_ROWS - 1;
+/** Records of polls and hw-advances, in chunks of 65,536 (640 KB). */
+const RECORD_CHUNK_SHIFT = 16;
+const RECORD_CHUNK_RECORDS = 1 << RECORD_CHUNK_SHIFT;
+const RECORD_CHUNK_MASK = RECORD_CHUNK_RECORDS - 1;
+/** The first chunk of each starts this small and grows to a full chunk: most histories are small. */
+const FIRST_CHUNK_SIZE = 1024;
 
-/** Rows a capacity hint reserves at most (the columns take 35 bytes a row). */
-const MAX_RESERVED_ROWS = 1 << 20;
+/**
+ * A number that does not fit its narrow column (a time past 71 minutes after its chunk's first row,
+ * a negative or fractional number, a value of a producer numbered past 428) is stored as this
+ * marker, and the number itself in a map beside the column, keyed by row or record index. Realistic
+ * runs put almost nothing there.
+ */
+const WIDE32 = 0xffff_ffff;
+const WIDE16 = 0xffff;
+
+/**
+ * One chunk of rows. Times are µs after the chunk's first row (its baseTimeUs), so they fit 32 bits;
+ * values, offsets and record counts fit 32 bits and partitions 16 in any realistic run (see WIDE32).
+ * A row takes 21 bytes.
+ */
+class RowChunk {
+  readonly kinds: Uint8Array;
+  readonly times: Uint32Array;
+  readonly processes: Uint16Array;
+  readonly values: Uint32Array;
+  readonly partitions: Uint16Array;
+  readonly offsets: Uint32Array;
+  /** Error string id (send-fail, send-info), leader epoch (hw-advance) or index into `objects` (object kinds). */
+  readonly aux: Int32Array;
+
+  constructor(size: number, readonly baseTimeUs: number, from?: RowChunk) {
+    this.kinds = new Uint8Array(size);
+    this.times = new Uint32Array(size);
+    this.processes = new Uint16Array(size);
+    this.values = new Uint32Array(size);
+    this.partitions = new Uint16Array(size);
+    this.offsets = new Uint32Array(size);
+    this.aux = new Int32Array(size);
+    if (from !== undefined) {
+      this.kinds.set(from.kinds);
+      this.times.set(from.times);
+      this.processes.set(from.processes);
+      this.values.set(from.values);
+      this.partitions.set(from.partitions);
+      this.offsets.set(from.offsets);
+      this.aux.set(from.aux);
+    }
+  }
+
+  get bytes(): number {
+    return this.kinds.length * 21;
+  }
+}
+
+/** One chunk of the records of polls and hw-advances: 10 bytes a record. */
+class RecordChunk {
+  readonly partitions: Uint16Array;
+  readonly offsets: Uint32Array;
+  readonly values: Uint32Array;
+
+  constructor(size: number, from?: RecordChunk) {
+    this.partitions = new Uint16Array(size);
+    this.offsets = new Uint32Array(size);
+    this.values = new Uint32Array(size);
+    if (from !== undefined) {
+      this.partitions.set(from.partitions);
+      this.offsets.set(from.offsets);
+      this.values.set(from.values);
+    }
+  }
+
+  get bytes(): number {
+    return this.values.length * 10;
+  }
+}
 
 export interface HistoryOptions {
-  /**
-   * Rows the run is expected to record: the columns start that large (up to 2^20 rows) rather than
-   * growing by copying. Pages the run never writes cost no memory (the allocator maps them lazily).
-   */
-  readonly expectedRows?: number;
   /**
    * Partitions from this one on are internal (the offsets partition): their hw-advances are not
    * kept, as they are data no checker judges.
@@ -51,14 +125,10 @@ export interface HistoryOptions {
 
 export class History implements HistoryRecorder, Iterable<HistoryOp> {
   private rows = 0;
-  private kinds: Uint8Array;
-  private times: Float64Array;
-  private processes: Uint16Array;
-  private values: Float64Array;
-  private partitions: Int32Array;
-  private offsets: Float64Array;
-  /** Error string id (send-fail, send-info) or index into `objects` (object kinds). */
-  private aux: Int32Array;
+  private readonly chunks: RowChunk[] = [];
+  /** The chunk rows are added to, and the index in it of the next row. */
+  private chunk: RowChunk;
+  private chunkRow = 0;
   private readonly objects: ObjectOp[] = [];
   private readonly processNames: NodeId[] = [];
   private readonly processIds = new Map<NodeId, number>();
@@ -67,29 +137,33 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
   private readonly errors: string[] = [];
   private readonly errorIds = new Map<string, number>();
   private readonly internalFrom: number;
+  /** The numbers that did not fit their columns (WIDE32, WIDE16), by row. */
+  private readonly wideTimes = new Map<number, number>();
+  private readonly wideValues = new Map<number, number>();
+  private readonly widePartitions = new Map<number, number>();
+  private readonly wideOffsets = new Map<number, number>();
   /**
-   * The records of poll and hw-advance rows, one after another: offsets[row] is a row's first index
-   * here, values[row] its count (an hw-advance's records carry its row's partition).
+   * The records of poll and hw-advance rows, one after another: a row's offset column holds the index
+   * of its first record here, its value column its count (an hw-advance's records carry its row's
+   * partition).
    */
-  private recPartitions = new Int32Array(INITIAL_ROW_RECORDS);
-  private recOffsets = new Float64Array(INITIAL_ROW_RECORDS);
-  private recValues = new Float64Array(INITIAL_ROW_RECORDS);
   private rowRecords = 0;
+  private readonly recordChunks: RecordChunk[] = [];
+  private recordChunk: RecordChunk;
+  private recordChunkIndex = 0;
+  private readonly wideRecordPartitions = new Map<number, number>();
+  private readonly wideRecordOffsets = new Map<number, number>();
+  private readonly wideRecordValues = new Map<number, number>();
   /** objectRows() as last built, and the row count it was built at. */
   private objectRowsCache: Int32Array | null = null;
   private objectRowsAt = -1;
 
   constructor(options: HistoryOptions = {}) {
     this.internalFrom = options.internalPartitionsFrom ?? Infinity;
-    const expected = options.expectedRows ?? 0;
-    const n = expected > INITIAL_ROWS ? Math.min(Math.ceil(expected), MAX_RESERVED_ROWS) : INITIAL_ROWS; // NaN: the default
-    this.kinds = new Uint8Array(n);
-    this.times = new Float64Array(n);
-    this.processes = new Uint16Array(n);
-    this.values = new Float64Array(n);
-    this.partitions = new Int32Array(n);
-    this.offsets = new Float64Array(n);
-    this.aux = new Int32Array(n);
+    this.chunk = new RowChunk(FIRST_CHUNK_SIZE, 0);
+    this.chunks.push(this.chunk);
+    this.recordChunk = new RecordChunk(FIRST_CHUNK_SIZE);
+    this.recordChunks.push(this.recordChunk);
   }
 
   /** A history holding `ops` in order (tests, tools, histories read back from JSON). */
@@ -105,7 +179,15 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
 
   /** Rows the columns hold before they must grow (for tests and diagnostics). */
   get capacity(): number {
-    return this.kinds.length;
+    return (this.chunks.length - 1) * ROW_CHUNK_ROWS + this.chunk.kinds.length;
+  }
+
+  /** Bytes of the row and record columns (for tests and diagnostics; the maps of wide numbers not counted). */
+  get columnBytes(): number {
+    let bytes = 0;
+    for (const chunk of this.chunks) bytes += chunk.bytes;
+    for (const chunk of this.recordChunks) bytes += chunk.bytes;
+    return bytes;
   }
 
   // ---------------------------------------------------------------- recording
@@ -122,8 +204,8 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
       default: {
         const code = KIND_CODE.get(op.kind);
         if (code === undefined) throw new TypeError(`unknown history operation kind '${String((op as { kind: unknown }).kind)}'`);
-        const row = this.row(code, op.t, op.process);
-        this.aux[row] = this.objects.length;
+        const j = this.row(code, op.t, op.process);
+        this.chunk.aux[j] = this.objects.length;
         this.objects.push(op);
       }
     }
@@ -134,38 +216,33 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
   }
 
   sendOk(t: Micros, process: NodeId, value: Value, partition: number, offset: number): void {
-    const row = this.valueRow(K_SEND_OK, t, process, value, partition); // first: it may grow the columns
-    this.offsets[row] = offset;
+    const j = this.valueRow(K_SEND_OK, t, process, value, partition);
+    put32(this.chunk.offsets, j, offset, this.wideOffsets, this.rows - 1);
   }
 
   sendEnd(kind: 'send-fail' | 'send-info', t: Micros, process: NodeId, value: Value, partition: number, error: string): void {
-    const row = this.valueRow(kind === 'send-fail' ? K_SEND_FAIL : K_SEND_INFO, t, process, value, partition);
+    const j = this.valueRow(kind === 'send-fail' ? K_SEND_FAIL : K_SEND_INFO, t, process, value, partition);
     let id = this.errorIds.get(error);
     if (id === undefined) {
       id = this.errors.length;
       this.errors.push(error);
       this.errorIds.set(error, id);
     }
-    this.aux[row] = id;
+    this.chunk.aux[j] = id;
   }
 
   processed(t: Micros, process: NodeId, partition: number, offset: number, value: Value): void {
-    const row = this.valueRow(K_PROCESS, t, process, value, partition); // first: it may grow the columns
-    this.offsets[row] = offset;
+    const j = this.valueRow(K_PROCESS, t, process, value, partition);
+    put32(this.chunk.offsets, j, offset, this.wideOffsets, this.rows - 1);
   }
 
   poll(t: Micros, process: NodeId, records: readonly PolledRecord[]): void {
-    const row = this.row(K_POLL, t, process);
+    const j = this.row(K_POLL, t, process);
     const count = records.length;
-    let k = this.reserveRecords(row, count);
-    const partitions = this.recPartitions;
-    const offsets = this.recOffsets;
-    const values = this.recValues;
-    for (let i = 0; i < count; i++, k++) {
+    this.recordsOf(j, count);
+    for (let i = 0; i < count; i++) {
       const record = records[i]!;
-      partitions[k] = record.partition;
-      offsets[k] = record.offset;
-      values[k] = record.value;
+      this.pushRecord(record.partition, record.offset, record.value);
     }
   }
 
@@ -175,74 +252,101 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
     records: readonly { readonly offset: number; readonly value: Value }[], from: number, to: number,
   ): void {
     if (partition >= this.internalFrom) return;
-    let k = this.hwAdvanceRow(t, process, partition, leaderEpoch, to - from);
-    const partitions = this.recPartitions;
-    const offsets = this.recOffsets;
-    const values = this.recValues;
-    for (let i = from; i < to; i++, k++) {
+    this.hwAdvanceRow(t, process, partition, leaderEpoch, to - from);
+    for (let i = from; i < to; i++) {
       const record = records[i]!;
-      partitions[k] = partition;
-      offsets[k] = record.offset;
-      values[k] = record.value;
+      this.pushRecord(partition, record.offset, record.value);
     }
   }
 
   hwAdvanceBatches(t: Micros, process: NodeId, partition: number, leaderEpoch: number, batches: readonly LogBatchValues[], first: number, from: number, to: number): void {
     if (partition >= this.internalFrom) return;
-    let k = this.hwAdvanceRow(t, process, partition, leaderEpoch, to - from);
-    const partitions = this.recPartitions;
-    const offsets = this.recOffsets;
-    const values = this.recValues;
+    this.hwAdvanceRow(t, process, partition, leaderEpoch, to - from);
     for (let b = first, offset = from; offset < to; b++) {
       const batch = batches[b]!;
       const batchValues = batch.values;
       const end = Math.min(to, batch.baseOffset + batchValues.length);
-      for (; offset < end; offset++, k++) {
-        partitions[k] = partition;
-        offsets[k] = offset;
-        values[k] = batchValues[offset - batch.baseOffset]!;
-      }
+      for (; offset < end; offset++) this.pushRecord(partition, offset, batchValues[offset - batch.baseOffset]!);
     }
   }
 
-  /** An hw-advance row of `count` records; the index of its first record in the record columns. */
-  private hwAdvanceRow(t: Micros, process: NodeId, partition: number, leaderEpoch: number, count: number): number {
-    const row = this.row(K_HW_ADVANCE, t, process);
-    this.partitions[row] = partition;
-    this.aux[row] = leaderEpoch;
-    return this.reserveRecords(row, count);
+  /** An hw-advance row of `count` records, which the caller pushes next. */
+  private hwAdvanceRow(t: Micros, process: NodeId, partition: number, leaderEpoch: number, count: number): void {
+    const j = this.row(K_HW_ADVANCE, t, process);
+    put16(this.chunk.partitions, j, partition, this.widePartitions, this.rows - 1);
+    this.chunk.aux[j] = leaderEpoch;
+    this.recordsOf(j, count);
   }
 
-  /** Room for a row's `count` records in the record columns; the index of the first. */
-  private reserveRecords(row: number, count: number): number {
-    const start = this.rowRecords;
-    if (start + count > this.recOffsets.length) {
-      const n = Math.max(this.recOffsets.length * 4, start + count);
-      this.recPartitions = grown(this.recPartitions, new Int32Array(n));
-      this.recOffsets = grown(this.recOffsets, new Float64Array(n));
-      this.recValues = grown(this.recValues, new Float64Array(n));
+  /** Notes in row j of the current chunk that its `count` records start at the next record. */
+  private recordsOf(j: number, count: number): void {
+    const row = this.rows - 1;
+    put32(this.chunk.offsets, j, this.rowRecords, this.wideOffsets, row);
+    put32(this.chunk.values, j, count, this.wideValues, row);
+  }
+
+  private pushRecord(partition: number, offset: number, value: Value): void {
+    if (this.recordChunkIndex === this.recordChunk.values.length) this.nextRecordChunk();
+    const chunk = this.recordChunk;
+    const j = this.recordChunkIndex++;
+    const k = this.rowRecords++;
+    put16(chunk.partitions, j, partition, this.wideRecordPartitions, k);
+    put32(chunk.offsets, j, offset, this.wideRecordOffsets, k);
+    put32(chunk.values, j, value, this.wideRecordValues, k);
+  }
+
+  private nextRecordChunk(): void {
+    const chunks = this.recordChunks;
+    const size = this.recordChunk.values.length;
+    if (chunks.length === 1 && size < RECORD_CHUNK_RECORDS) {
+      this.recordChunk = new RecordChunk(Math.min(size * 4, RECORD_CHUNK_RECORDS), this.recordChunk);
+      chunks[0] = this.recordChunk;
+      return;
     }
-    this.offsets[row] = start;
-    this.values[row] = count;
-    this.rowRecords = start + count;
-    return start;
+    this.recordChunk = new RecordChunk(RECORD_CHUNK_RECORDS);
+    chunks.push(this.recordChunk);
+    this.recordChunkIndex = 0;
   }
 
-  /** A new row of a column kind, with its value and partition. */
+  /** A new row of a column kind, with its value and partition; its index in the current chunk. */
   private valueRow(kind: number, t: Micros, process: NodeId, value: Value, partition: number): number {
-    const row = this.row(kind, t, process);
-    this.values[row] = value;
-    this.partitions[row] = partition;
-    return row;
+    const j = this.row(kind, t, process);
+    const row = this.rows - 1;
+    put32(this.chunk.values, j, value, this.wideValues, row);
+    put16(this.chunk.partitions, j, partition, this.widePartitions, row);
+    return j;
   }
 
+  /** A new row: its kind, time and process set; its index in the current chunk (this.chunk). */
   private row(kind: number, t: Micros, process: NodeId): number {
-    if (this.rows === this.kinds.length) this.grow();
+    if (this.chunkRow === this.chunk.kinds.length) this.nextChunk(t);
+    const chunk = this.chunk;
+    const j = this.chunkRow++;
     const row = this.rows++;
-    this.kinds[row] = kind;
-    this.times[row] = t;
-    this.processes[row] = this.processId(process);
-    return row;
+    chunk.kinds[j] = kind;
+    const dt = t - chunk.baseTimeUs;
+    if (dt >>> 0 === dt && dt !== WIDE32) {
+      chunk.times[j] = dt;
+    } else {
+      chunk.times[j] = WIDE32;
+      this.wideTimes.set(row, t); // the time itself: t - base + base need not give t back for a fraction
+    }
+    chunk.processes[j] = this.processId(process);
+    return j;
+  }
+
+  /** The first chunk grows (by copying) to a full one; after it, each new chunk starts at the time of its first row. */
+  private nextChunk(t: Micros): void {
+    const chunks = this.chunks;
+    const size = this.chunk.kinds.length;
+    if (chunks.length === 1 && size < ROW_CHUNK_ROWS) {
+      this.chunk = new RowChunk(Math.min(size * 4, ROW_CHUNK_ROWS), this.chunk.baseTimeUs, this.chunk);
+      chunks[0] = this.chunk;
+      return;
+    }
+    this.chunk = new RowChunk(ROW_CHUNK_ROWS, Number.isSafeInteger(t) && t >= 0 ? t : 0);
+    chunks.push(this.chunk);
+    this.chunkRow = 0;
   }
 
   private processId(process: NodeId): number {
@@ -259,54 +363,56 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
     return id;
   }
 
-  private grow(): void {
-    const n = this.kinds.length * 4;
-    this.kinds = grown(this.kinds, new Uint8Array(n));
-    this.times = grown(this.times, new Float64Array(n));
-    this.processes = grown(this.processes, new Uint16Array(n));
-    this.values = grown(this.values, new Float64Array(n));
-    this.partitions = grown(this.partitions, new Int32Array(n));
-    this.offsets = grown(this.offsets, new Float64Array(n));
-    this.aux = grown(this.aux, new Int32Array(n));
-  }
-
   // ---------------------------------------------------------------- reading rows
 
   kind(i: number): HistoryKind {
-    return KINDS[this.kinds[i] as number] as HistoryKind;
+    return KINDS[this.kindCode(i)] as HistoryKind;
+  }
+
+  private kindCode(i: number): number {
+    return this.chunks[i >>> ROW_CHUNK_SHIFT]!.kinds[i & ROW_CHUNK_MASK] as number;
   }
 
   time(i: number): Micros {
-    return this.times[i] as number;
+    const chunk = this.chunks[i >>> ROW_CHUNK_SHIFT]!;
+    const dt = chunk.times[i & ROW_CHUNK_MASK] as number;
+    return dt !== WIDE32 ? chunk.baseTimeUs + dt : this.wideTimes.get(i)!;
   }
 
   process(i: number): NodeId {
-    return this.processNames[this.processes[i] as number] as NodeId;
+    return this.processNames[this.chunks[i >>> ROW_CHUNK_SHIFT]!.processes[i & ROW_CHUNK_MASK] as number] as NodeId;
   }
 
   /** The value of a send-* or process row. */
   value(i: number): Value {
-    return this.values[i] as number;
+    const v = this.chunks[i >>> ROW_CHUNK_SHIFT]!.values[i & ROW_CHUNK_MASK] as number;
+    return v !== WIDE32 ? v : this.wideValues.get(i)!;
   }
 
-  /** The partition of a send-* or process row. */
+  /** The partition of a send-*, process or hw-advance row. */
   partition(i: number): number {
-    return this.partitions[i] as number;
+    const p = this.chunks[i >>> ROW_CHUNK_SHIFT]!.partitions[i & ROW_CHUNK_MASK] as number;
+    return p !== WIDE16 ? p : this.widePartitions.get(i)!;
   }
 
   /** The offset of a send-ok or process row. */
   offset(i: number): number {
-    return this.offsets[i] as number;
+    const o = this.chunks[i >>> ROW_CHUNK_SHIFT]!.offsets[i & ROW_CHUNK_MASK] as number;
+    return o !== WIDE32 ? o : this.wideOffsets.get(i)!;
+  }
+
+  private auxOf(i: number): number {
+    return this.chunks[i >>> ROW_CHUNK_SHIFT]!.aux[i & ROW_CHUNK_MASK] as number;
   }
 
   /** The error of a send-fail or send-info row. */
   error(i: number): string {
-    return this.errors[this.aux[i] as number] as string;
+    return this.errors[this.auxOf(i)] as string;
   }
 
   /** The leader epoch of an hw-advance row. */
   leaderEpoch(i: number): number {
-    return this.aux[i] as number;
+    return this.auxOf(i);
   }
 
   /**
@@ -314,23 +420,26 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
    * (exclusive), read with recordPartition(k), recordOffset(k) and recordValue(k): no object each.
    */
   recordsStart(i: number): number {
-    return this.offsets[i] as number;
+    return this.offset(i);
   }
 
   recordsEnd(i: number): number {
-    return (this.offsets[i] as number) + (this.values[i] as number);
+    return this.offset(i) + this.value(i);
   }
 
   recordPartition(k: number): number {
-    return this.recPartitions[k] as number;
+    const p = this.recordChunks[k >>> RECORD_CHUNK_SHIFT]!.partitions[k & RECORD_CHUNK_MASK] as number;
+    return p !== WIDE16 ? p : this.wideRecordPartitions.get(k)!;
   }
 
   recordOffset(k: number): number {
-    return this.recOffsets[k] as number;
+    const o = this.recordChunks[k >>> RECORD_CHUNK_SHIFT]!.offsets[k & RECORD_CHUNK_MASK] as number;
+    return o !== WIDE32 ? o : this.wideRecordOffsets.get(k)!;
   }
 
   recordValue(k: number): Value {
-    return this.recValues[k] as number;
+    const v = this.recordChunks[k >>> RECORD_CHUNK_SHIFT]!.values[k & RECORD_CHUNK_MASK] as number;
+    return v !== WIDE32 ? v : this.wideRecordValues.get(k)!;
   }
 
   /**
@@ -340,11 +449,10 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
    */
   objectRows(): Int32Array {
     if (this.objectRowsCache !== null && this.objectRowsAt === this.rows) return this.objectRowsCache;
-    const kinds = this.kinds;
     let n = 0;
-    for (let i = 0; i < this.rows; i++) if ((kinds[i] as number) >= FIRST_OBJECT_KIND) n++;
+    for (let i = 0; i < this.rows; i++) if (this.kindCode(i) >= FIRST_OBJECT_KIND) n++;
     const rows = new Int32Array(n);
-    for (let i = 0, j = 0; i < this.rows; i++) if ((kinds[i] as number) >= FIRST_OBJECT_KIND) rows[j++] = i;
+    for (let i = 0, j = 0; i < this.rows; i++) if (this.kindCode(i) >= FIRST_OBJECT_KIND) rows[j++] = i;
     this.objectRowsCache = rows;
     this.objectRowsAt = this.rows;
     return rows;
@@ -372,10 +480,10 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
    */
   at(i: number): HistoryOp {
     if (!(i >= 0 && i < this.rows)) throw new RangeError(`history row ${i} out of range [0, ${this.rows})`);
-    const code = this.kinds[i] as number;
+    const code = this.kindCode(i);
     if (code === K_POLL) return this.pollAt(i);
     if (code === K_HW_ADVANCE) return this.hwAdvanceAt(i);
-    if (code >= FIRST_OBJECT_KIND) return this.objects[this.aux[i] as number] as HistoryOp;
+    if (code >= FIRST_OBJECT_KIND) return this.objects[this.auxOf(i)] as HistoryOp;
     const t = this.time(i);
     const process = this.process(i);
     const value = this.value(i);
@@ -404,7 +512,22 @@ export class History implements HistoryRecorder, Iterable<HistoryOp> {
   }
 }
 
-function grown<T extends Uint8Array | Uint16Array | Int32Array | Float64Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
+/** Stores `v` in col[j] when it fits 32 bits unsigned (and is not the marker), else the marker and `v` in `wide` at `key`. */
+function put32(col: Uint32Array, j: number, v: number, wide: Map<number, number>, key: number): void {
+  if (v >>> 0 === v && v !== WIDE32) {
+    col[j] = v;
+  } else {
+    col[j] = WIDE32;
+    wide.set(key, v);
+  }
+}
+
+/** As put32 for a 16-bit column. */
+function put16(col: Uint16Array, j: number, v: number, wide: Map<number, number>, key: number): void {
+  if (v >>> 0 === v && v < WIDE16) {
+    col[j] = v;
+  } else {
+    col[j] = WIDE16;
+    wide.set(key, v);
+  }
 }

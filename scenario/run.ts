@@ -13,6 +13,7 @@ import { finalRecordsOf, type RecordBatch } from '../models/records.js';
 import type { AnomalyReport, AnomalyType } from '../properties/anomaly.js';
 import { isAnomalyType } from '../properties/anomaly.js';
 import { checkRun } from '../properties/check.js';
+import { ValueTable } from '../properties/_internals/value-table.js';
 import type { BuildOptions, BuiltRun } from './build.js';
 import { buildRun } from './build.js';
 import type { LivenessName, Scenario } from './schema.js';
@@ -130,24 +131,38 @@ export function simulate(scenario: Scenario, seed: number, options: RunOptions =
 
 /** Runs a scenario with a seed and judges it. Throws SimAssertionError for a ksim bug (exit code 3). */
 export function runScenario(scenario: Scenario, seed: number, options: RunOptions = {}): RunOutput {
-  const run = simulate(scenario, seed, options);
-  const { world } = run;
-  const plan = run.faults.steps();
-  const final = finalState(run);
+  const ran = simulateToJudge(scenario, seed, options);
   // The drain reads every data partition, so a committed record no read returned is judged (unseen)
   // whether or not the scenario has consumers.
   const allowed = scenario.allowedAnomalies.filter(isAnomalyType);
-  const outcome = checkRun(run.history, final, { consumers: true, allowed });
-  const stats = runStats(run.history, run.durationUs);
-  const settle = settleState(run.settle);
-  const liveness = livenessReports(scenario, run, settle, stats, final);
+  const outcome = checkRun(ran.history, ran.final, { consumers: true, allowed });
+  const { liveness } = ran;
   const result: RunResult = {
     scenario: scenario.name, seed, ok: outcome.ok && liveness.every((r) => r.allowed), anomalies: outcome.anomalies,
     unexpected: outcome.unexpected.map((a) => a.type),
-    traceHash: world.trace.hash(), events: world.trace.events, simulatedMs: Math.round(world.now() / 1000),
-    faults: plan.length, nemesis: run.faults.draw, stats, settle, liveness,
+    traceHash: ran.traceHash, events: ran.events, simulatedMs: ran.simulatedMs,
+    faults: ran.plan.length, nemesis: ran.nemesis, stats: ran.stats, settle: ran.settle, liveness,
   };
-  return { result, history: run.history, final, plan, trace: world.trace.records };
+  return { result, history: ran.history, final: ran.final, plan: ran.plan, trace: ran.trace };
+}
+
+/**
+ * The simulation and everything the result takes from the world, but not the world itself: once
+ * this returns, the actors, their logs and disks are garbage, so the checkers' memory comes on top
+ * of the history and the final states alone, not on top of every batch the run kept.
+ */
+function simulateToJudge(scenario: Scenario, seed: number, options: RunOptions) {
+  const run = simulate(scenario, seed, options);
+  const { world } = run;
+  const final = finalState(run);
+  const stats = runStats(run.history, run.durationUs);
+  const settle = settleState(run.settle);
+  return {
+    history: run.history, final, stats, settle, liveness: livenessReports(scenario, run, settle, stats, final),
+    plan: run.faults.steps(), nemesis: run.faults.draw,
+    traceHash: world.trace.hash(), events: world.trace.events, simulatedMs: Math.round(world.now() / 1000),
+    trace: world.trace.records,
+  };
 }
 
 /** What the brokers and the controller hold at the end; a broker still down is read from its disk. */
@@ -239,18 +254,22 @@ export function percentileOfSorted(sorted: readonly number[], q: number): number
 }
 
 export function runStats(history: History, durationUs: number): RunStats {
-  const invoked = new Map<number, number>();
+  // Invoke times by value in typed arrays, not a Map: a long run sends millions of values.
+  const invoked = new ValueTable(history.length);
   const latencies: number[] = [];
   const slots = new Uint8Array(Math.max(1, Math.ceil(durationUs / 100_000)));
-  let acked = 0, failed = 0;
+  let sent = 0, acked = 0, failed = 0;
   for (let i = 0; i < history.length; i++) {
     const kind = history.kind(i);
-    if (kind === 'send-invoke') invoked.set(history.value(i), history.time(i));
-    else if (kind === 'send-ok') {
+    if (kind === 'send-invoke') {
+      const value = history.value(i);
+      if (Number.isNaN(invoked.get(value))) sent++;
+      invoked.set(value, history.time(i));
+    } else if (kind === 'send-ok') {
       acked++;
       const t = history.time(i);
       const start = invoked.get(history.value(i));
-      if (start !== undefined) latencies.push(t - start);
+      if (!Number.isNaN(start)) latencies.push(t - start);
       const slot = Math.floor(t / 100_000);
       if (slot < slots.length) slots[slot] = 1;
     } else if (kind === 'send-fail') failed++;
@@ -261,7 +280,6 @@ export function runStats(history: History, durationUs: number): RunStats {
   // The first slot has no acks yet by construction (clients start up): count from the first ack.
   const firstAck = slots.indexOf(1);
   for (let i = Math.max(0, firstAck); i < slots.length; i++) if (slots[i] === 0) unavailable++;
-  const sent = invoked.size;
   return {
     sent, acked, failed, indeterminate: sent - acked - failed,
     ackLatencyMs: { p50: pct(0.5), p99: pct(0.99) },

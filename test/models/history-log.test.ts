@@ -111,16 +111,8 @@ describe('History (the columnar history)', () => {
     ]);
   });
 
-  it('reserves the rows it is told to expect, within bounds', () => {
-    expect(new History().capacity).toBe(4096);
-    expect(new History({ expectedRows: 100_000.5 }).capacity).toBe(100_001);
-    expect(new History({ expectedRows: 10 }).capacity).toBe(4096);
-    expect(new History({ expectedRows: Number.NaN }).capacity).toBe(4096);
-    expect(new History({ expectedRows: Number.POSITIVE_INFINITY }).capacity).toBe(1 << 20);
-  });
-
-  it.each([{}, { expectedRows: 5001 }, { expectedRows: -1 }, { expectedRows: Number.NaN }, { expectedRows: Number.POSITIVE_INFINITY }])('grows past its first columns without losing rows or fields, whichever method adds the row (options %o)', (options) => {
-    const history = new History(options);
+  it('grows past its first chunks without losing rows or fields, whichever method adds the row', () => {
+    const history = new History();
     const expected: HistoryOp[] = [];
     for (let i = 0; i < 40_000; i++) {
       const [t, process, value, partition] = [i, `p${i % 3}`, 1000 + i, i % 4];
@@ -155,5 +147,37 @@ describe('History (the columnar history)', () => {
     history.hwAdvance(3, 'b1', 1, 0, [{ offset: 0, value: 5 }], 0, 1);
     expect(history.toArray().map((op) => op.t)).toEqual([2]);
     expect(() => history.record({ kind: 'nonsense', t: 3, process: 'x' } as unknown as HistoryOp)).toThrow(/unknown history operation kind 'nonsense'/);
+  });
+
+  it('keeps numbers that do not fit its narrow columns exactly: long gaps, times going back, negative, fractional and huge numbers, any partition', () => {
+    const history = new History();
+    const expected: HistoryOp[] = [];
+    const add = (op: HistoryOp) => { history.record(op); expected.push(op); };
+    for (let i = 0; i < 50_000; i++) {
+      // Rows far apart in time (a chunk spans more than 2^32 µs), and a few going back in time.
+      const t = i % 1000 === 999 ? i * 10_000_000 - 7_000_000_000 : i * 10_000_000;
+      if (i % 5000 === 0) add({ kind: 'send-ok', t, process: 'p1', value: -1 - i, partition: 70_000 + i, offset: 2 ** 40 + i });
+      else if (i % 5000 === 1) add({ kind: 'process', t: t + 0.5, process: 'k1', partition: 65_535, offset: 0xffff_ffff, value: 0xffff_ffff });
+      else if (i % 5000 === 2) add({ kind: 'poll', t, process: 'k1', records: [{ partition: 65_535, offset: -3, value: 2 ** 53 - 1 }, { partition: 1, offset: 0.25, value: 0xffff_fffe }] });
+      else if (i % 5000 === 3) add({ kind: 'hw-advance', t, process: 'b1', partition: 1e6, leaderEpoch: 7, records: [{ offset: 2 ** 33, value: 12 }] });
+      else add({ kind: 'send-invoke', t, process: 'p1', value: 10_000_000 + i, partition: i % 50 });
+    }
+    expect(history.toArray()).toEqual(expected);
+  });
+
+  it('holds a row in 21 bytes and a polled or committed record in 10, in chunks, with no room to spare but the last chunk', () => {
+    const history = new History();
+    expect(history.columnBytes).toBe(1024 * 21 + 1024 * 10); // a small history stays small
+    const rows = 1_000_000;
+    for (let i = 0; i < rows; i++) history.sendInvoke(i * 1000, `p${i % 5}`, 10_000_000 * (1 + (i % 5)) + i, i % 50);
+    const records = Array.from({ length: 100 }, (_, offset) => ({ offset, value: 10_000_000 + offset }));
+    for (let i = 0; i < 10_000; i++) history.hwAdvance(rows * 1000 + i, 'b1', 0, 1, records, 0, 100); // a million records
+    const rowChunk = 16_384;
+    const recordChunk = 65_536;
+    const rowBytes = Math.ceil((rows + 10_000) / rowChunk) * rowChunk * 21;
+    const recordBytes = Math.ceil(1_000_000 / recordChunk) * recordChunk * 10;
+    expect(history.columnBytes).toBe(rowBytes + recordBytes); // 22.1 MB + 10.5 MB, where a Float64 column alone took 8 MB
+    expect(history.capacity - history.length).toBeLessThan(rowChunk);
+    expect([history.time(rows - 1), history.value(rows - 1), history.partition(rows - 1), history.process(rows - 1)]).toEqual([(rows - 1) * 1000, 50_000_000 + rows - 1, (rows - 1) % 50, 'p4']);
   });
 });
