@@ -121,12 +121,41 @@ export function sliceFrom(batch: RecordBatch, from: number): RecordBatch {
   };
 }
 
+/** A record of a replica's final state (ReplicaState.records). */
+export interface FinalRecordOf {
+  readonly offset: number;
+  readonly epoch: number;
+  readonly value: Value;
+}
+
+/**
+ * The final records of each batch, kept while the batch lives: replicas hold the same batch objects,
+ * so the final states of a partition's replicas share their record objects rather than making one
+ * per replica (a long run's final state is millions of records). A single record is kept as itself.
+ */
+const finalRecordsOfBatch = new WeakMap<RecordBatch, FinalRecordOf | readonly FinalRecordOf[]>();
+
 /** A replica's records as its final state gives them (ReplicaState.records): offset, epoch and value. */
-export function finalRecordsOf(batches: readonly RecordBatch[]): { offset: number; epoch: number; value: Value }[] {
-  const out: { offset: number; epoch: number; value: Value }[] = [];
+export function finalRecordsOf(batches: readonly RecordBatch[]): FinalRecordOf[] {
+  const out: FinalRecordOf[] = [];
   for (const batch of batches) {
+    const known = finalRecordsOfBatch.get(batch);
+    if (known !== undefined) {
+      if (!Array.isArray(known)) out.push(known as FinalRecordOf);
+      else for (let i = 0; i < known.length; i++) out.push(known[i]!);
+      continue;
+    }
     const { values, epoch, baseOffset } = batch;
-    for (let i = 0; i < values.length; i++) out.push({ offset: baseOffset + i, epoch, value: values[i]! });
+    if (values.length === 1) {
+      const record = { offset: baseOffset, epoch, value: values[0]! };
+      finalRecordsOfBatch.set(batch, record);
+      out.push(record);
+      continue;
+    }
+    const records: FinalRecordOf[] = [];
+    for (let i = 0; i < values.length; i++) records.push({ offset: baseOffset + i, epoch, value: values[i]! });
+    finalRecordsOfBatch.set(batch, records);
+    for (let i = 0; i < records.length; i++) out.push(records[i]!);
   }
   return out;
 }
