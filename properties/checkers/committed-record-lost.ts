@@ -2,19 +2,19 @@
 // is absent from its partition's final committed log. Unlike lost-write this needs no
 // acknowledgement: it catches losses of records nobody was told about (acks=0, timed-out sends).
 import { valueLabel } from '../../models/history.js';
-import type { Value } from '../../models/history.js';
 import type { AnomalyReport } from '../anomaly.js';
 import { CaseCollector } from '../anomaly.js';
 import type { CheckInput } from '../check-input.js';
 import { finalLogOf, hasValue } from '../final-log.js';
 import { replicasHolding } from '../_internals/replicas.js';
+import { ValueSet } from '../_internals/value-set.js';
 import { finalLogFields, labelled } from '../_internals/values.js';
 
 /** Counts distinct values, in the order they were first committed. */
 export function checkCommittedRecordLost(input: CheckInput): AnomalyReport | null {
   const cases = new CaseCollector('committed-record-lost', input.options.maxExamples);
-  const judged = new Set<Value>();
   const history = input.history;
+  const judged = new ValueSet(history.length);
   for (const i of history.objectRows()) {
     if (history.kind(i) !== 'hw-advance') continue;
     const partition = history.partition(i);

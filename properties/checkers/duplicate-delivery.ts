@@ -8,6 +8,7 @@ import type { AnomalyReport } from '../anomaly.js';
 import { CaseCollector } from '../anomaly.js';
 import type { CheckInput } from '../check-input.js';
 import { ConsumerGroups } from '../_internals/groups.js';
+import { ValueTable } from '../_internals/value-table.js';
 import { capped, labelled } from '../_internals/values.js';
 
 type ProcessOp = Extract<HistoryOp, { kind: 'process' }>;
@@ -41,17 +42,18 @@ export function checkDuplicateDelivery(input: CheckInput): AnomalyReport | null 
 function repeatedDeliveries(history: History): { group: string | undefined; deliveries: ProcessOp[] }[] {
   // Rows first: only the values processed more than once become objects.
   const groups = new ConsumerGroups();
-  const firstIn = new Map<string | undefined, Map<Value, number>>();
+  // value → its first process row, per group: typed tables, not Maps (a long run processes millions).
+  const firstIn = new Map<string | undefined, ValueTable>();
   const repeatedIn = new Map<string | undefined, Map<Value, number[]>>();
   const found: { group: string | undefined; rows: number[] }[] = [];
   for (let i = 0; i < history.length; i++) {
     if (groups.observe(history, i) || history.kind(i) !== 'process') continue;
     const group = groups.of(history.process(i));
     let first = firstIn.get(group);
-    if (first === undefined) firstIn.set(group, (first = new Map()));
+    if (first === undefined) firstIn.set(group, (first = new ValueTable(history.length)));
     const value = history.value(i);
     const earlier = first.get(value);
-    if (earlier === undefined) {
+    if (Number.isNaN(earlier)) {
       first.set(value, i);
       continue;
     }

@@ -13,13 +13,14 @@
 //   lost-write / committed-record-lost / inconsistent-offsets, not a lost delivery too.
 import type { Micros, NodeId } from '../../sim/env.js';
 import { valueLabel } from '../../models/history.js';
-import type { HistoryOp, Value } from '../../models/history.js';
+import type { HistoryOp } from '../../models/history.js';
 import type { History } from '../../models/history-log.js';
 import type { AnomalyReport } from '../anomaly.js';
 import { CaseCollector } from '../anomaly.js';
 import type { CheckInput } from '../check-input.js';
 import { ConsumerGroups } from '../_internals/groups.js';
 import { finalLogOf, recordsBetween } from '../final-log.js';
+import { ValueSet } from '../_internals/value-set.js';
 import { finalLogFields, labelled } from '../_internals/values.js';
 
 interface Commit {
@@ -38,9 +39,9 @@ interface Reset {
 
 /** What the group's consumers did: the values they processed and the resets they recorded. */
 interface Deliveries {
-  readonly processed: Map<string, Set<Value>>;
+  readonly processed: Map<string, ValueSet>;
   /** Values processed by consumers not yet known to be in a group: they count for every group. */
-  readonly ungrouped: Set<Value>;
+  readonly ungrouped: ValueSet;
   /** group → partition → resets, in history order. */
   readonly resets: Map<string, Map<number, Reset[]>>;
 }
@@ -126,7 +127,7 @@ function lastCommits(history: History): [string, [number, Commit][]][] {
  */
 function deliveriesOf(history: History): Deliveries {
   const groups = new ConsumerGroups();
-  const deliveries: Deliveries = { processed: new Map(), ungrouped: new Set(), resets: new Map() };
+  const deliveries: Deliveries = { processed: new Map(), ungrouped: new ValueSet(history.length), resets: new Map() };
   for (let i = 0; i < history.length; i++) {
     if (groups.observe(history, i)) continue;
     const kind = history.kind(i);
@@ -138,15 +139,15 @@ function deliveriesOf(history: History): Deliveries {
       const value = history.value(i);
       const group = groups.of(history.process(i));
       if (group === undefined) deliveries.ungrouped.add(value);
-      else processedBy(deliveries, group).add(value);
+      else processedBy(deliveries, group, history.length).add(value);
     }
   }
   return deliveries;
 }
 
-function processedBy(deliveries: Deliveries, group: string): Set<Value> {
+function processedBy(deliveries: Deliveries, group: string, denseLimit: number): ValueSet {
   let values = deliveries.processed.get(group);
-  if (values === undefined) deliveries.processed.set(group, (values = new Set()));
+  if (values === undefined) deliveries.processed.set(group, (values = new ValueSet(denseLimit)));
   return values;
 }
 

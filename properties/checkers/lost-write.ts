@@ -4,20 +4,21 @@
 // when a poll read past its offset and nobody read it; ksim reads the final log itself, so a loss
 // needs no later read to be proven (docs/anomalies.md).
 import { valueLabel } from '../../models/history.js';
-import type { HistoryOp, Value } from '../../models/history.js';
+import type { HistoryOp } from '../../models/history.js';
 import type { AnomalyReport } from '../anomaly.js';
 import { CaseCollector } from '../anomaly.js';
 import type { CheckInput } from '../check-input.js';
 import { finalLogOf, hasValue } from '../final-log.js';
 import { replicasHolding } from '../_internals/replicas.js';
+import { ValueSet } from '../_internals/value-set.js';
 import { finalLogFields, labelled } from '../_internals/values.js';
 
 type SendOk = Extract<HistoryOp, { kind: 'send-ok' }>;
 
 export function checkLostWrite(input: CheckInput): AnomalyReport | null {
   const cases = new CaseCollector('lost-write', input.options.maxExamples);
-  const judged = new Set<Value>();
   const history = input.history;
+  const judged = new ValueSet(history.length);
   for (let i = 0; i < history.length; i++) {
     if (history.kind(i) !== 'send-ok') continue;
     const value = history.value(i);

@@ -13,12 +13,12 @@
 // unknown but which is committed counts too, and an acknowledged record that is no longer in the
 // log is lost-write's, not unseen's.
 import { valueLabel } from '../../models/history.js';
-import type { Value } from '../../models/history.js';
 import type { History } from '../../models/history-log.js';
 import { DRAIN_NODE } from '../../models/drain-reader.js';
 import type { AnomalyReport } from '../anomaly.js';
 import { CaseCollector } from '../anomaly.js';
 import type { CheckInput } from '../check-input.js';
+import { ValueSet } from '../_internals/value-set.js';
 import { finalLogFields, labelled } from '../_internals/values.js';
 
 export function checkUnseen(input: CheckInput): AnomalyReport | null {
@@ -49,7 +49,7 @@ export function checkUnseen(input: CheckInput): AnomalyReport | null {
 
 interface PollIndex {
   /** Values any read returned, per partition. */
-  readonly polled: Map<number, Set<Value>>;
+  readonly polled: Map<number, ValueSet>;
   readonly highestPolled: Map<number, number>;
   /** The highest offset the final drain returned, per partition. */
   readonly highestDrained: Map<number, number>;
@@ -65,7 +65,7 @@ function pollIndex(history: History): PollIndex {
       const offset = history.recordOffset(k);
       let values = index.polled.get(partition);
       if (values === undefined) {
-        values = new Set();
+        values = new ValueSet(history.length);
         index.polled.set(partition, values);
       }
       values.add(history.recordValue(k));
