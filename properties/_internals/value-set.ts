@@ -16,6 +16,13 @@ export class ValueSet {
   /** @param denseLimit counters below this go to the bit arrays (a run's counters stay below its history size). */
   constructor(private readonly denseLimit: number) {}
 
+  /** Bytes of the bit arrays (for tests). */
+  get denseBytes(): number {
+    let bytes = 0;
+    for (const bits of this.byProducer.values()) bytes += bits.byteLength;
+    return bytes;
+  }
+
   has(value: Value): boolean {
     const counter = value % VALUE_STRIDE;
     if (!this.isDense(value, counter)) return this.sparse?.has(value) ?? false;

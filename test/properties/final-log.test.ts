@@ -60,6 +60,19 @@ describe('final log', () => {
     expect(recordsBetween(log, 4, 1)).toEqual([]);
   });
 
+  it('finds each value at its lowest offset among many, in any order of values', () => {
+    const values = Array.from({ length: 5000 }, (_, i) => v((i * 7919) % 3000, i % 3)); // repeats, out of order
+    const log = finalLogOf(buildFinalLogs(finalState([settledPartition(values)])), 0);
+    const expected = new Map<number, number[]>();
+    values.forEach((value, offset) => expected.set(value, [...(expected.get(value) ?? []), offset]));
+    for (const [value, offsets] of expected) {
+      expect(offsetsOf(log, value)).toEqual(offsets);
+      expect(log.firstOffset.get(value)).toBe(offsets[0]);
+    }
+    expect(log.firstOffset.has(v(3001)) || log.firstOffset.get(v(3001)) !== undefined).toBe(false);
+    expect(log.repeatedOffsets.size).toBe([...expected.values()].filter((o) => o.length > 1).length);
+  });
+
   it('respects logStartOffset', () => {
     const final = finalState([{
       state: { partition: 0, leader: 'b1', leaderEpoch: 1, isr: ['b1'], replicas: ['b1'] },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OffsetTable } from '../../properties/_internals/offset-table.js';
+import { ValueSet } from '../../properties/_internals/value-set.js';
 import { ValueTable } from '../../properties/_internals/value-table.js';
 import { v } from './builders.js';
 
@@ -27,5 +28,23 @@ describe('ValueTable', () => {
     expect(values.map((value) => table.get(value))).toEqual(values.map((_, i) => i));
     expect(table.get(v(2))).toBeNaN();
     expect(table.get(v(0, 3))).toBeNaN();
+  });
+});
+
+describe('ValueSet', () => {
+  it('holds values producer by producer in bits, grows, and keeps any other value shape apart', () => {
+    const set = new ValueSet(100_000);
+    const values = [v(0), v(31), v(32), v(99_999), v(5, 2), v(70_000, 1), -3, 2.5, v(100_000), 2 ** 60];
+    for (const value of values) set.add(value);
+    expect(values.map((value) => set.has(value))).toEqual(values.map(() => true));
+    // Neighbours in the same words, other producers, values past what was added: absent.
+    expect([v(1), v(30), v(33), v(99_998), v(5, 1), v(5, 3), -2, 3.5, v(100_001), v(200_000, 4)].some((value) => set.has(value))).toBe(false);
+  });
+
+  it('takes about a bit per counter: a million values of one producer in about 128 KB of bits', () => {
+    const set = new ValueSet(2_000_000);
+    for (let counter = 0; counter < 1_000_000; counter += 2) set.add(v(counter, 3));
+    expect(set.has(v(999_998, 3)) && !set.has(v(999_999, 3))).toBe(true);
+    expect(set.denseBytes).toBeLessThanOrEqual(256 * 1024); // a Set of these 500,000 values takes about 20 MB
   });
 });

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { finalRecordsOf } from '../../models/records.js';
+import { logBatch } from './records.js';
+
+describe('finalRecordsOf (a replica\'s records in its final state)', () => {
+  it('gives offset, epoch and value of every record, batch after batch', () => {
+    const batches = [logBatch(0, 1, 1), logBatch(1, 1, 3), logBatch(4, 2, 1)];
+    expect(finalRecordsOf(batches)).toEqual([
+      { offset: 0, epoch: 1, value: 1000 }, { offset: 1, epoch: 1, value: 1001 }, { offset: 2, epoch: 1, value: 1002 },
+      { offset: 3, epoch: 1, value: 1003 }, { offset: 4, epoch: 2, value: 1004 },
+    ]);
+  });
+
+  it('shares the record objects of a batch between the replicas that hold it, so a final state is not one copy per replica', () => {
+    const shared = [logBatch(0, 1, 1), logBatch(1, 1, 2)];
+    const leader = finalRecordsOf([...shared, logBatch(3, 2, 1)]);
+    const follower = finalRecordsOf(shared);
+    expect(follower).toHaveLength(3);
+    follower.forEach((record, i) => expect(record).toBe(leader[i]));
+    // A batch of another replica with the same fields is another batch: its records are its own.
+    expect(finalRecordsOf([logBatch(0, 1, 1)])[0]).not.toBe(leader[0]);
+  });
+});
