@@ -10,6 +10,7 @@ import './generated.js';
 import './checkers.js';
 import './producer.js';
 import './soak.js';
+import './memory.js';
 
 interface Options {
   json: boolean;

@@ -14,7 +14,7 @@ import { registerBench, type BenchMetrics } from './sections.js';
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main.js');
 
 /** The process's peak resident set so far (VmHWM), in MB; 0 once it has exited. */
-function peakRssMb(pid: number): number {
+export function peakRssMb(pid: number): number {
   try {
     const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match === null ? 0 : Number(match[1]) / 1024;
