@@ -132,16 +132,18 @@ export function simulate(scenario: Scenario, seed: number, options: RunOptions =
 /** Runs a scenario with a seed and judges it. Throws SimAssertionError for a ksim bug (exit code 3). */
 export function runScenario(scenario: Scenario, seed: number, options: RunOptions = {}): RunOutput {
   const ran = simulateToJudge(scenario, seed, options);
+  // The world is garbage from here on: what follows allocates where it was, not on top of it.
+  const stats = runStats(ran.history, ran.durationUs);
+  const liveness = ran.liveness(stats);
   // The drain reads every data partition, so a committed record no read returned is judged (unseen)
   // whether or not the scenario has consumers.
   const allowed = scenario.allowedAnomalies.filter(isAnomalyType);
   const outcome = checkRun(ran.history, ran.final, { consumers: true, allowed });
-  const { liveness } = ran;
   const result: RunResult = {
     scenario: scenario.name, seed, ok: outcome.ok && liveness.every((r) => r.allowed), anomalies: outcome.anomalies,
     unexpected: outcome.unexpected.map((a) => a.type),
     traceHash: ran.traceHash, events: ran.events, simulatedMs: ran.simulatedMs,
-    faults: ran.plan.length, nemesis: ran.nemesis, stats: ran.stats, settle: ran.settle, liveness,
+    faults: ran.plan.length, nemesis: ran.nemesis, stats, settle: ran.settle, liveness,
   };
   return { result, history: ran.history, final: ran.final, plan: ran.plan, trace: ran.trace };
 }
@@ -153,12 +155,13 @@ export function runScenario(scenario: Scenario, seed: number, options: RunOption
  */
 function simulateToJudge(scenario: Scenario, seed: number, options: RunOptions) {
   const run = simulate(scenario, seed, options);
-  const { world } = run;
+  const { world, history, durationUs } = run;
   const final = finalState(run);
-  const stats = runStats(run.history, run.durationUs);
   const settle = settleState(run.settle);
+  const facts = livenessFacts(run);
   return {
-    history: run.history, final, stats, settle, liveness: livenessReports(scenario, run, settle, stats, final),
+    history, final, settle, durationUs,
+    liveness: (stats: RunStats) => livenessReports(scenario, facts, history, settle, stats, final),
     plan: run.faults.steps(), nemesis: run.faults.draw,
     traceHash: world.trace.hash(), events: world.trace.events, simulatedMs: Math.round(world.now() / 1000),
     trace: world.trace.records,
@@ -201,17 +204,28 @@ export function settleState(outcome: SettleOutcome): SettleState {
   };
 }
 
+/** What the liveness reports need of a run's world: counts and names, not the actors. */
+interface LivenessFacts {
+  readonly producers: number;
+  readonly consumers: number;
+  readonly drain: string;
+}
+
+function livenessFacts(run: SimulatedRun): LivenessFacts {
+  return { producers: run.producers.length, consumers: run.groups.reduce((n, g) => n + g.consumers.length, 0), drain: run.drain };
+}
+
 /** Not settled; producers that sent nothing; consumers that polled nothing (a vacuous pass otherwise). */
-function livenessReports(scenario: Scenario, run: SimulatedRun, settle: SettleState, stats: RunStats, final: FinalState): LivenessReport[] {
+function livenessReports(scenario: Scenario, facts: LivenessFacts, history: History, settle: SettleState, stats: RunStats, final: FinalState): LivenessReport[] {
   const allowed = new Set<string>(scenario.allowedAnomalies);
   const reports: LivenessReport[] = [];
   const report = (type: LivenessName, problems: readonly string[]) => reports.push({ type, allowed: allowed.has(type), problems });
   if (!settle.settled) report('not-settled', settle.problems);
-  if (run.producers.length > 0 && stats.sent === 0) {
-    report('nothing-sent', [`${run.producers.length} producer${run.producers.length === 1 ? '' : 's'} configured, no value sent`]);
+  const { producers, consumers, drain } = facts;
+  if (producers > 0 && stats.sent === 0) {
+    report('nothing-sent', [`${producers} producer${producers === 1 ? '' : 's'} configured, no value sent`]);
   }
-  const consumers = run.groups.reduce((n, g) => n + g.consumers.length, 0);
-  if (consumers > 0 && !groupsPolled(run.history, run.drain) && hadRecordsToRead(run.history, run.drain, final)) {
+  if (consumers > 0 && !groupsPolled(history, drain) && hadRecordsToRead(history, drain, final)) {
     report('nothing-polled', [`${consumers} consumer${consumers === 1 ? '' : 's'} configured, none polled a record`]);
   }
   return reports;
@@ -249,14 +263,17 @@ function groupsPolled(history: History, drain: string): boolean {
 }
 
 /** The q-quantile of ascending latencies in µs, as ms with two decimals. */
-export function percentileOfSorted(sorted: readonly number[], q: number): number {
+export function percentileOfSorted(sorted: ArrayLike<number>, q: number): number {
   return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! / 10) / 100;
 }
 
 export function runStats(history: History, durationUs: number): RunStats {
   // Invoke times by value in typed arrays, not a Map: a long run sends millions of values.
   const invoked = new ValueTable(history.length);
-  const latencies: number[] = [];
+  let oks = 0;
+  for (let i = 0; i < history.length; i++) if (history.kind(i) === 'send-ok') oks++;
+  const latencies = new Float64Array(oks);
+  let n = 0;
   const slots = new Uint8Array(Math.max(1, Math.ceil(durationUs / 100_000)));
   let sent = 0, acked = 0, failed = 0;
   for (let i = 0; i < history.length; i++) {
@@ -269,13 +286,13 @@ export function runStats(history: History, durationUs: number): RunStats {
       acked++;
       const t = history.time(i);
       const start = invoked.get(history.value(i));
-      if (!Number.isNaN(start)) latencies.push(t - start);
+      if (!Number.isNaN(start)) latencies[n++] = t - start;
       const slot = Math.floor(t / 100_000);
       if (slot < slots.length) slots[slot] = 1;
     } else if (kind === 'send-fail') failed++;
   }
-  latencies.sort((a, b) => a - b);
-  const pct = (q: number) => latencies.length === 0 ? 0 : percentileOfSorted(latencies, q);
+  const sorted = latencies.subarray(0, n).sort(); // a typed array sorts by value
+  const pct = (q: number) => n === 0 ? 0 : percentileOfSorted(sorted, q);
   let unavailable = 0;
   // The first slot has no acks yet by construction (clients start up): count from the first ack.
   const firstAck = slots.indexOf(1);
