@@ -212,12 +212,17 @@ function consumerGroups(s: Scenario, nodes: ScenarioNodes): ConsumerGroupNodes[]
   return [...groups].map(([group, consumers]) => ({ group, consumers }));
 }
 
-/** faults.targets for the plan: a count of nodes one crash may take down, or a role (maxNodes null). */
-function planTargets(targets: readonly FaultTarget[], brokers: number, crashable: number): PlanTarget[] {
+/**
+ * faults.targets for the plan: a count of nodes one crash may take down, or a role (maxNodes null)
+ * with the most nodes it can stand for (a partition's followers or in-sync replicas), which may cascade.
+ */
+function planTargets(targets: readonly FaultTarget[], brokers: number, crashable: number, replicationFactor: number): PlanTarget[] {
   return targets.map((name) => {
     if (name === 'one') return { name, maxNodes: 1 };
     if (name === 'minority') return { name, maxNodes: Math.max(1, Math.floor((brokers - 1) / 2)) };
     if (name === 'any') return { name, maxNodes: crashable };
+    if (name === 'followers') return { name, maxNodes: null, stages: replicationFactor - 1 };
+    if (name === 'isr') return { name, maxNodes: null, stages: replicationFactor };
     return { name, maxNodes: null };
   });
 }
@@ -235,7 +240,7 @@ function faultSchedule(s: Scenario, world: World, nodes: ScenarioNodes, layout: 
   const partitionable = [...nodes.brokers, nodes.controller, ...clients];
   const plan = generatePlan(world.random.fork('nemesis'), {
     kinds: s.faults.kinds, meanIntervalMs: s.faults.meanIntervalMs, durationMs: s.durationMs, crashable, partitionable,
-    targets: planTargets(s.faults.targets, nodes.brokers.length, crashable.length),
+    targets: planTargets(s.faults.targets, nodes.brokers.length, crashable.length, s.topic.replicationFactor),
     roleGroups: layout.dataPartitions, swarm: s.faults.swarm, detectionMs: s.broker['broker.session.timeout.ms'],
   });
   const view = new ClusterView(world, layout);

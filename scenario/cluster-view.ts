@@ -57,7 +57,12 @@ export class ClusterView {
         const followers = this.followers(partition);
         return { nodes: followers, peers: others(followers) };
       }
-      case 'isr': return { nodes: this.isr(partition), peers: others(this.isr(partition)) };
+      case 'isr': {
+        // The leader last: a cascade then shrinks the ISR to the leader before the leader goes.
+        const isr = this.isr(partition);
+        const nodes = [...isr.filter((b) => b !== leader), ...isr.filter((b) => b === leader)];
+        return { nodes, peers: others(nodes) };
+      }
       case 'controller': return { nodes: [this.layout.controller], peers: this.layout.brokers };
       default: return { nodes: [], peers: [] };
     }

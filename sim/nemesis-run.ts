@@ -15,15 +15,18 @@ import type { World } from './world.js';
 /**
  * The nodes a role stands for now (empty: nobody, and the episode is skipped), and its peers: the
  * nodes it works with (a leader's followers, a follower's leader), which a partition may cut it
- * off from while it keeps every other link.
+ * off from while it keeps every other link. A cascade (nemesis.ts) takes the nodes one at a time in
+ * the order given.
  */
 export type RoleResolver = (role: string, group: number) => { readonly nodes: readonly NodeId[]; readonly peers: readonly NodeId[] };
 
 export class NemesisRun {
   /** Each plan entry's concrete steps, by entry index: fixed for ordinary steps, filled as role episodes start. */
   private readonly resolved: (readonly FaultStep[])[];
-  /** A role episode's end entry index, by episode. */
-  private readonly endOf = new Map<number, number>();
+  /** A role episode's end entry index, by episode and stage (stageKey). */
+  private readonly endOf = new Map<string, number>();
+  /** A cascade's role as its stage 0 resolved it, by episode: the later stages take its nodes in turn. */
+  private readonly cascades = new Map<number, ReturnType<RoleResolver>>();
 
   constructor(
     private readonly world: World,
@@ -34,7 +37,7 @@ export class NemesisRun {
   ) {
     this.resolved = plan.entries.map((entry) => (isRoleStep(entry) ? [] : [entry]));
     plan.entries.forEach((entry, i) => {
-      if (isRoleStep(entry) && entry.phase === 'end') this.endOf.set(entry.episode, i);
+      if (isRoleStep(entry) && entry.phase === 'end') this.endOf.set(stageKey(entry), i);
     });
   }
 
@@ -53,18 +56,33 @@ export class NemesisRun {
   }
 
   private start(index: number, entry: RoleStep): void {
-    const end = this.endOf.get(entry.episode);
+    const end = this.endOf.get(stageKey(entry));
     const endMs = end === undefined ? entry.atMs : this.plan.entries[end]!.atMs;
-    const episode = roleSteps(entry, this.resolve(entry.role, entry.group), this.partitionable, endMs);
+    const episode = roleSteps(entry, this.role(entry), this.partitionable, endMs);
     if (episode === null) return;
     this.resolved[index] = episode.start;
     if (end !== undefined) this.resolved[end] = episode.end;
     for (const step of episode.start) this.world.applyFault(step);
   }
 
+  /** The nodes this step acts on: the role now, or a cascade stage's one node of it. */
+  private role(entry: RoleStep): ReturnType<RoleResolver> {
+    if (entry.stage === undefined) return this.resolve(entry.role, entry.group);
+    if (entry.stage === 0) this.cascades.set(entry.episode, this.resolve(entry.role, entry.group));
+    const role = this.cascades.get(entry.episode);
+    const node = role?.nodes[entry.stage];
+    if (role === undefined || node === undefined) return { nodes: [], peers: [] };
+    // Cut off from its peers, a stage's node loses its links to the rest of the role too.
+    return { nodes: [node], peers: [...role.peers, ...role.nodes.filter((n) => n !== node)] };
+  }
+
   private end(index: number): void {
     for (const step of this.resolved[index] ?? []) this.world.applyFault(step);
   }
+}
+
+function stageKey(entry: RoleStep): string {
+  return `${entry.episode}/${entry.stage ?? ''}`;
 }
 
 /**

@@ -44,9 +44,12 @@ function faultsWithView(trace: readonly TraceRecord[], fault: string): { nodes: 
   return out;
 }
 
-function trace(target: string, kinds: string[], seed: number): readonly TraceRecord[] {
-  return runScenario(targeted(target, kinds), seed, { recordTrace: true }).trace ?? [];
+function trace(target: string, kinds: string[], seed: number, extra: Record<string, unknown> = {}): readonly TraceRecord[] {
+  return runScenario(targeted(target, kinds, extra), seed, { recordTrace: true }).trace ?? [];
 }
+
+/** Long enough for a cascade's first node to be back before the faults stop. */
+const CASCADING = { durationMs: 60000 };
 
 describe('faults.targets roles', () => {
   it('leader: a crash hits the partition\'s leader as last elected', () => {
@@ -60,28 +63,45 @@ describe('faults.targets roles', () => {
     expect(checked).toBeGreaterThan(3);
   });
 
-  it('followers: a crash takes down every replica but the leader', () => {
-    let checked = 0;
-    for (const seed of [1, 2, 3]) {
-      for (const f of faultsWithView(trace('followers', ['crash'], seed), 'crash')) {
-        expect(f.nodes.sort()).toEqual(REPLICAS.filter((b) => b !== f.leader));
-        checked++;
+  /** A run's first cascade of `fault`: its first `size` records, `size` read from the view at its first. */
+  function firstCascade(seen: ReturnType<typeof faultsWithView>, size: (f: (typeof seen)[number]) => number) {
+    expect(seen.length).toBeGreaterThan(0);
+    return seen.slice(0, size(seen[0]!));
+  }
+
+  /** One node each, CASCADE_GAP_FACTOR times broker.session.timeout.ms (9 s) apart. */
+  function expectCascade(stages: ReturnType<typeof faultsWithView>): void {
+    stages.forEach((f, i) => {
+      expect(f.nodes).toHaveLength(1);
+      if (i > 0) {
+        const gapUs = f.record.t - stages[i - 1]!.record.t;
+        expect(gapUs).toBeGreaterThanOrEqual(1.1 * 9_000_000 - 1000);
+        expect(gapUs).toBeLessThanOrEqual(1.5 * 9_000_000 + 1000);
       }
+    });
+  }
+
+  it('followers: a crash takes down every replica but the leader, one at a time', () => {
+    for (const seed of [1, 2, 3]) {
+      const all = faultsWithView(trace('followers', ['crash'], seed, CASCADING), 'crash');
+      for (const f of all) expect(f.nodes).not.toContain(f.leader);
+      const stages = firstCascade(all, () => REPLICAS.length - 1);
+      expectCascade(stages);
+      expect(stages.flatMap((f) => f.nodes).sort()).toEqual(REPLICAS.filter((b) => b !== stages[0]!.leader));
     }
-    expect(checked).toBeGreaterThan(3);
   });
 
-  it('isr: a pause freezes the in-sync replicas as the trace last announced them, shrunk ones included', () => {
-    let checked = 0, shrunk = 0;
+  it('isr: a pause freezes the in-sync replicas one at a time, the leader last', () => {
+    let led = 0;
     for (const seed of [1, 2, 3, 4]) {
-      for (const f of faultsWithView(trace('isr', ['pause', 'crash'], seed), 'pause')) {
-        expect(f.nodes.sort()).toEqual([...f.isr].sort());
-        checked++;
-        if (f.isr.length < REPLICAS.length) shrunk++;
-      }
+      const stages = firstCascade(faultsWithView(trace('isr', ['pause'], seed, CASCADING), 'pause'), (f) => f.isr.length);
+      expectCascade(stages);
+      const { isr, leader } = stages[0]!;
+      // Leaderless (before the first election, or offline), the ISR as announced.
+      if (leader !== null) led++;
+      expect(stages.map((f) => f.nodes[0])).toEqual(leader === null ? isr : [...isr.filter((b) => b !== leader), leader]);
     }
-    expect(checked).toBeGreaterThan(3);
-    expect(shrunk).toBeGreaterThan(0);
+    expect(led).toBeGreaterThan(1);
   });
 
   it('controller: a crash hits c1', () => {
@@ -139,18 +159,20 @@ describe('faults.targets roles', () => {
 });
 
 describe('the default nemesis and unclean election', () => {
-  // RF 3, min.insync.replicas=1, acks=all, random partitions and crashes, no targets set. Of seeds
-  // 1-60 unclean election loses acknowledged writes in 8 (README, Reliability); these are five of them.
+  // RF 3, min.insync.replicas=1, acks=all, random partitions and crashes, no targets set (issue 18's
+  // acceptance scenario). Of seeds 1-60 unclean election loses acknowledged writes in 16 and clean
+  // election in none (README, Reliability); of seeds 1-15, in 6, 7 and 12. Before role episodes
+  // cascaded (sim/nemesis.ts) it was 8 of 60, and 1 of these 15.
   const unclean = (on: boolean) => parseScenario({
     brokers: 3, topic: { partitions: 1, replicationFactor: 3 },
     broker: { 'min.insync.replicas': 1, 'unclean.leader.election.enable': on },
     producers: [{ acks: 'all' }], faults: { mode: 'random', kinds: ['partition', 'crash'] },
   }, `unclean-${on ? 'on' : 'off'}`);
-  const seeds = [6, 13, 23, 24, 28];
-  const lost = (on: boolean, seed: number) => runScenario(unclean(on), seed).result.anomalies.some((a) => a.type === 'lost-write');
+  const seeds = Array.from({ length: 15 }, (_, i) => i + 1);
+  const losing = (on: boolean) => seeds.filter((seed) => runScenario(unclean(on), seed).result.anomalies.some((a) => a.type === 'lost-write'));
 
-  it('loses acknowledged writes with unclean election on, and none with it off', () => {
-    for (const seed of seeds) expect(lost(true, seed), `seed ${seed}, unclean on`).toBe(true);
-    for (const seed of seeds) expect(lost(false, seed), `seed ${seed}, unclean off`).toBe(false);
+  it('loses acknowledged writes in at least a fifth of the seeds with unclean election on, and in none with it off', () => {
+    expect(losing(true).length).toBeGreaterThanOrEqual(seeds.length / 5);
+    expect(losing(false)).toEqual([]);
   });
 });

@@ -174,4 +174,41 @@ describe('swarm and role targets', () => {
     expect(() => planSteps(draw(1))).toThrow(/needs a NemesisRun/);
   });
 
+  it('a role of several nodes cascades: one stage a gap apart each, back in the same order (within the run), its kind idle until the first is back', () => {
+    const isr: PlanOptions = { ...opts, kinds: ['crash'], targets: [{ name: 'isr', maxNodes: null, stages: 3 }], swarm: false, durationMs: 120_000 };
+    let cascades = 0, late = 0;
+    for (let seed = 1; seed <= 30; seed++) {
+      const roles = draw(seed, isr).entries.filter(isRoleStep);
+      const episodes = [...new Set(roles.map((e) => e.episode))];
+      episodes.forEach((episode, i) => {
+        const starts = roles.filter((e) => e.episode === episode && e.phase === 'start');
+        const ends = roles.filter((e) => e.episode === episode && e.phase === 'end');
+        // Too late to be back before the faults stop: it strikes at once.
+        if (starts.length === 1) {
+          expect(starts[0]!.stage).toBeUndefined();
+          expect(starts[0]!.atMs + 2 * 1.5 * 9000 + 3 * 9000).toBeGreaterThan(isr.durationMs);
+          late++;
+          return;
+        }
+        expect(starts.map((e) => e.stage)).toEqual([0, 1, 2]);
+        expect(ends[0]!.atMs).toBeLessThan(isr.durationMs);
+        expect(ends.map((e) => e.stage)).toEqual([0, 1, 2]);
+        for (let k = 1; k < 3; k++) {
+          const gap = starts[k]!.atMs - starts[k - 1]!.atMs;
+          expect(gap).toBeGreaterThanOrEqual(1.1 * 9000 - 1);
+          expect(gap).toBeLessThanOrEqual(1.5 * 9000 + 1);
+          expect(ends[k]!.atMs - ends[k - 1]!.atMs).toBe(gap);
+        }
+        // The first one back comes back held 1-3 detection times after the last one fell.
+        expect(ends[0]!.atMs - starts[2]!.atMs).toBeGreaterThanOrEqual(9000);
+        expect(ends[0]!.atMs - starts[2]!.atMs).toBeLessThanOrEqual(27000);
+        const next = roles.find((e) => e.episode === episodes[i + 1] && e.stage === 0 && e.phase === 'start');
+        if (next !== undefined) expect(next.atMs).toBeGreaterThanOrEqual(ends[0]!.atMs);
+        cascades++;
+      });
+    }
+    expect(cascades).toBeGreaterThan(30);
+    expect(late).toBeGreaterThan(5);
+  });
+
 });
