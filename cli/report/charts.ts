@@ -1,6 +1,6 @@
 // What each chart of a report shows, as data the page's script hands to uPlot: an x array, the
 // series over it, and how to draw them. The page script is generic; the choice of charts is here.
-import type { Band, RunSeries } from './series.js';
+import type { Band, Moment, RunSeries } from './series.js';
 
 export interface SeriesSpec {
   readonly label: string;
@@ -32,6 +32,8 @@ export interface ChartSpec {
   readonly bands?: readonly Band[];
   /** A dashed vertical line with a label (the settle phase). */
   readonly mark?: { readonly at: number; readonly label: string };
+  /** Red lines across the plot with a label: unclean elections and lost acknowledged offsets. */
+  readonly moments?: readonly Moment[];
 }
 
 /** Series colours: partitions and measures by index. */
@@ -42,7 +44,7 @@ const colorOf = (i: number): string => COLORS[i % COLORS.length]!;
 export function runCharts(series: RunSeries, prefix: string): ChartSpec[] {
   const w = series.windows;
   const windowText = `${w.windowUs / 1000} ms windows`;
-  const common = { kind: 'time' as const, bands: series.bands, mark: { at: series.settleS, label: 'settle' } };
+  const common = { kind: 'time' as const, bands: series.bands, moments: series.moments, mark: { at: series.settleS, label: 'settle' } };
   const p = series.partitions;
   const partitions = p.isr.map((_, i) => i);
   return [

@@ -31,7 +31,7 @@ export const REPORT_SCRIPT = String.raw`
       ctx.fillStyle = st.fill; ctx.fillRect(x0, b.top, x1 - x0, b.height);
       ctx.fillStyle = st.edge; ctx.fillRect(x0, b.top, px, b.height);
     }
-    ctx.font = (10.5 * px) + 'px ' + FONT; ctx.textBaseline = 'top';
+    ctx.font = (10.5 * px) + 'px ' + FONT; ctx.textBaseline = 'top'; ctx.textAlign = 'left';
     for (var j = 0; j < spec.bands.length; j++) {
       var g = spec.bands[j], s = bandStyle(g.kind), text = g.label + (g.open ? ' (to the end)' : '');
       var a = u.valToPos(g.start, 'x', true) + 3 * px, w = ctx.measureText(text).width;
@@ -56,6 +56,32 @@ export const REPORT_SCRIPT = String.raw`
     ctx.beginPath(); ctx.moveTo(xm, b.top); ctx.lineTo(xm, b.top + b.height); ctx.stroke();
     ctx.setLineDash([]); ctx.font = '600 ' + (10.5 * px) + 'px ' + FONT; ctx.textBaseline = 'bottom'; ctx.textAlign = 'right';
     ctx.fillStyle = '#2f855a'; ctx.fillText(spec.mark.label, xm - 3 * px, b.top + b.height - 3 * px);
+    ctx.restore();
+  }
+
+  // Unclean elections and losses: a red line each, labelled at the foot of the plot where it fits.
+  function drawMoments(u, spec) {
+    if (!spec.moments || spec.moments.length === 0) return;
+    var ctx = u.ctx, b = u.bbox, px = uPlot.pxRatio, rows = [];
+    ctx.save();
+    ctx.font = '600 ' + (10.5 * px) + 'px ' + FONT; ctx.textBaseline = 'bottom'; ctx.textAlign = 'left';
+    for (var i = 0; i < spec.moments.length; i++) {
+      var m = spec.moments[i], xm = Math.round(u.valToPos(m.at, 'x', true));
+      if (xm < b.left || xm > b.left + b.width) continue;
+      ctx.strokeStyle = '#c53030'; ctx.lineWidth = 2 * px;
+      ctx.beginPath(); ctx.moveTo(xm, b.top); ctx.lineTo(xm, b.top + b.height); ctx.stroke();
+      var w = ctx.measureText(m.label).width, lx = xm + 4 * px;
+      if (lx + w > b.left + b.width) lx = Math.max(b.left + 4 * px, xm - 4 * px - w);
+      var row = 0;
+      while (row < rows.length && rows[row].some(function (r) { return lx < r[1] && lx + w > r[0]; })) row++;
+      if (row > 2) continue;
+      if (!rows[row]) rows[row] = [];
+      rows[row].push([lx - 3 * px, lx + w + 3 * px]);
+      var y = b.top + b.height - (16 + row * 15) * px;
+      ctx.fillStyle = 'rgba(255,245,245,0.95)'; ctx.fillRect(lx - 3 * px, y - 12 * px, w + 6 * px, 14 * px);
+      ctx.strokeStyle = '#c53030'; ctx.lineWidth = px; ctx.strokeRect(lx - 3 * px, y - 12 * px, w + 6 * px, 14 * px);
+      ctx.fillStyle = '#c53030'; ctx.fillText(m.label, lx, y);
+    }
     ctx.restore();
   }
 
@@ -131,7 +157,7 @@ export const REPORT_SCRIPT = String.raw`
       cursor: { drag: { x: spec.kind !== 'bars', y: false } },
       hooks: {
         drawClear: [function (u) { if (spec.bands) drawBands(u, spec); }],
-        draw: [function (u) { drawMark(u, spec); }],
+        draw: [function (u) { drawMark(u, spec); drawMoments(u, spec); }],
         setCursor: [function (u) {
           if (!status || !spec.bands) return;
           var left = u.cursor.left;

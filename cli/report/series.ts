@@ -8,6 +8,7 @@ import { percentileOfSorted } from '../../scenario/run.js';
 import type { TraceRecord } from '../../sim/trace-record.js';
 import { faultPeriods } from '../../traces/faults.js';
 import { num, str } from '../../traces/fields.js';
+import { lostAcks } from '../../traces/story.js';
 import { endTime, inTimeOrder } from '../../traces/time-order.js';
 
 /** Window sizes a run is cut into, smallest first: the first that gives at most MAX_WINDOWS wins. */
@@ -51,6 +52,13 @@ export interface Band {
   readonly open: boolean;
 }
 
+/** An instant worth a line across the charts: an unclean election, acknowledged offsets lost. */
+export interface Moment {
+  /** Simulated seconds. */
+  readonly at: number;
+  readonly label: string;
+}
+
 export interface RunSeries {
   readonly endS: number;
   /** When the load phase ended and the settle phase began, seconds. */
@@ -58,6 +66,7 @@ export interface RunSeries {
   readonly windows: WindowSeries;
   readonly partitions: PartitionSeries;
   readonly bands: Band[];
+  readonly moments: Moment[];
 }
 
 export function windowSizeUs(endUs: number): number {
@@ -141,6 +150,37 @@ export function partitionSeries(records: readonly TraceRecord[], partitions: num
   return out;
 }
 
+/**
+ * Unclean elections and lost acknowledged offsets (traces/story.ts), one moment per instant: the
+ * controller elects every partition's leader at once, so a failover is one line, not three.
+ */
+export function momentsOf(records: readonly TraceRecord[], partitions: number): Moment[] {
+  const byTime = new Map<number, { unclean: number[]; lost: number; lostPartitions: number[] }>();
+  const at = (t: number) => {
+    let entry = byTime.get(t);
+    if (entry === undefined) byTime.set(t, (entry = { unclean: [], lost: 0, lostPartitions: [] }));
+    return entry;
+  };
+  for (const record of records) {
+    const partition = num(record, 'partition');
+    if (record.kind === 'election' && str(record, 'how') === 'unclean' && partition !== undefined && partition < partitions) at(record.t).unclean.push(partition);
+  }
+  for (const loss of lostAcks(records)) {
+    if (loss.partition >= partitions) continue;
+    const entry = at(loss.election?.t ?? loss.leaderAt);
+    entry.lost += loss.offsets;
+    entry.lostPartitions.push(loss.partition);
+  }
+  return [...byTime.entries()].sort(([a], [b]) => a - b).map(([t, e]) => {
+    const names = (list: number[]) => [...new Set(list)].sort((a, b) => a - b).map((p) => `p${p}`).join(' ');
+    const parts = [
+      ...(e.unclean.length > 0 ? [`unclean election ${names(e.unclean)}`] : []),
+      ...(e.lost > 0 ? [`${e.lost.toLocaleString('en-US')} acked offsets lost${e.unclean.length > 0 ? '' : ` (${names(e.lostPartitions)})`}`] : []),
+    ];
+    return { at: seconds(t), label: parts.join(' → ') };
+  });
+}
+
 export interface SeriesInput {
   readonly history: History;
   readonly trace: readonly TraceRecord[];
@@ -157,6 +197,6 @@ export function runSeries(input: SeriesInput): RunSeries {
     endS: seconds(endUs), settleS: input.settleStartMs / 1000,
     windows: windowSeries(input.history, endUs),
     partitions: partitionSeries(ordered, input.partitions, input.brokers, endUs),
-    bands,
+    bands, moments: momentsOf(ordered, input.partitions),
   };
 }

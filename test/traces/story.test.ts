@@ -2,6 +2,7 @@
 // the acknowledged offsets a new leader lacks are exactly the lost-write checker's, which reads the
 // final logs; each loss names the election that made that leader and the truncations that cut them.
 import { describe, expect, it } from 'vitest';
+import { momentsOf } from '../../cli/report/series.js';
 import { checkAll } from '../../properties/check.js';
 import { loadScenario } from '../../scenario/load.js';
 import { runScenario } from '../../scenario/run.js';
@@ -16,18 +17,24 @@ function offsetsOf(losses: readonly Loss[]): Set<string> {
 }
 
 function compare(preset: string, seed: number): Loss[] {
+  return compareRun(preset, seed).losses;
+}
+
+function compareRun(preset: string, seed: number): { losses: Loss[]; trace: readonly TraceRecord[] } {
   const output = runScenario(loadScenario(preset), seed, { recordTrace: true });
   const lostWrite = checkAll(output.history, output.final, { consumers: true, maxExamples: 1e7 }).find((r) => r.type === 'lost-write');
   const judged = new Set((lostWrite?.examples ?? []).map((c) => `${String(c['partition'])}:${String(c['ackedOffset'])}`));
   const losses = lostAcks(inTimeOrder(output.trace ?? []));
   expect(judged.size).toBeGreaterThan(0);
   expect(offsetsOf(losses)).toEqual(judged);
-  return losses;
+  return { losses, trace: inTimeOrder(output.trace ?? []) };
 }
 
 describe('lostAcks', () => {
   it('finds the offsets the checker judges lost, after an unclean election, with the truncation that cut them', () => {
-    const losses = compare('jepsen-unclean-election', 12);
+    const { losses, trace } = compareRun('jepsen-unclean-election', 12);
+    // The report charts draw the same story as one line per instant.
+    expect(momentsOf(trace, 3)[0]).toEqual({ at: 60.25, label: 'unclean election p0 p1 p2 → 1,476 acked offsets lost' });
     const first = losses.find((l) => l.partition === 0)!;
     expect(first).toMatchObject({ from: 23, to: 515, offsets: 492, leader: 'b2', leaderLogEnd: 23, election: { how: 'unclean', node: 'c1' } });
     expect(first.truncations).toEqual([expect.objectContaining({ node: 'b1', from: 515, to: 23 })]);
