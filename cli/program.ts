@@ -38,8 +38,9 @@ function addRun(program: Command, done: (code: ExitCode) => void): void {
     .option('--seed <n>', 'the seed (default: picked at random and printed)', parseSeed)
     .option('--json', 'print the run object as JSON')
     .option('--trace <file>', 'write the trace as JSONL (view it with `ksim trace`)')
+    .option('--report <file.html>', 'write a page of charts over simulated time (self-contained HTML)')
     .option('--force', 'replace the output file if it exists')
-    .action((ref: string, flags: { seed?: number; json?: boolean; trace?: string; force?: boolean }) => done(runCommand(ref, flags)));
+    .action((ref: string, flags: { seed?: number; json?: boolean; trace?: string; report?: string; force?: boolean }) => done(runCommand(ref, flags)));
 }
 
 function addCheck(program: Command, done: (code: ExitCode) => void): void {
@@ -54,6 +55,8 @@ function addCheck(program: Command, done: (code: ExitCode) => void): void {
     .option('--shrink-runs <n>', `most runs to spend shrinking (default ${DEFAULT_SHRINK_MAX_RUNS})`, parseShrinkRuns)
     .option('--out-dir <dir>', 'where the failure file goes (default: the current folder; created if missing)')
     .option('--json', 'print { runs, failingSeeds, anomalyCounts, firstFailure } as JSON')
+    .option('--report <file.html>', 'write a page: the seeds, and charts over time of the first failing seed (or the first seed)')
+    .option('--force', 'replace the report file if it exists')
     .action(async (ref: string, flags: Parameters<typeof checkCommand>[1]) =>
       done(await checkCommand(ref, { ...flags, workers: flags.workers ?? defaultWorkers() })));
 }
@@ -75,7 +78,9 @@ function addExplore(program: Command, done: (code: ExitCode) => void): void {
     .option('--from <s>', 'the first seed', parseFrom, 1)
     .option('--workers <w>', 'worker threads (default: the number of cores)', parseWorkers)
     .option('--json', 'print one row per combination as JSON')
-    .action(async (ref: string, flags: { vary: string[]; seeds?: number; from: number; workers?: number; json?: boolean }) =>
+    .option('--report <file.html>', 'write a page: the table and a bar chart per measure (self-contained HTML)')
+    .option('--force', 'replace the report file if it exists')
+    .action(async (ref: string, flags: { vary: string[]; seeds?: number; from: number; workers?: number; json?: boolean; report?: string; force?: boolean }) =>
       done(await exploreCommand(ref, { ...flags, workers: flags.workers ?? defaultWorkers() })));
 }
 

@@ -9,6 +9,7 @@ import { extraFields, num, str } from './fields.js';
 import { faultPeriods } from './faults.js';
 import { laneOrder, nodeRole } from './lanes.js';
 import { pairMessages, type MessageArrow, type MessageOutcome } from './messages.js';
+import { lossSentence, lostAcks } from './story.js';
 import { endTime, inTimeOrder } from './time-order.js';
 
 export const ARROW_FIELDS = 9;
@@ -35,6 +36,28 @@ export interface FaultBand {
   readonly open: boolean;
 }
 
+/**
+ * A lost write's story (story.ts) in the view's terms: lanes as indexes, and the markers it links
+ * (the new leader's `leader` record, the controller's election, the truncations) as marker indexes,
+ * -1 where the trace has none.
+ */
+export interface StoryLoss {
+  readonly partition: number;
+  readonly from: number;
+  readonly to: number;
+  readonly offsets: number;
+  readonly ackStart: number;
+  readonly ackEnd: number;
+  readonly producers: readonly number[];
+  readonly leaderMarker: number;
+  readonly electionMarker: number;
+  readonly how: string;
+  readonly truncationMarkers: readonly number[];
+  /** When the story ends: the last truncation, else the new leader. */
+  readonly end: number;
+  readonly sentence: string;
+}
+
 export interface ViewData {
   readonly title: string;
   readonly start: number;
@@ -56,6 +79,7 @@ export interface ViewData {
   readonly faults: readonly FaultBand[];
   readonly markers: readonly MarkerTuple[];
   readonly globals: readonly GlobalTuple[];
+  readonly story: readonly StoryLoss[];
 }
 
 /** Kinds drawn as arrows or not at all (machinery). */
@@ -127,7 +151,43 @@ function stateTuples(records: readonly TraceRecord[], lanes: Interner): { marker
     if (record.node === undefined) globals.push([record.t, category, short, detail, record.kind, fields]);
     else markers.push([record.t, lanes.of(record.node), category, echo ? '' : short, detail, record.kind, fields]);
   }
+  prefixClusters(markers);
   return { markers, globals };
+}
+
+/**
+ * Several markers of one lane at one instant (the controller electing a leader for every partition
+ * at once) are drawn side by side; their labels name the partition, so each says which it is.
+ */
+function prefixClusters(markers: MarkerTuple[]): void {
+  const sizes = new Map<string, number>();
+  for (const m of markers) sizes.set(`${m[0]}\u0000${m[1]}`, (sizes.get(`${m[0]}\u0000${m[1]}`) ?? 0) + 1);
+  for (const m of markers) {
+    const partition = m[6]['partition'];
+    if (m[3] === '' || typeof partition !== 'number' || (sizes.get(`${m[0]}\u0000${m[1]}`) ?? 0) < 2) continue;
+    m[3] = `p${partition} ${m[3]}`;
+  }
+}
+
+/** The marker of a record: the first at its time, on its lane, of its kind and partition. */
+function markerOf(markers: readonly MarkerTuple[], t: number, lane: number, kind: string, partition: number): number {
+  return markers.findIndex((m) => m[0] === t && m[1] === lane && m[5] === kind && m[6]['partition'] === partition);
+}
+
+function storyOf(ordered: readonly TraceRecord[], markers: readonly MarkerTuple[], lanes: Interner): StoryLoss[] {
+  return lostAcks(ordered).map((loss) => {
+    const truncationMarkers = loss.truncations.map((t) => markerOf(markers, t.t, lanes.of(t.node), 'truncate', loss.partition));
+    const election = loss.election;
+    return {
+      partition: loss.partition, from: loss.from, to: loss.to, offsets: loss.offsets, ackStart: loss.ackStart, ackEnd: loss.ackEnd,
+      producers: loss.producers.map((p) => lanes.of(p)),
+      leaderMarker: markerOf(markers, loss.leaderAt, lanes.of(loss.leader), 'leader', loss.partition),
+      electionMarker: election === null ? -1 : markerOf(markers, election.t, lanes.of(election.node), 'election', loss.partition),
+      how: election?.how ?? '',
+      truncationMarkers, end: Math.max(loss.leaderAt, ...loss.truncations.map((t) => t.t)),
+      sentence: lossSentence(loss),
+    };
+  });
 }
 
 /** `FetchResponse` → `Fetch`, `fetch-resp` → `fetch`, `register-ok` → `register`: a response is drawn in its request's colour. */
@@ -150,11 +210,12 @@ export function buildViewData(records: readonly TraceRecord[], title: string): V
   const faults = faultPeriods(ordered, end).map((p) => ({
     kind: p.kind, lanes: p.nodes.map((node) => lanes.of(node)), start: p.startAt, end: p.endAt, label: p.label, open: p.open,
   }));
+  const states = stateTuples(ordered, lanes);
   return {
     title, start: ordered[0]?.t ?? 0, end, records: ordered.length, valueStride: VALUE_STRIDE,
     lanes: laneNames, roles: laneNames.map(nodeRole),
     types: types.names, typeColors: typeGroups.map((group) => PALETTE[group % PALETTE.length]!), typeGroups,
     groups: groups.names, groupColors: groups.names.map((_, i) => PALETTE[i % PALETTE.length]!),
-    reasons: reasons.names, outcomes: OUTCOMES, arrows: flat, faults, ...stateTuples(ordered, lanes),
+    reasons: reasons.names, outcomes: OUTCOMES, arrows: flat, faults, ...states, story: storyOf(ordered, states.markers, lanes),
   };
 }

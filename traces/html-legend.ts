@@ -47,5 +47,8 @@ export function legendHtml(data: ViewData, maxArrows: number, maxMarkers: number
   const bands = BAND_NAMES.filter(([key]) => bandKinds.has(key)).map(([key, name]) => item(`${icon('band', key)}${name}`));
   const markers = MARKER_NAMES.filter(([key]) => categories.has(key)).map(([key, name]) => item(`${icon('marker', key)}${name}`));
   const cap = `<p class="note">At most ${maxArrows.toLocaleString('en-US')} arrows and ${maxMarkers.toLocaleString('en-US')} markers are drawn per view; beyond that an even sample is drawn (drops first) and the status line says so.</p>`;
-  return `<div id="legend">${section('Messages (click to hide)', messageItems(data))}${section('Arrows and fault bands', [...outcomes, ...bands], cap)}${markers.length > 0 ? section('Markers', markers) : ''}</div>`;
+  const story = data.story.length === 0 ? [] : [
+    item(`${icon('story', 'bar')}acks of lost offsets`), item(`${icon('story', 'ring')}what lost them (election, new leader, truncation)`),
+  ];
+  return `<div id="legend">${section('Messages (click to hide)', messageItems(data))}${section('Arrows and fault bands', [...outcomes, ...bands], cap)}${markers.length > 0 || story.length > 0 ? section('Markers', [...markers, ...story]) : ''}</div>`;
 }

@@ -87,7 +87,7 @@ export const SCRIPT_DETAILS = String.raw`
   function pin(item) {
     pinned = item;
     panel.dataset.type = item ? item.type : '';
-    panel.innerHTML = item ? detailsHtml(item) : '<p class="hint">Click an arrow, marker or band to see its record here. Hover shows it too.</p>';
+    panel.innerHTML = item ? detailsHtml(item) : storyHtml() + '<p class="hint">Click an arrow, marker or band to see its record here. Hover shows it too.</p>';
     schedule();
   }
 `;

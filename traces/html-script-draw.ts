@@ -196,6 +196,8 @@ export const SCRIPT_DRAW = String.raw`
     c.lineWidth = 1;
   }
 
+  function markerPos(i) { return markerAt[i] || { x: x(M[i][0]), y: laneY(M[i][1]) }; }
+
   function markerRadius(st) { return st.big ? 5.5 : st.small ? 2.6 : 4.2; }
 
   function drawMarkers() {
@@ -209,13 +211,74 @@ export const SCRIPT_DRAW = String.raw`
       list = picked;
     }
     drawn.markers = [];
-    for (var j = 0; j < list.length; j++) {
-      var m = M[list[j]], st = CAT[m[2]] || CAT.other, px = x(m[0]), py = laneY(m[1]);
-      shape(ctx, st.shape, px, py, st.color, markerRadius(st));
-      drawn.markers.push({ i: list[j], x: px, y: py });
+    for (var j = 0; j < list.length; j++) drawn.markers.push({ i: list[j], x: x(M[list[j]][0]), y: laneY(M[list[j]][1]) });
+    var clusters = spreadClusters(drawn.markers);
+    markerAt = {};
+    for (var a = 0; a < drawn.markers.length; a++) markerAt[drawn.markers[a].i] = drawn.markers[a];
+    for (var d = 0; d < drawn.markers.length; d++) {
+      var dm = drawn.markers[d], st = CAT[M[dm.i][2]] || CAT.other;
+      shape(ctx, st.shape, dm.x, dm.y, st.color, markerRadius(st));
     }
-    drawLabels();
+    var reserved = D.lanes.map(function () { return []; });
+    drawClusterLabels(clusters, reserved);
+    drawLabels(reserved);
     counts.markersInView = inView; counts.markers = drawn.markers.length; counts.markersTotal = M.length;
+    counts.clusters = clusters.length; counts.clusterLabels = drawn.clusterBoxes.length;
+  }
+
+  // Markers of one lane at one instant (five controller records at a failover) are drawn side by
+  // side, centred on their time, so that each can be seen, hovered and labelled.
+  var SPREAD_PX = 11;
+  function spreadClusters(list) {
+    var byKey = {}, clusters = [];
+    for (var i = 0; i < list.length; i++) {
+      var m = M[list[i].i], key = m[0] + ' ' + m[1];
+      if (!byKey[key]) { byKey[key] = { lane: m[1], t: m[0], members: [] }; clusters.push(byKey[key]); }
+      byKey[key].members.push(list[i]);
+    }
+    clusters = clusters.filter(function (c) { return c.members.length > 1; });
+    for (var c = 0; c < clusters.length; c++) {
+      var ms = clusters[c].members, n = ms.length, gap = Math.min(SPREAD_PX, 160 / n);
+      for (var k = 0; k < n; k++) { ms[k].x += (k - (n - 1) / 2) * gap; ms[k].cluster = c; }
+    }
+    return clusters;
+  }
+
+  // A cluster's labels as a list in one box beside it, most important first, where the box fits.
+  function drawClusterLabels(clusters, reserved) {
+    drawn.clusterBoxes = [];
+    var order = clusters.map(function (c) {
+      var lines = [], best = 9;
+      c.members.slice().sort(function (a, b) { return ((CAT[M[a.i][2]] || CAT.other).label || 9) - ((CAT[M[b.i][2]] || CAT.other).label || 9); }).forEach(function (d) {
+        var m = M[d.i], st = CAT[m[2]] || CAT.other;
+        if (!m[3] || !st.label || st.label > 2 || lines.indexOf(m[3]) >= 0) return;
+        lines.push(m[3]); best = Math.min(best, st.label);
+      });
+      return { c: c, lines: lines, best: best };
+    }).filter(function (o) { return o.lines.length > 1; }).sort(function (a, b) { return a.best - b.best; });
+    ctx.font = '600 10.5px system-ui, "DejaVu Sans", sans-serif'; ctx.textAlign = 'left'; ctx.textBaseline = 'top';
+    for (var i = 0; i < order.length; i++) {
+      var o = order[i], lines = o.lines.slice(0, 6), w = 0;
+      if (o.lines.length > 6) lines.push('+' + (o.lines.length - 6) + ' more');
+      for (var l = 0; l < lines.length; l++) w = Math.max(w, ctx.measureText(lines[l]).width);
+      w += 10;
+      var h = lines.length * 12 + 4, xs = o.c.members.map(function (d) { return d.x; });
+      var bx = Math.max.apply(null, xs) + 8, by = Math.max(AXIS_H + 2, laneY(o.c.lane) - h / 2);
+      if (bx + w > W) bx = Math.min.apply(null, xs) - 8 - w;
+      by = Math.min(by, H - BOTTOM - h);
+      var clash = drawn.clusterBoxes.some(function (b) { return bx < b.x + b.w && bx + w > b.x && by < b.y + b.h && by + h > b.y; });
+      if (clash || bx < 0) continue;
+      ctx.fillStyle = 'rgba(255,255,255,0.93)'; ctx.fillRect(bx, by, w, h);
+      ctx.strokeStyle = '#a0aec0'; ctx.strokeRect(bx + 0.5, by + 0.5, w - 1, h - 1);
+      for (var k = 0; k < lines.length; k++) {
+        var member = o.c.members.filter(function (d) { return M[d.i][3] === lines[k]; })[0];
+        ctx.fillStyle = member ? (CAT[M[member.i][2]] || CAT.other).color : '#4a5568';
+        ctx.fillText(lines[k], bx + 5, by + 3 + k * 12);
+      }
+      o.c.members.forEach(function (d) { d.boxed = true; });
+      reserved[o.c.lane].push([Math.min.apply(null, xs) - 6, bx + w]);
+      drawn.clusterBoxes.push({ x: bx, y: by, w: w, h: h, lane: o.c.lane, t: o.c.t, lines: lines });
+    }
   }
 
   // Labels beside markers, most important first, never overlapping on a lane: above the marker,
@@ -225,13 +288,13 @@ export const SCRIPT_DRAW = String.raw`
     rows.push([a, b]);
     return true;
   }
-  function drawLabels() {
+  function drawLabels(reserved) {
     ctx.font = '10.5px system-ui, "DejaVu Sans", sans-serif'; ctx.textAlign = 'center'; ctx.textBaseline = 'bottom';
-    var above = D.lanes.map(function () { return []; }), below = bandLabels.map(function (l) { return l.slice(); });
+    var above = reserved.map(function (l) { return l.slice(); }), below = bandLabels.map(function (l, i) { return l.concat(reserved[i]); });
     for (var pass = 1; pass <= 4; pass++) {
       for (var j = 0; j < drawn.markers.length; j++) {
         var d = drawn.markers[j], m = M[d.i], st = CAT[m[2]] || CAT.other;
-        if (st.label !== pass || !m[3]) continue;
+        if (st.label !== pass || !m[3] || d.boxed) continue;
         var w = ctx.measureText(m[3]).width, cx = Math.max(w / 2 + 3, Math.min(W - w / 2 - 3, d.x));
         var a = cx - w / 2 - 3, b = cx + w / 2 + 3, y;
         if (labelRow(above[m[1]], a, b)) y = d.y - 8.5;
@@ -251,9 +314,9 @@ export const SCRIPT_DRAW = String.raw`
       ctx.beginPath(); ctx.moveTo(g.x1, g.y1); ctx.lineTo(g.x2, g.y2); ctx.stroke(); ctx.globalAlpha = 1;
       strokeArrow(item.i, g, 2.4, 1);
     } else if (item.type === 'marker') {
-      var m = M[item.i], st = CAT[m[2]] || CAT.other;
+      var m = M[item.i], st = CAT[m[2]] || CAT.other, at = markerPos(item.i);
       ctx.strokeStyle = '#1a202c'; ctx.lineWidth = 1.5;
-      ctx.beginPath(); ctx.arc(x(m[0]), laneY(m[1]), markerRadius(st) + 4, 0, Math.PI * 2); ctx.stroke(); ctx.lineWidth = 1;
+      ctx.beginPath(); ctx.arc(at.x, at.y, markerRadius(st) + 4, 0, Math.PI * 2); ctx.stroke(); ctx.lineWidth = 1;
     } else if (item.type === 'band') {
       var f = F[item.i];
       ctx.strokeStyle = '#1a202c'; ctx.lineWidth = 2;
@@ -272,6 +335,7 @@ export const SCRIPT_DRAW = String.raw`
     drawGlobals();
     drawArrows();
     drawMarkers();
+    drawStory();
     drawHighlight(pinned);
     drawHighlight(hover);
     report();

@@ -65,6 +65,8 @@ export const SCRIPT_INPUT = String.raw`
       else if (kind === 'band') { var b = BAND[key]; g.fillStyle = b.fill; g.fillRect(0, 0, 22, 14); if (b.hatch) { g.fillStyle = hatch(b.hatch); g.fillRect(0, 0, 22, 14); } g.strokeStyle = b.edge; g.lineWidth = 1.5; g.beginPath(); g.moveTo(1, 0); g.lineTo(1, 14); g.stroke(); }
       else if (kind === 'group') { g.strokeStyle = D.groupColors[Number(key)]; g.lineWidth = 2; g.beginPath(); g.moveTo(1, 7); g.lineTo(16, 7); g.stroke(); g.fillStyle = g.strokeStyle; g.beginPath(); g.moveTo(21, 7); g.lineTo(15, 3.5); g.lineTo(15, 10.5); g.fill(); }
       else if (kind === 'outcome') legendOutcome(g, key);
+      else if (kind === 'story' && key === 'bar') { g.fillStyle = '#c53030'; g.fillRect(1, 5, 20, 4); }
+      else if (kind === 'story') { g.strokeStyle = '#c53030'; g.lineWidth = 2; g.beginPath(); g.arc(11, 7, 5.5, 0, Math.PI * 2); g.stroke(); }
     }
   }
   function legendOutcome(g, key) {
@@ -92,6 +94,9 @@ export const SCRIPT_INPUT = String.raw`
       });
     },
     drawnMarkers: function () { return toClient(drawn.markers, function (d, r) { var m = M[d.i]; return { index: d.i, kind: m[5], category: m[2], lane: D.lanes[m[1]], x: r.left + d.x, y: r.top + d.y }; }); },
+    story: function () { return toClient(drawn.story, function (d, r) { return { index: d.index, text: d.text, labelled: d.labelled, rings: d.rings, x0: r.left + d.x0, x1: r.left + d.x1, y: r.top + d.y }; }); },
+    clusterLabels: function () { return toClient(drawn.clusterBoxes, function (b, r) { return { lane: D.lanes[b.lane], t: b.t, lines: b.lines.slice(), x: r.left + b.x, y: r.top + b.y, w: b.w, h: b.h }; }); },
+    storyRange: function (k) { return storyRange(S[k]); },
     drawnBands: function () { return toClient(drawn.bands, function (d, r) { return { index: d.i, kind: F[d.i].kind, label: F[d.i].label, x0: r.left + d.x0, x1: r.left + d.x1, y0: r.top + d.y0, y1: r.top + d.y1 }; }); }
   };
 

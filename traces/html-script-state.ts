@@ -79,7 +79,9 @@ export const SCRIPT_STATE = String.raw`
   var fullStart = D.start - spanAll * 0.015, fullEnd = D.start + spanAll * 1.015;
   var v0 = fullStart, v1 = fullEnd;
   var hover = null, pinned = null, pending = false, frames = 0;
-  var drawn = { arrows: [], markers: [], bands: [], globals: [] };
+  var drawn = { arrows: [], markers: [], bands: [], globals: [], clusterBoxes: [], story: [] };
+  /** Marker index → where it was drawn this frame (spread apart when several share an instant). */
+  var markerAt = {};
   var counts = {};
   var hatches = {};
   /** Per lane, where fault-band labels were written (marker labels below the line avoid them). */

@@ -27,6 +27,11 @@ main { display: flex; align-items: stretch; border-bottom: 1px solid var(--line)
 #details { width: 290px; flex: none; border-left: 1px solid var(--line); padding: 10px 12px; overflow: auto; background: #fcfcfd; }
 #details h2 { font-size: 13px; margin: 0 0 6px; }
 #details .hint { color: var(--muted); margin: 0; }
+#details h2.story { color: #c53030; }
+#details ol.story { margin: 4px 0 10px; padding-left: 18px; font-size: 12px; }
+#details ol.story li { margin: 0 0 6px; }
+#details ol.story button { all: unset; display: block; cursor: pointer; color: #9b2c2c; }
+#details ol.story button:hover, #details ol.story button:focus-visible { text-decoration: underline; }
 #details .sentence { margin: 0 0 8px; }
 table.fields { border-collapse: collapse; width: 100%; font-size: 12px; }
 table.fields th { text-align: left; font-weight: 500; color: var(--muted); padding: 1px 8px 1px 0; vertical-align: top; white-space: nowrap; }

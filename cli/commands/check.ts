@@ -14,6 +14,7 @@ import { EXIT, note, out, outJson, type ExitCode } from '../io.js';
 import { withPool } from '../pool.js';
 import { startProgress } from '../progress.js';
 import { command } from '../shell.js';
+import { reportTarget, writeCheckReport } from '../report/write.js';
 
 export interface CheckFlags {
   readonly seeds: number;
@@ -25,6 +26,8 @@ export interface CheckFlags {
   readonly shrinkRuns?: number;
   readonly json?: boolean;
   readonly outDir?: string;
+  readonly report?: string;
+  readonly force?: boolean;
 }
 
 /** The folder failure files go to, created if missing; a path that is a file is an error now, before the search. */
@@ -42,6 +45,7 @@ function prepareOutDir(dir: string | undefined): string {
 export async function checkCommand(ref: string, flags: CheckFlags): Promise<ExitCode> {
   const { source, raw } = readScenario(ref);
   const outDir = prepareOutDir(flags.outDir);
+  const reportTo = reportTarget(flags.report, ref, flags.force);
   const scenario = parseScenario(raw, source);
   const range = { from: flags.from, count: flags.seeds, shard: flags.shard ?? WHOLE };
   checkSeedRange(range.from, range.count);
@@ -60,6 +64,7 @@ export async function checkCommand(ref: string, flags: CheckFlags): Promise<Exit
   const options = { shrink: flags.shrink, runCommand, ...(flags.shrinkRuns === undefined ? {} : { maxShrinkRuns: flags.shrinkRuns }) };
   const failure = first === undefined ? null : recordFailure(scenario, first, outDir, options);
   const report = checkReport(outcome, range, failure);
+  if (reportTo !== undefined) writeCheckReport(reportTo, scenario, report, ref);
   if (flags.json === true) outJson(report);
   else out(formatCheck(report, scenario.name));
   return first === undefined ? EXIT.ok : EXIT.anomalies;

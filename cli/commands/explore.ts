@@ -10,6 +10,7 @@ import { DEFAULT_EXPLORE_SEEDS } from '../explore/default-vary.js';
 import { planExplore, type Combination, type ExplorePlan } from '../explore/plan.js';
 import { readingOf } from '../explore/reading.js';
 import { exploreTable, TABLE_LEGEND } from '../explore/table.js';
+import { reportTarget, writeExploreReport } from '../report/write.js';
 
 export interface ExploreFlags {
   readonly vary: readonly string[];
@@ -17,6 +18,8 @@ export interface ExploreFlags {
   readonly from: number;
   readonly workers: number;
   readonly json?: boolean;
+  readonly report?: string;
+  readonly force?: boolean;
 }
 
 interface Job {
@@ -50,6 +53,7 @@ async function runCombinations(pool: SeedPool, plan: ExplorePlan, from: number, 
 export async function exploreCommand(ref: string, flags: ExploreFlags): Promise<ExitCode> {
   const plan = planExplore(ref, flags.vary);
   const seeds = flags.seeds ?? DEFAULT_EXPLORE_SEEDS;
+  const report = reportTarget(flags.report, ref, flags.force);
   if (plan.defaultVary) note(`ksim: the default exploration: ${plan.varies.map((v) => v.key).join(' × ')}`);
   checkSeedRange(flags.from, seeds);
   const workers = Math.min(flags.workers, plan.combinations.length * seeds);
@@ -59,6 +63,9 @@ export async function exploreCommand(ref: string, flags: ExploreFlags): Promise<
     aggregateRow({ label: combo.label, settings: combo.settings, durationMs: combo.durationMs, runs: runs[i] ?? [] }));
   const seconds = (performance.now() - startedMs) / 1000;
   note(`ksim: ${rows.length * seeds} runs in ${seconds.toFixed(1)} s on ${workers} worker${workers === 1 ? '' : 's'}`);
+  if (report !== undefined) {
+    writeExploreReport(report, `ksim explore ${plan.scenarioName}`, `${rows.length} combinations × ${seeds} seeds (${flags.from}…${flags.from + seeds - 1}), varying ${plan.varies.map((v) => v.key).join(', ')}`, rows, readingOf(rows, plan.varies));
+  }
   if (flags.json === true) {
     outJson({ scenario: plan.scenarioName, seeds: { from: flags.from, count: seeds }, vary: plan.varies.map((v) => v.key), rows });
   } else {

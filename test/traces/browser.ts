@@ -21,18 +21,25 @@ export function launchChromium(): Promise<Browser> {
 
 export const scratch = mkdtempSync(join(tmpdir(), 'ksim-html-'));
 
-/** Writes the page to a temp file, opens it from file://, waits for the view to be up. */
-export async function openHtml(browser: Browser, html: string, name: string, viewport = { width: 1400, height: 760 }): Promise<Page> {
+/**
+ * Writes the page to a temp file, opens it from file://, waits until `window[ready]` is set (the
+ * page's test-facing handle) and a frame is drawn. A page error, a console error or any request
+ * beyond the file itself fails the open.
+ */
+export async function openHtml(browser: Browser, html: string, name: string, viewport = { width: 1400, height: 760 }, ready = 'ksimView'): Promise<Page> {
   const path = join(scratch, `${name}.html`);
   writeFileSync(path, html);
   const page = await browser.newPage({ viewport });
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
   page.on('request', (request) => {
-    if (!request.url().startsWith('file:')) errors.push(`network request: ${request.url()}`);
+    if (request.url() !== pathToFileURL(path).href) errors.push(`request: ${request.url()}`);
   });
   await page.goto(pathToFileURL(path).href);
-  await page.waitForFunction(() => (globalThis as unknown as { ksimView?: unknown }).ksimView !== undefined);
+  await page.waitForFunction((key) => (globalThis as unknown as Record<string, unknown>)[key] !== undefined, ready);
   await frame(page);
   if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);
   return page;
