@@ -1,7 +1,8 @@
 // A one-paragraph reading of an explore table, generated from its numbers: which combinations lost
 // acknowledged writes and how often, then, for each varied setting, every measure of the table it
-// changed (losses, duplicates, unavailability, refused sends, latency, settle time), the most
-// changed first, averaged over the other settings, and the measures it left unchanged.
+// changed by 5% or more (losses, duplicates, each anomaly, unavailability, refused sends, latency,
+// settle time), the most changed first, averaged over the other settings, and the measures it
+// left unchanged.
 import { ANOMALY_TYPES } from '../../properties/anomaly.js';
 import type { Vary } from '../../scenario/vary.js';
 import { formatPercent } from '../table.js';
@@ -101,20 +102,27 @@ function seriesOf(rows: readonly ExploreRow[], vary: Vary, measure: Measure): Se
   return { measure, values, change };
 }
 
-// Every measure the setting changed, the most changed first; the ones it left alone are named
-// together at the end, so the reader sees what moved and what did not.
+/** A change smaller than this share of the larger value is noise at explore's seed counts. */
+const NOTABLE_CHANGE = 0.05;
+
+/** Keeps a figure and its unit on one line when the paragraph is wrapped. */
+const GLUE = '\u00a0';
+
+// Every measure the setting changed by 5% or more, the most changed first; the table's own measures
+// that it left (nearly) unchanged are named together at the end, so the reader sees what moved and
+// what did not. Anomalies other than lost-write are named only where they changed.
 function settingSentence(rows: readonly ExploreRow[], vary: Vary): string {
   const texts = vary.values.map((value) => value.text);
   // Two values read as a change (a → b); more as a list in the order given (a / b / c).
   const sep = texts.length === 2 ? ' → ' : ' / ';
   const lead = texts.length === 2 ? `Changing ${shortKey(vary)} from ${texts[0]} to ${texts[1]}:` : `Across ${shortKey(vary)} = ${texts.join(' / ')}:`;
   const all = [...MEASURES, ...anomalyMeasures(rows)].map((measure) => seriesOf(rows, vary, measure));
-  const changed = all.filter((s) => s.change > 0).sort((a, b) => b.change - a.change);
-  const unchanged = all.filter((s) => s.change === 0 && s.values.some((v) => v !== null));
+  const changed = all.filter((s) => s.change >= NOTABLE_CHANGE).sort((a, b) => b.change - a.change);
+  const unchanged = all.filter((s) => MEASURES.includes(s.measure) && s.change < NOTABLE_CHANGE && s.values.some((v) => v !== null));
+  if (changed.length === 0) return `${lead} no measure of the table changed by 5% or more.`;
   const parts = changed.map(({ measure, values }) =>
-    `${measure.name} ${values.map((v) => (v === null ? '-' : measure.show(v))).join(sep)}${measure.unit}`);
-  if (parts.length === 0) return `${lead} no measure of the table changed.`;
-  const same = unchanged.length === 0 ? '' : `no change in ${unchanged.map((s) => s.measure.name).join(', ')}`;
+    `${measure.name} ${values.map((v) => (v === null ? '-' : measure.show(v))).join(sep)}${measure.unit.replace(' ', GLUE)}`);
+  const same = unchanged.length === 0 ? '' : `little or no change in ${unchanged.map((s) => s.measure.name).join(', ')}`;
   return `${lead} ${[parts.join(', '), same].filter((part) => part !== '').join('; ')}.`;
 }
 
@@ -129,7 +137,7 @@ function wrap(text: string): string {
     } else line = line === '' ? word : `${line} ${word}`;
   }
   if (line !== '') lines.push(line);
-  return lines.join('\n');
+  return lines.join('\n').replaceAll(GLUE, ' ');
 }
 
 /** The paragraph; settings varied over a single value are not compared. */
