@@ -1,6 +1,8 @@
 // The explore table and its legend fit a 120-column terminal (issue #20: the table was 215 columns
 // wide), with the numbers at their widest for 100 seeds (a million records lost, p99 at Kafka's
 // delivery.timeout.ms), and every short header is spelt out in the legend.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ExploreRow } from '../../cli/explore/aggregate.js';
 import { DEFAULT_VARY } from '../../cli/explore/default-vary.js';
@@ -46,5 +48,11 @@ describe('the explore table', () => {
   it('cuts a long setting name it has no abbreviation for to the initials of its words', () => {
     expect(settingHeader(parseVary('broker.replica.high.watermark.checkpoint.interval.ms=1,2'))).toBe('r.h.w.c.i.ms');
     expect(settingHeader(parseVary('producers.acks=1,all'))).toBe('acks');
+  });
+
+  it('uses the codes docs/anomalies.md gives', () => {
+    const docs = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'anomalies.md'), 'utf8');
+    const documented = Object.fromEntries([...docs.matchAll(/^\| \[`([a-z-]+)`\]\([^)]*\) \| `([A-Z]+)` \|/gm)].map((m) => [m[1], m[2]]));
+    expect(documented).toEqual(ANOMALY_CODES);
   });
 });
