@@ -9,7 +9,7 @@ import { aggregateRow, type ExploreRow } from '../explore/aggregate.js';
 import { DEFAULT_EXPLORE_SEEDS } from '../explore/default-vary.js';
 import { planExplore, type Combination, type ExplorePlan } from '../explore/plan.js';
 import { readingOf } from '../explore/reading.js';
-import { exploreTable, TABLE_LEGEND } from '../explore/table.js';
+import { exploreTable, tableLegend } from '../explore/table.js';
 import { reportTarget, writeExploreReport } from '../report/write.js';
 
 export interface ExploreFlags {
@@ -70,7 +70,7 @@ export async function exploreCommand(ref: string, flags: ExploreFlags): Promise<
     outJson({ scenario: plan.scenarioName, seeds: { from: flags.from, count: seeds }, vary: plan.varies.map((v) => v.key), rows });
   } else {
     const title = `${plan.scenarioName}: ${rows.length} combination${rows.length === 1 ? '' : 's'} × ${seeds} seeds (${flags.from}…${flags.from + seeds - 1})`;
-    out(`${title}\n\n${exploreTable(plan.varies, rows)}\n\n${TABLE_LEGEND}\n\n${readingOf(rows, plan.varies)}`);
+    out(`${title}\n\n${exploreTable(plan.varies, rows)}\n\n${tableLegend(plan.varies, rows)}\n\n${readingOf(rows, plan.varies)}`);
   }
   return EXIT.ok;
 }

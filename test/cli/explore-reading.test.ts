@@ -20,11 +20,29 @@ describe('readingOf', () => {
 
   it('names the change in records stored twice when a run stored one twice', () => {
     const text = readingOf([row(false, 444), row(true, 0)], [vary]).replace(/\s+/g, ' ');
-    expect(text).toContain('records stored twice 44.4 → 0.0 per run.');
+    // The most changed measure comes first; the unchanged ones are named as such.
+    expect(text).toContain('from false to true: records stored twice 44.4 → 0.0 per run, runs showing duplicate 100.0% → 0.0%;');
+    expect(text).toContain('; little or no change in runs losing acknowledged writes, acknowledged records lost, unavailable, sends refused, ack p50, ack p99, time to settle.');
   });
 
-  it('says nothing of duplicates when the setting does not change them', () => {
-    expect(readingOf([row(false, 0), row(true, 0)], [vary])).not.toContain('stored twice');
-    expect(readingOf([row(false, 7), row(true, 7)], [vary])).not.toContain('stored twice');
+  it('names duplicates among the unchanged measures when the setting does not change them', () => {
+    expect(readingOf([row(false, 0), row(true, 0)], [vary]).replace(/\s+/g, ' ')).toContain('no measure of the table changed by 5% or more.');
+    const same = readingOf([row(false, 7), row(true, 7)], [vary]).replace(/\s+/g, ' ');
+    expect(same).not.toMatch(/stored twice [\d.]+ →/);
+    expect(same).toContain('no measure of the table changed by 5% or more.');
+  });
+
+  it('orders the changed measures by how much they changed, latency and availability included', () => {
+    const slow = { ...row(false, 0), unavailableShare: 0.5, ackLatencyMs: { p50: 5, p99: 900 } };
+    const text = readingOf([row(false, 0), { ...slow, label: 'x', settings: { 'producers.enable.idempotence': true } }], [vary]).replace(/\s+/g, ' ');
+    expect(text).toContain('unavailable 0.0% → 50.0% of the time, ack p99 9.0 → 900.0 ms; little or no change in');
+  });
+
+  it('calls a change under 5% no change, and keeps a figure and its unit on one line', () => {
+    const slightly = { ...row(false, 0), ackLatencyMs: { p50: 5.1, p99: 9 }, settings: { 'producers.enable.idempotence': true } };
+    expect(readingOf([row(false, 0), slightly], [vary]).replace(/\s+/g, ' ')).toContain('no measure of the table changed by 5% or more.');
+    const text = readingOf([row(false, 444), { ...row(true, 0), ackLatencyMs: { p50: 50, p99: 900 } }], [vary]);
+    expect(text).not.toMatch(/\d\n(ms|per run|of the time)/);
+    expect(text).not.toContain('\u00a0');
   });
 });
