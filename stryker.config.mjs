@@ -6,6 +6,8 @@ const CHECKERS = ['properties/checkers/*.ts', 'properties/_internals/*.ts', 'pro
 const MODELS = ['models/leader.ts', 'models/follower.ts', 'models/controller.ts', 'models/producer-state.ts', 'models/idempotence.ts'];
 
 const scope = process.env.KSIM_MUTATION_SCOPE;
+/** Each half keeps its own reports and incremental results: a run of one does not discard the other's. */
+const out = `reports/mutation/${scope ?? 'all'}`;
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -15,13 +17,13 @@ export default {
   mutate: scope === 'properties' ? CHECKERS : scope === 'models' ? MODELS : [...CHECKERS, ...MODELS],
   // Two cores are shared: one test process at a time.
   concurrency: 1,
-  timeoutMS: 60_000,
+  timeoutMS: 15_000,
   reporters: ['clear-text', 'html', 'json', 'progress-append-only'],
-  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: `${out}/mutation.html` },
+  jsonReporter: { fileName: `${out}/mutation.json` },
   // Results of earlier runs are reused for mutants whose code and tests have not changed.
   incremental: true,
-  incrementalFile: 'reports/mutation/stryker-incremental.json',
+  incrementalFile: `${out}/stryker-incremental.json`,
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
   thresholds: { high: 90, low: 80, break: null },
