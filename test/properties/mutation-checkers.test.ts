@@ -6,12 +6,12 @@ import { history, replica, runChecker, settled, v } from './builders.js';
 
 describe('duplicate: the whole report', () => {
   it('names the anomaly, orders values by their first offset, and says where each stands', () => {
-    // v(2) was appended twice before v(1) was: the report lists v(2) first whatever the map order.
-    const report = runChecker('duplicate', [], settled([v(2), v(1), v(2), v(1)]));
+    // v(2)'s second copy comes before v(1)'s, but v(1) stands first: the report lists v(1) first.
+    const report = runChecker('duplicate', [], settled([v(1), v(2), v(2), v(1)]));
     expect(report?.type).toBe('duplicate');
     expect(report?.examples.map((e) => [e['value'], e['summary']])).toEqual([
-      [v(2), 'p0:2 stands at 2 offsets of partition 0: 0, 2'],
-      [v(1), 'p0:1 stands at 2 offsets of partition 0: 1, 3'],
+      [v(1), 'p0:1 stands at 2 offsets of partition 0: 0, 3'],
+      [v(2), 'p0:2 stands at 2 offsets of partition 0: 1, 2'],
     ]);
   });
 });
