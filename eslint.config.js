@@ -27,7 +27,7 @@ const bannedImports = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bin/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'bin/**', 'coverage/**', 'reports/**', '.stryker-tmp/**'] },
   {
     files: ['**/*.ts'],
     languageOptions: { parser: tseslint.parser },
