@@ -4,13 +4,14 @@
 // (isReplicaIsrEligible: fenced or of another broker epoch in this broker's metadata, or refused by
 // the controller). Driven directly, on a fake environment whose disk writes complete at once.
 import { describe, expect, test } from 'vitest';
-import type { Disk, Env, Message, NodeId } from '../../sim/env.js';
+import type { Message, NodeId } from '../../sim/env.js';
 import type { BrokerConfig } from '../../models/config.js';
 import { History } from '../../models/history-log.js';
 import { LeaderRole } from '../../models/leader.js';
 import type { AlterPartition, FetchRequest, PartitionMeta } from '../../models/messages.js';
 import { batchBytes } from '../../models/records.js';
 import { ReplicaCore } from '../../models/replica.js';
+import { fakeEnv } from './fake-env.js';
 import { logBatch } from './records.js';
 
 const LAG_US = 10_000_000;
@@ -33,23 +34,7 @@ function fixture(isr: readonly NodeId[], config: BrokerConfig = CONFIG, inherite
   // This broker's metadata: which followers are unfenced, with which broker epoch.
   const alive = new Map<NodeId, number>([['b2', FOLLOWER_EPOCH], ['b3', FOLLOWER_EPOCH]]);
   const sent: { to: NodeId; msg: Message }[] = [];
-  const disk: Disk = {
-    append: (_file, _entries, _bytes, done) => done?.(),
-    truncate: (_file, _length, done) => done?.(),
-    fsync: (_file, done) => done?.(),
-    replace: (_file, _entries, _bytes, done) => done?.(),
-    read: () => [],
-    files: () => [],
-  };
-  const env = {
-    node: 'b1', disk,
-    now: () => now,
-    setTimer: () => 1,
-    cancelTimer: () => undefined,
-    send: (to: NodeId, msg: Message) => { sent.push({ to, msg }); },
-    trace: () => undefined,
-    assert: (condition: boolean, message: string) => { if (!condition) throw new Error(message); },
-  } as unknown as Env;
+  const env = fakeEnv('b1', () => now, (to, msg) => { sent.push({ to, msg }); });
   const core = new ReplicaCore({ env, id: 'b1', controller: 'c1', config, history: new History(), brokerEpoch: () => 1, meta: () => undefined, aliveBrokerEpoch: (b) => alive.get(b) }, 0);
   core.leaderEpoch = 1;
   core.role = 'leader';

@@ -6,13 +6,14 @@
 // property drives the leader directly, and one scripted run in the safe region hits the window.
 import { describe, expect, test as plainTest } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import type { Disk, Env, Message, NodeId } from '../../sim/env.js';
+import type { NodeId } from '../../sim/env.js';
 import type { BrokerConfig } from '../../models/config.js';
 import { History } from '../../models/history-log.js';
 import { LeaderRole } from '../../models/leader.js';
 import type { FetchRequest, PartitionMeta } from '../../models/messages.js';
 import { batchBytes } from '../../models/records.js';
 import { ReplicaCore } from '../../models/replica.js';
+import { fakeEnv } from './fake-env.js';
 import { count, ops, run, scripted } from './harness.js';
 
 const LAG_US = 10_000_000;
@@ -28,23 +29,7 @@ const FOLLOWER_EPOCH = 7;
 /** Leader b1 of epoch 1 with ISR b1, b2, b3, on a fake environment whose disk writes complete at once. */
 function leaderOfThree() {
   let now = 1_000_000;
-  const disk: Disk = {
-    append: (_file, _entries, _bytes, done) => done?.(),
-    truncate: (_file, _length, done) => done?.(),
-    fsync: (_file, done) => done?.(),
-    replace: (_file, _entries, _bytes, done) => done?.(),
-    read: () => [],
-    files: () => [],
-  };
-  const env = {
-    node: 'b1', disk,
-    now: () => now,
-    setTimer: () => 1,
-    cancelTimer: () => undefined,
-    send: (_to: NodeId, _msg: Message) => undefined,
-    trace: () => undefined,
-    assert: (condition: boolean, message: string) => { if (!condition) throw new Error(message); },
-  } as unknown as Env;
+  const env = fakeEnv('b1', () => now);
   const alive = new Map<NodeId, number>(FOLLOWERS.map((b) => [b, FOLLOWER_EPOCH]));
   const core = new ReplicaCore({
     env, id: 'b1', controller: 'c1', config: CONFIG, history: new History(), brokerEpoch: () => 1, meta: () => undefined,
