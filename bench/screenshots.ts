@@ -2,7 +2,7 @@
 // the built `ksim` as a user would, opens the pages in headless Chromium (Debian's
 // /usr/bin/chromium, through playwright-core) and writes
 // - docs/check-report.png: `ksim check jepsen-unclean-election --seeds 12 --report …`, the top of
-//   the page (the seeds, then the charts of seed 12, the first failing seed);
+//   the page (the seeds, then the charts of seed 12's shrunk failure, as its replay runs it);
 // - docs/trace-jepsen-2013.png: `ksim trace … --format html` of examples/jepsen-2013.json seed 1,
 //   the lost write's story drawn over the space-time diagram.
 // Not part of npm test (it takes about a minute); not shipped (dist/bench is left out of the package).
@@ -37,7 +37,8 @@ async function shoot(browser: Browser, page: string, out: string, size: { width:
 
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'ksim-screenshots-'));
-  ksim(['check', 'jepsen-unclean-election', '--seeds', '12', '--out-dir', work, '--report', join(work, 'check.html')], work);
+  // Paths relative to the work folder, so the page shows them as a user's would be.
+  ksim(['check', 'jepsen-unclean-election', '--seeds', '12', '--out-dir', 'failures', '--report', 'check.html'], work);
   ksim(['run', join(ROOT, 'examples', 'jepsen-2013.json'), '--seed', '1', '--trace', join(work, 'jepsen-2013.jsonl')], work);
   ksim(['trace', join(work, 'jepsen-2013.jsonl'), '--format', 'html', '-o', join(work, 'trace.html')], work);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });

@@ -21,7 +21,8 @@ function firstFailure(report: CheckReport): string {
 <p>Replay: <code>${escapeHtml(failure.replay)}</code></p>`;
 }
 
-export function checkSection(report: CheckReport, scenarioName: string): string {
+/** The seeds' section; `contents` (HTML) says what the page charts below it. */
+export function checkSection(report: CheckReport, scenarioName: string, contents = ''): string {
   const [first] = report.failingSeeds;
   const verdict = first === undefined
     ? `<p class="verdict good">ok: ${escapeHtml(scenarioName)}: ${report.runs} runs, no unexpected anomaly or liveness failure</p>`
@@ -29,5 +30,5 @@ export function checkSection(report: CheckReport, scenarioName: string): string 
   const { seeds } = report;
   const range = `seeds ${seeds.from}…${seeds.from + seeds.count - 1}${seeds.shard === '1/1' ? '' : `, shard ${seeds.shard}`}`;
   return `<section><h2>Seeds</h2>${verdict}<p>${escapeHtml(range)}: ${report.runs} run${report.runs === 1 ? '' : 's'}, ${report.failingSeeds.length} failing.</p>
-${anomalyTable(report)}${firstFailure(report)}</section>`;
+${anomalyTable(report)}${firstFailure(report)}${contents}</section>`;
 }

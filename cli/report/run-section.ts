@@ -66,13 +66,17 @@ export interface RunSection {
   readonly charts: ChartSpec[];
 }
 
-/** The section for one run; `output` must hold its trace (runScenario with recordTrace). */
-export function runSection(scenario: Scenario, output: RunOutput, heading: string, replay: string, prefix = ''): RunSection {
+/**
+ * The section for one run; `output` must hold its trace (runScenario with recordTrace). `prefix`
+ * keeps the chart ids (and the section's id, `${prefix}run`) apart when a page holds two runs;
+ * `intro` is a line under the heading saying which run this is.
+ */
+export function runSection(scenario: Scenario, output: RunOutput, heading: string, replay: string, prefix = '', intro = ''): RunSection {
   const trace = output.trace ?? [];
   const brokers = laneOrder(trace).filter((node) => nodeRole(node) === 'broker');
   const series = runSeries({ history: output.history, trace, partitions: scenario.topic.partitions, brokers, settleStartMs: output.result.settle.startedAtMs });
   const charts = runCharts(series, prefix);
-  const html = `<section><h2>${escapeHtml(heading)}</h2>${verdict(output)}
+  const html = `<section id="${escapeHtml(prefix)}run"><h2>${escapeHtml(heading)}</h2>${intro === '' ? '' : `<p class="intro">${escapeHtml(intro)}</p>`}${verdict(output)}
 <p>Reproduce: <code>${escapeHtml(replay)}</code> · trace hash <code>${escapeHtml(output.result.traceHash)}</code></p>
 ${statsTable(output)}
 ${chartGrid(charts)}

@@ -2,6 +2,8 @@
 // uPlot instance that draws on its canvas, the fault bands are shaded, hovering names the faults in
 // force, and the page raises no error and makes no request beyond its own file. Without
 // /usr/bin/chromium the suite is skipped, except under CI, where it fails.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExploreRow } from '../../cli/explore/aggregate.js';
@@ -10,7 +12,7 @@ import { renderReport } from '../../cli/report/page.js';
 import { runSection } from '../../cli/report/run-section.js';
 import { runScenario } from '../../scenario/run.js';
 import { parseScenario } from '../../scenario/schema.js';
-import { SHORT_LOSSY } from '../cli/helpers.js';
+import { ensureBuilt, ksim, SHORT_LOSSY, tempDir, writeJson } from '../cli/helpers.js';
 import { CHROMIUM_PATH, chromiumInstalled, launchChromium, openHtml } from './browser.js';
 
 const installed = chromiumInstalled();
@@ -85,6 +87,27 @@ describe.skipIf(!installed)('the report page in Chromium', () => {
     const box = (await page.locator('[data-chart="throughput"] .u-over').boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
     expect(await page.locator('.chart-box:first-child .faults-here').textContent()).toMatch(/^(faults in force here: |no fault in force here)/);
+    await page.close();
+  });
+
+  it('draws both runs of a check report, the shrunk failure and the unshrunk run, each chart on its canvas', async () => {
+    ensureBuilt();
+    const dir = tempDir('report-browser-check');
+    writeJson(dir, 'lossy.json', SHORT_LOSSY);
+    const result = ksim(['check', 'lossy.json', '--seeds', '6', '--workers', '1', '--out-dir', 'failures', '--report', 'check.html'], dir);
+    expect(result.code).toBe(1);
+    const page = await openHtml(browser, readFileSync(join(dir, 'check.html'), 'utf8'), 'report-check', { width: 1300, height: 1400 }, 'ksimReport');
+    const ids = ['throughput', 'latency', 'inflight', 'isr', 'leader'];
+    expect((await charts(page)).map((c) => c.id)).toEqual([...ids.map((id) => `shrunk-${id}`), ...ids.map((id) => `unshrunk-${id}`)]);
+    const ink = await inkPerCanvas(page);
+    expect(ink.length).toBe(10);
+    for (const n of ink) expect(n).toBeGreaterThan(2000);
+    // Hovering a chart of the second run names the faults under the pointer in that chart's own box.
+    const over = page.locator('[data-chart="unshrunk-throughput"] .u-over');
+    await over.scrollIntoViewIfNeeded();
+    const box = (await over.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    expect(await page.locator('.chart-box:has([data-chart="unshrunk-throughput"]) .faults-here').textContent()).toMatch(/^(faults in force here: |no fault in force here)/);
     await page.close();
   });
 

@@ -1,10 +1,18 @@
 // The report's data and page (cli/report/): the series add up to the run's own stats, the leader
-// series ends where the controller ends, the page is self-contained and escapes what it shows, and
-// `--report` on run, check and explore writes it (and refuses a path it must not write).
+// series ends where the controller ends, the page is self-contained and escapes what it shows,
+// `--report` on run, check and explore writes it (and refuses a path it must not write), and the
+// check report charts the shrunk failure (as the replay runs it) before the seed's unshrunk run.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { RecordedFailure } from '../../cli/check/failure.js';
+import { checkReport } from '../../cli/check/report.js';
+import { WHOLE } from '../../cli/check/seeds.js';
 import { runCharts } from '../../cli/report/charts.js';
+import { writeCheckReport } from '../../cli/report/write.js';
+import { SettleTally } from '../../cli/settle-summary.js';
+import { searchSeeds } from '../../properties/search.js';
+import { shrinkFailure } from '../../properties/shrink.js';
 import { renderReport } from '../../cli/report/page.js';
 import { runSection } from '../../cli/report/run-section.js';
 import { runSeries, windowSizeUs, MAX_WINDOWS } from '../../cli/report/series.js';
@@ -95,6 +103,35 @@ describe('report page', () => {
   });
 });
 
+describe('the check report of a failure whose file could not be written', () => {
+  it('charts the shrunk script it carries, run with the seed, then the unshrunk run', () => {
+    const scenario = parseScenario(SHORT_LOSSY, 'short-lossy');
+    const found = searchSeeds(scenario, { from: 1, count: 10, stopAtFirst: true });
+    const first = found.first!;
+    const anomaly = first.output.result.unexpected[0]!;
+    const shrunk = shrinkFailure(scenario, first.seed, first.output.plan, anomaly, { maxRuns: 30 });
+    const failure: RecordedFailure = {
+      seed: first.seed, anomaly, originalSteps: first.output.plan.length, shrunkSteps: shrunk.steps.length, shrinkRuns: shrunk.runs,
+      file: null, replay: `ksim run lossy.json --seed ${first.seed}`, writeError: 'failures/x.json: cannot write (EACCES)', steps: shrunk.steps, problems: [],
+    };
+    const tally = new SettleTally();
+    tally.add(first.output.result);
+    const report = checkReport({ runs: found.runs, failingSeeds: found.failingSeeds, anomalyCounts: found.anomalyCounts, settle: tally.summary() },
+      { from: 1, count: 10, shard: WHOLE }, failure);
+    const path = join(tempDir('report-unwritten'), 'check.html');
+    writeCheckReport({ path, inputs: [], replace: false }, scenario, report, 'lossy.json');
+    const html = readFileSync(path, 'utf8');
+    expect(html).toContain('failure file not written: failures/x.json: cannot write (EACCES)');
+    expect(html).toContain(`<h2>Seed ${first.seed}, shrunk: the failure as the replay runs it (${shrunk.steps.length} fault step`);
+    expect(html).toContain('The failure file could not be written: this is the shrunk script');
+    expect(html).toContain(`Fault script (${shrunk.steps.length} step`);
+    expect(html.indexOf(`<h2>Seed ${first.seed}, unshrunk:`)).toBeGreaterThan(html.indexOf('shrunk: the failure as the replay runs it'));
+    // The shrunk script run with the seed shows the anomaly it was shrunk for.
+    const section = html.slice(html.indexOf('id="shrunk-run"'), html.indexOf('id="unshrunk-run"'));
+    expect(section).toContain(`<span class="unexpected">${anomaly}</span>`);
+  });
+});
+
 describe('--report on the command line', () => {
   let dir = '';
   beforeAll(() => {
@@ -125,13 +162,41 @@ describe('--report on the command line', () => {
     expect(readFileSync(join(dir, 'old.html'), 'utf8')).toContain('<h2>Seeds</h2>');
   });
 
-  it('check --report charts the first failing seed under the summary of seeds', () => {
-    const result = ksim(['check', 'lossy.json', '--seeds', '6', '--workers', '1', '--no-shrink', '--out-dir', 'failures', '--report', 'check.html', '--json'], dir);
+  it('check --report charts the shrunk failure as the replay runs it, then the unshrunk run, each labelled', () => {
+    const result = ksim(['check', 'lossy.json', '--seeds', '6', '--workers', '1', '--out-dir', 'failures', '--report', 'check.html', '--json'], dir);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as { failingSeeds: number[]; firstFailure: { file: string; anomaly: string; shrunkSteps: number; originalSteps: number; shrinkRuns: number } };
+    const failure = report.firstFailure;
+    expect(failure.shrinkRuns).toBeGreaterThan(0);
+    const seed = report.failingSeeds[0];
+    const html = readFileSync(join(dir, 'check.html'), 'utf8');
+    const shrunkAt = html.indexOf(`<h2>Seed ${seed}, shrunk: the failure as the replay runs it (${failure.shrunkSteps} fault step`);
+    const unshrunkAt = html.indexOf(`<h2>Seed ${seed}, unshrunk: the run the search found (its own fault plan, ${failure.originalSteps} fault step`);
+    expect(shrunkAt).toBeGreaterThan(html.indexOf('<h2>Seeds</h2>'));
+    expect(unshrunkAt).toBeGreaterThan(shrunkAt);
+    expect(html).toContain(`The failure file ${failure.file} replayed: the trace hash matches the failure file, ${failure.anomaly} reproduced.`);
+    // Each run draws its own five charts, the shrunk one under its heading, the unshrunk one under its.
+    for (const id of ['throughput', 'latency', 'inflight', 'isr', 'leader']) {
+      expect(html.indexOf(`data-chart="shrunk-${id}"`)).toBeGreaterThan(shrunkAt);
+      expect(html.indexOf(`data-chart="shrunk-${id}"`)).toBeLessThan(unshrunkAt);
+      expect(html.indexOf(`data-chart="unshrunk-${id}"`)).toBeGreaterThan(unshrunkAt);
+    }
+    // The fault scripts listed are the shrunk one and the seed's own.
+    expect(html).toContain(`Fault script (${failure.shrunkSteps} step`);
+    expect(html).toContain(`Fault script (${failure.originalSteps} steps)`);
+    expect(html).toContain(`Reproduce: <code>ksim replay ${failure.file}</code>`);
+    expect(html).toContain(`Reproduce: <code>ksim run lossy.json --seed ${seed}</code>`);
+  });
+
+  it('check --report --no-shrink charts the failing seed once, labelled unshrunk', () => {
+    const result = ksim(['check', 'lossy.json', '--seeds', '6', '--workers', '1', '--no-shrink', '--out-dir', 'failures-whole', '--report', 'check-whole.html', '--json'], dir);
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout) as { failingSeeds: number[] };
-    const html = readFileSync(join(dir, 'check.html'), 'utf8');
-    expect(html).toContain(`Seed ${report.failingSeeds[0]}, the first failing seed`);
-    expect(html).toContain('data-chart="leader"');
+    const html = readFileSync(join(dir, 'check-whole.html'), 'utf8');
+    expect(html).toMatch(new RegExp(`<h2>Seed ${report.failingSeeds[0]}, the first failing seed \\(its own fault plan, \\d+ fault steps?, unshrunk\\)</h2>`));
+    expect(html).toContain('the fault script was kept unshrunk');
+    expect(html).not.toContain('shrunk: the failure as the replay runs it');
+    expect(html.match(/data-chart="leader"/g)?.length).toBe(1);
   });
 
   it('explore --report writes the table and a bar chart per measure', () => {
