@@ -2,7 +2,8 @@
 // the repository (scratch.ts says how), `import … from 'ksim'` and 'ksim/vitest' type-checked
 // there with this repository's tsc, the README's vitest examples run there with this repository's
 // vitest (the one for `safe` passes; the same with an anomaly preset fails with the replay command,
-// which then replays), and `npx ksim presets`. It uses the build in dist/ (npm test builds first).
+// which then replays), `npx ksim presets`, and `npx ksim run|check --report`, whose pages must inline
+// uPlot from the installed dependency. It uses the build in dist/ (npm test builds first).
 // About 25 s on an idle 2-core machine; the timeouts are generous for a machine running the whole
 // suite at once.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -154,6 +155,35 @@ describe('the packed ksim in a scratch project', () => {
     expect(presets.code, presets.stderr).toBe(0);
     expect(presets.stdout).toMatch(/^safe\s+Recommended settings/m);
   });
+
+  test('npx ksim run and check --report write self-contained pages, uPlot inlined from the installed dependency', () => {
+    // The charting library is not in the tarball: it is a dependency the install brings beside ksim.
+    const manifest = JSON.parse(readFileSync(join(scratch, 'node_modules', 'ksim', 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    expect(manifest.dependencies?.['uplot']).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(packed.files).toContain('dist/cli/report/assets.js');
+    const uplotVersion = (JSON.parse(readFileSync(join(scratch, 'node_modules', 'uplot', 'package.json'), 'utf8')) as { version: string }).version;
+    const selfContained = (html: string): void => {
+      expect(html).toContain('var uPlot=');
+      expect(html).toContain(`Charts drawn with uPlot ${uplotVersion} (MIT), inlined`);
+      expect(html).not.toMatch(/<script[^>]+src=/);
+      expect(html).not.toMatch(/<link/);
+      expect(html).not.toMatch(/https?:\/\/(?!github\.com\/leeoniya)/);
+    };
+    const runReport = run('npx', ['--no', 'ksim', 'run', 'safe', '--seed', '1', '--report', 'run-report.html'], scratch);
+    expect(runReport.code, runReport.stderr).toBe(0);
+    expect(runReport.stderr).toContain('ksim: report written to run-report.html');
+    const runHtml = readFileSync(join(scratch, 'run-report.html'), 'utf8');
+    selfContained(runHtml);
+    for (const id of ['throughput', 'latency', 'inflight', 'isr', 'leader']) expect(runHtml).toContain(`data-chart="${id}"`);
+    const checkReport = run('npx', ['--no', 'ksim', 'check', ANOMALY_PRESET, '--seeds', '3', '--workers', '1', '--out-dir', 'report-failures', '--report', 'check-report.html'], scratch, 120_000);
+    expect(checkReport.code, checkReport.stderr).toBe(1);
+    expect(checkReport.stderr).toContain('ksim: report written to check-report.html');
+    const checkHtml = readFileSync(join(scratch, 'check-report.html'), 'utf8');
+    selfContained(checkHtml);
+    expect(checkHtml).toMatch(/<h2>Seed \d+, shrunk: the failure as the replay runs it/);
+    expect(checkHtml).toContain('data-chart="shrunk-leader"');
+    expect(checkHtml).toContain('data-chart="unshrunk-leader"');
+  }, 180_000);
 
   test('only the exported entry points resolve', () => {
     const script = "import('ksim/dist/cli/main.js').then(() => console.log('resolved'), (e) => console.log(e.code))";
