@@ -55,7 +55,7 @@ function addCheck(program: Command, done: (code: ExitCode) => void): void {
     .option('--shrink-runs <n>', `most runs to spend shrinking (default ${DEFAULT_SHRINK_MAX_RUNS})`, parseShrinkRuns)
     .option('--out-dir <dir>', 'where the failure file goes (default: the current folder; created if missing)')
     .option('--json', 'print { runs, failingSeeds, anomalyCounts, firstFailure } as JSON')
-    .option('--report <file.html>', 'write a page: the seeds, and charts over time of the first failing seed (or the first seed)')
+    .option('--report <file.html>', 'write a page: the seeds, and charts over time of the first failure, shrunk (as replayed) and unshrunk (or of the first seed)')
     .option('--force', 'replace the report file if it exists')
     .action(async (ref: string, flags: Parameters<typeof checkCommand>[1]) =>
       done(await checkCommand(ref, { ...flags, workers: flags.workers ?? defaultWorkers() })));

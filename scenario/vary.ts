@@ -127,7 +127,20 @@ function kafkaSections(): { section: string; keys: string[] }[] {
 }
 
 /**
- * Resolves the key as the scenario file spells it; failing that, as a bare Kafka setting name that
+ * server.properties names of settings the scenario spells otherwise: the broker's defaults for a
+ * new topic are ksim's one topic's settings, and the broker-wide flush settings are the topic-level
+ * ones the scenario names (`flush.messages`, `flush.ms`, Kafka's LogConfig), which they default.
+ */
+export const SERVER_PROPERTIES_NAMES: Readonly<Record<string, string>> = {
+  'num.partitions': 'topic.partitions',
+  'default.replication.factor': 'topic.replicationFactor',
+  'log.flush.interval.messages': 'broker.flush.messages',
+  'log.flush.interval.ms': 'broker.flush.ms',
+};
+
+/**
+ * Resolves the key as the scenario file spells it; failing that, as a server.properties name the
+ * scenario spells otherwise (SERVER_PROPERTIES_NAMES), or as a bare Kafka setting name that
  * exactly one section has (`min.insync.replicas` → `broker.min.insync.replicas`, `acks` →
  * `producers.acks`). A name several sections share is refused with the candidates.
  */
@@ -136,6 +149,8 @@ function resolveKey(key: string, normalised: string): Resolved {
     return resolveIn(key, '', scenarioSchema, normalised);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
+    const renamed = SERVER_PROPERTIES_NAMES[normalised];
+    if (renamed !== undefined) return resolveIn(key, '', scenarioSchema, renamed);
     const known = kafkaSections();
     const sections = known.filter(({ keys }) => keys.includes(normalised)).map(({ section }) => section);
     const [only] = sections;

@@ -21,7 +21,7 @@
 // run and replay > trace > the rest) plus the longest chain of jobs waiting for it, so the
 // failure file's search and its replays start at once and the long explores do not run last alone.
 // Every process starts node and loads ksim (about 0.6 s of CPU), which is most of the rest.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -98,6 +98,11 @@ function withFewerSeeds(shown: string): string {
   if (/--seeds \d+/.test(command)) return command.replace(/--seeds (\d+)/, (all, n: string) => (Number(n) > seeds ? `--seeds ${seeds}` : all));
   const [args = '', redirect = ''] = command.split(/(?= > )/);
   return `${args} --seeds ${seeds}${redirect}`;
+}
+
+/** The files a command names for writing: `--trace F`, `-o F`, `> F`, `--report F`. */
+export function namedOutputs(command: string): string[] {
+  return [...command.matchAll(/(?:--trace|-o|>|--report) (\S+)/g)].map((m) => m[1] ?? '');
 }
 
 /** Files a command writes: `--trace F`, `-o F`, `> F`, and a check's failure files. */
@@ -236,6 +241,16 @@ describe('the commands the README and docs show', () => {
       const scenario = command.split(' ')[2] ?? '';
       expect(readme).toContain(`$ ${command}\nFAILED: ${scenario}: seed ${seed} fails`);
     }
+  });
+
+  test('every file the commands write is ignored by git (failure files included), so a reader\'s tries stay out of commits', () => {
+    const outputs = [...new Set(jobsOf(shown).flatMap((job) => namedOutputs(job.command)))];
+    expect(outputs).toContain('run.html');
+    const samples = [...outputs, 'ksim-failure-jepsen-unclean-election-12.json'];
+    const check = spawnSync('git', ['check-ignore', '--no-index', '--verbose', '--non-matching', ...samples], { cwd: ROOT, encoding: 'utf8' });
+    const notIgnored = check.stdout.split('\n').filter((line) => line.startsWith('::')).map((line) => line.slice(2).trim());
+    expect(notIgnored).toEqual([]);
+    expect(check.stdout.split('\n').filter(Boolean).length).toBe(samples.length);
   });
 
   test('jobs run longest chain first, and after the jobs whose files they read', () => {

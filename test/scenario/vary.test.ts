@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { UserError } from '../../sim/errors.js';
 import { readScenario } from '../../scenario/load.js';
 import { parseScenario } from '../../scenario/schema.js';
-import { applyVary, crossProduct, EACH, parseVary } from '../../scenario/vary.js';
+import { applyVary, crossProduct, EACH, parseVary, SERVER_PROPERTIES_NAMES } from '../../scenario/vary.js';
 
 function errorOf(fn: () => unknown): string {
   try {
@@ -68,8 +68,18 @@ describe('parseVary with Kafka\'s own names', () => {
     ['acks=1,all', ['producers', EACH, 'acks']],
     ['enable.idempotence=false,true', ['producers', EACH, 'enable.idempotence']],
     ['session.timeout.ms=10000,45000', ['consumers', EACH, 'session.timeout.ms']],
+    // server.properties names the scenario spells otherwise.
+    ['num.partitions=1,3', ['topic', 'partitions']],
+    ['default.replication.factor=2,3', ['topic', 'replicationFactor']],
+    ['log.flush.interval.messages=1,null', ['broker', 'flush.messages']],
+    ['log.flush.interval.ms=1000,null', ['broker', 'flush.ms']],
   ])('%s', (spec, path) => {
     expect(parseVary(spec).path).toEqual(path);
+  });
+
+  test('every server.properties name the scenario spells otherwise resolves to a key of the scenario', () => {
+    for (const [name, key] of Object.entries(SERVER_PROPERTIES_NAMES)) expect(parseVary(`${name}=1`).path).toEqual(parseVary(`${key}=1`).path);
+    expect(errorOf(() => crossProduct([parseVary('num.partitions=1,2'), parseVary('topic.partitions=3')]))).toBe('--vary topic.partitions: this setting is varied twice');
   });
 
   test('keeps the name as given for labels, and counts as the same setting as its long form', () => {
