@@ -58,7 +58,8 @@ export function parseWorkers(text: string): number {
 
 /** Seeds S…S+N−1 must all be safe integers (past 2^53 − 1 two seeds would be one number). */
 export function checkSeedRange(from: number, count: number): void {
-  if (from + count - 1 > Number.MAX_SAFE_INTEGER) {
+  // Not `from + count - 1 > MAX`: past 2^53 that sum rounds, and 2^53 − 1 with 2 seeds passed.
+  if (count > 0 && from > Number.MAX_SAFE_INTEGER - (count - 1)) {
     throw new UserError(`--from ${from} --seeds ${count}: the last seed would pass ${Number.MAX_SAFE_INTEGER} (2^53 − 1), the largest seed`);
   }
 }

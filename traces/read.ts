@@ -1,7 +1,7 @@
 // Trace files: JSONL, one TraceRecord per line, ending with a `trace-end` record (how many records
 // came before it, and the run's trace hash) or, when the run stopped on a ksim bug, a
 // `trace-incomplete` record naming it. A file with neither was cut short (a copy or a disk that
-// ran out), and a reader says so. A file a user hands us may be missing, empty or damaged; each case
+// ran out), and a reader says so; a last line cut inside its record is dropped with that warning. A file a user hands us may be missing, empty or damaged; each case
 // is a UserError with one line naming the file (and the line).
 //
 // Files are read in chunks of bytes and split into lines as they come, never into one string: a
@@ -62,12 +62,28 @@ class Collector {
 
   constructor(private readonly window: TraceWindow) {}
 
+  /** Where a last line without its newline was cut inside its record (a disk or a copy that ran out). */
+  private cutAt: string | null = null;
+
   add(line: string, where: string): void {
     const trimmed = line.trim();
     if (trimmed === '') return;
     const record = parseLine(trimmed, where);
     if (this.last !== null) this.keep(this.last);
     this.last = record;
+  }
+
+  /**
+   * The file's last line when it has no newline after it: ksim ends every line it writes, so a
+   * last line that is not JSON was cut inside its record. It is dropped, and the file called cut.
+   */
+  addUnterminated(line: string, where: string): void {
+    try {
+      this.add(line, where);
+    } catch (error) {
+      if (!(error instanceof UserError) || !error.message.startsWith(`${where}: not valid JSON`)) throw error;
+      this.cutAt = where;
+    }
   }
 
   private keep(record: TraceRecord): void {
@@ -78,7 +94,14 @@ class Collector {
 
   finish(source: string): TraceFile {
     const last = this.last;
-    if (last === null) throw new UserError(`${source}: empty trace file (no records)`);
+    if (last === null) {
+      if (this.cutAt !== null) throw new UserError(`${this.cutAt}: not valid JSON (the file holds one record, cut short)`);
+      throw new UserError(`${source}: empty trace file (no records)`);
+    }
+    if (this.cutAt !== null) {
+      this.keep(last);
+      return { records: this.records, total: this.total, incomplete: `${source}: incomplete trace, cut short inside its last record (${this.cutAt}, dropped)` };
+    }
     if (last.kind === TRACE_END) {
       const expected = last['records'];
       const incomplete = typeof expected === 'number' && expected !== this.total
@@ -99,7 +122,9 @@ class Collector {
 export function parseTraceText(text: string, source: string, window: TraceWindow = {}): TraceFile {
   const collector = new Collector(window);
   const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) collector.add(lines[i]!, `${source}:${i + 1}`);
+  // The piece after the last newline (empty for a file that ends with one) may be a cut record.
+  for (let i = 0; i < lines.length - 1; i++) collector.add(lines[i]!, `${source}:${i + 1}`);
+  collector.addUnterminated(lines[lines.length - 1]!, `${source}:${lines.length}`);
   return collector.finish(source);
 }
 
@@ -151,7 +176,7 @@ export function readTraceFile(path: string, window: TraceWindow = {}): TraceFile
       }
       carry = start < data.length ? Buffer.from(data.subarray(start)) : null;
     }
-    if (carry !== null) collector.add(carry.toString('utf8'), `${path}:${++lineNumber}`);
+    if (carry !== null) collector.addUnterminated(carry.toString('utf8'), `${path}:${++lineNumber}`);
   } finally {
     closeSync(fd);
   }

@@ -1,7 +1,7 @@
 // The CLI's pure parts, in-process: shard arithmetic, option parsers, pooled latency quantiles,
 // the aligned table.
 import { describe, expect, test } from 'vitest';
-import { parseShard } from '../../cli/args.js';
+import { checkSeedRange, parseShard } from '../../cli/args.js';
 import { shardSeeds, shardSize } from '../../cli/check/seeds.js';
 import { mergeInto, quantileMs } from '../../cli/explore/latency.js';
 import { formatTable } from '../../cli/table.js';
@@ -27,6 +27,18 @@ describe('shards', () => {
     expect(parseShard('2/4')).toEqual({ index: 2, count: 4 });
     expect(parseShard(' 1 / 1 ')).toEqual({ index: 1, count: 1 });
     for (const bad of ['0/4', '5/4', '1/0', '-1/3', 'a/b', '2', '']) expect(() => parseShard(bad)).toThrow(UserError);
+  });
+});
+
+describe('seed ranges', () => {
+  test('end at 2^53 − 1 exactly, even where from + count − 1 rounds in floating point', () => {
+    const max = Number.MAX_SAFE_INTEGER;
+    expect(() => checkSeedRange(max, 1)).not.toThrow();
+    expect(() => checkSeedRange(max - 1, 2)).not.toThrow();
+    expect(() => checkSeedRange(0, max + 1)).not.toThrow();
+    expect(() => checkSeedRange(max, 2)).toThrow(UserError);
+    expect(() => checkSeedRange(max - 1, 3)).toThrow(/largest seed/);
+    expect(() => checkSeedRange(1, max + 1)).toThrow(/largest seed/);
   });
 });
 

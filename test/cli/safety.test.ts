@@ -56,6 +56,9 @@ describe('oversized inputs are refused before any work', () => {
 
   test('seeds past 2^53 − 1', () => {
     expect(refused(['check', 'safe', '--from', '9007199254740990', '--seeds', '5'])).toMatch(/largest seed/);
+    // One past the largest, where from + count − 1 rounds back to 2^53 − 1 in floating point.
+    expect(refused(['check', 'safe', '--from', '9007199254740991', '--seeds', '2'])).toMatch(/largest seed/);
+    expect(refused(['explore', 'safe', '--vary', 'acks=1,all', '--from', '9007199254740991', '--seeds', '2'])).toMatch(/largest seed/);
     expect(refused(['run', 'safe', '--seed', '9007199254740993'])).toMatch(/--seed 9007199254740993: expected a whole number/);
   });
 

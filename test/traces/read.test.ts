@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../sim/errors.js';
-import { parseTrace, readTrace, readTraceFile, TRACE_END, writeTrace } from '../../traces/index.js';
+import { parseTrace, parseTraceText, readTrace, readTraceFile, TRACE_END, writeTrace } from '../../traces/index.js';
 import { FIXTURE } from './fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ksim-read-'));
@@ -102,6 +102,20 @@ describe('trace end records, incomplete files and windows', () => {
     const file = readTraceFile(path);
     expect(file.records).toEqual(FIXTURE.slice(0, 3));
     expect(file.incomplete).toBe(`${path}: incomplete trace, it ends without its trace-end record (the file was cut short)`);
+  });
+
+  it('drops a last line cut inside its record (no newline after it) and says so; a bad line with its newline stays an error', () => {
+    const path = join(dir, 'cut-inside.jsonl');
+    writeTrace(path, FIXTURE, { traceHash: 'feed' });
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+    // A disk that ran out in the middle of the fourth record.
+    writeFileSync(path, `${lines.slice(0, 3).join('\n')}\n${lines[3]!.slice(0, 9)}`);
+    const file = readTraceFile(path);
+    expect(file.records).toEqual(FIXTURE.slice(0, 3));
+    expect(file.incomplete).toBe(`${path}: incomplete trace, cut short inside its last record (${path}:4, dropped)`);
+    expect(parseTraceText(`${lines.slice(0, 3).join('\n')}\n${lines[3]!.slice(0, 9)}`, 'text').records).toEqual(FIXTURE.slice(0, 3));
+    writeFileSync(path, `${lines.slice(0, 3).join('\n')}\n${lines[3]!.slice(0, 9)}\n`);
+    expect(errorOf(() => readTraceFile(path)).message).toMatch(/cut-inside\.jsonl:4: not valid JSON/);
   });
 
   it('names the ksim bug that stopped a run whose trace is marked incomplete', () => {
