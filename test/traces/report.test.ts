@@ -132,6 +132,27 @@ describe('the check report of a failure whose file could not be written', () => 
   });
 });
 
+describe('the check report of a liveness failure', () => {
+  it('charts the seed once, saying a liveness failure is not shrunk', () => {
+    const scenario = parseScenario(SHORT_CALM, 'short-calm');
+    const output = runScenario(scenario, 2);
+    const failure: RecordedFailure = {
+      seed: 2, anomaly: 'not-settled', originalSteps: output.plan.length, shrunkSteps: output.plan.length, shrinkRuns: 0,
+      file: null, replay: 'ksim run calm.json --seed 2', problems: ['p0 still had sends in flight'],
+    };
+    const tally = new SettleTally();
+    tally.add(output.result);
+    const report = checkReport({ runs: 2, failingSeeds: [2], anomalyCounts: {}, settle: tally.summary() }, { from: 1, count: 2, shard: WHOLE }, failure);
+    const path = join(tempDir('report-liveness'), 'check.html');
+    writeCheckReport({ path, inputs: [], replace: false }, scenario, report, 'calm.json');
+    const html = readFileSync(path, 'utf8');
+    expect(html).toContain(`<h2>Seed 2, the first failing seed (its own fault plan, ${output.plan.length} fault step`);
+    expect(html).toContain('(a liveness failure is not shrunk)');
+    expect(html).not.toContain('shrunk: the failure as the replay runs it');
+    expect(html.match(/data-chart="leader"/g)?.length).toBe(1);
+  });
+});
+
 describe('--report on the command line', () => {
   let dir = '';
   beforeAll(() => {
