@@ -37,6 +37,7 @@ export const ANOMALY_NAMES = [
   'lost-write', 'unseen', 'duplicate', 'inconsistent-offsets', 'nonmonotonic-poll', 'poll-skip',
   'nonmonotonic-send', 'aborted-read', 'log-divergence', 'committed-record-lost',
   'duplicate-delivery', 'lost-delivery',
+  'election-safety', 'log-matching', 'leader-completeness', 'state-machine-safety',
 ] as const;
 export type AnomalyName = (typeof ANOMALY_NAMES)[number];
 

@@ -259,7 +259,7 @@ export class RaftReplica {
       quorum.onDurable = () => role.maybeAdvanceHighWatermark();
       this.leaderRole = role;
       this.quorum = quorum;
-      core.ctx.history.record({ kind: 'leader-elected', t: this.env.now(), process: this.me, partition: core.partition, term });
+      core.ctx.history.record({ kind: 'leader-elected', t: this.env.now(), process: this.me, partition: core.partition, term, logEnd: epochStart });
       // What the nemesis's cluster view reads as a new leader (as the controller's election record).
       this.env.trace('election', { partition: core.partition, leader: this.me, epoch: term, how: 'raft', isr: [...this.voters] });
       this.env.assert(term <= MAX_TERM, `p${core.partition}: term ${term} past ${MAX_TERM}`);

@@ -14,7 +14,7 @@ const wide = (settings: Record<string, unknown>, anomalies: readonly string[]): 
   label: 'x', settings, runs: 100, failingRuns: 100,
   anomalyRuns: Object.fromEntries(anomalies.map((type) => [type, 100])),
   lostWrites: 999_999, duplicates: 99_999, sent: 1, acked: 1, failed: 1, unavailableMs: 1, durationMs: 1,
-  unavailableShare: 1, refusedShare: 1, ackLatencyMs: { p50: 99_999.9, p99: 120_000 },
+  unavailableShare: 1, refusedShare: 1, ackLatencyMs: { p50: 99_999.9, p99: 120_000 }, fsyncsPerAck: 99.99,
   settle: { livenessRuns: {}, quiescentRuns: 0, meanSettleMs: 328_000, maxSettleMs: 328_000 },
 });
 
