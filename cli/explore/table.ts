@@ -47,6 +47,8 @@ const SETTING_ABBREVIATIONS: ReadonlyMap<string, string> = new Map([
   ['eligible.leader.replicas.enable', 'elr'],
   ['replica.lag.time.max.ms', 'lag.max.ms'],
   ['broker.session.timeout.ms', 'broker.session'],
+  ['replicationFactor', 'rf'],
+  ['replication', 'repl'],
 ]);
 
 const MAX_SETTING_HEADER = 14;
@@ -54,9 +56,9 @@ const MAX_SETTING_HEADER = 14;
 /** A varied setting's column header: its short key, abbreviated when longer than 14 characters. */
 export function settingHeader(vary: Vary): string {
   const key = shortKey(vary);
-  if (key.length <= MAX_SETTING_HEADER) return key;
   const known = SETTING_ABBREVIATIONS.get(key);
   if (known !== undefined) return known;
+  if (key.length <= MAX_SETTING_HEADER) return key;
   // The initials of the dotted words but the last, which usually carries the unit (ms, bytes).
   const words = key.split('.');
   const last = words.pop() ?? key;
@@ -93,7 +95,7 @@ export function exploreTable(varies: readonly Vary[], rows: readonly ExploreRow[
     { header: 'refused', align: 'right' },
     { header: 'p50', align: 'right' },
     { header: 'p99', align: 'right' },
-    ...(fsyncs ? [{ header: 'fsync/ack', align: 'right' } as Column] : []),
+    ...(fsyncs ? [{ header: 'fsync', align: 'right' } as Column] : []),
     { header: 'settle', align: 'right' },
   ];
   const cells = rows.map((row) => [
@@ -143,6 +145,6 @@ export function tableLegend(varies: readonly Vary[], rows: readonly ExploreRow[]
     'lost: acknowledged records lost (lost-write cases) · dup: records stored twice (duplicate cases)',
     'unavail: share of load time with no ack · refused: share of sends definitely refused',
     'p50, p99: ack latency over all runs, simulated ms · settle: mean simulated s from the end of the load to quiescence',
-    ...(showsFsyncs(varies) ? ['fsync/ack: fsyncs on all disks (atomic replaces included) per acknowledged record'] : []),
+    ...(showsFsyncs(varies) ? ['fsync: fsyncs on all disks (atomic replaces included) per acknowledged record'] : []),
   ].join('\n');
 }
