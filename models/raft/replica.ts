@@ -207,8 +207,10 @@ export class RaftReplica {
   }
 
   private onVote(from: NodeId, m: RaftVote): void {
-    const answer = (granted: boolean): void => {
-      const resp: RaftVoteResponse = { type: 'raft-vote-resp', partition: m.partition, term: this.term, granted, preVote: m.preVote };
+    // The term is the one the answer was decided in: a grant goes out only once persisted, and by
+    // then this replica may have moved to a later term, where the grant must not count.
+    const answer = (granted: boolean, term = this.term): void => {
+      const resp: RaftVoteResponse = { type: 'raft-vote-resp', partition: m.partition, term, granted, preVote: m.preVote };
       this.env.send(from, resp, HEADER_BYTES);
     };
     if (m.term < this.term) return answer(false);
@@ -218,8 +220,9 @@ export class RaftReplica {
     if (!grant) return answer(false);
     this.votedFor = m.candidate;
     const generation = this.generation;
+    const term = this.term;
     // The vote is durable before the candidate hears of it; granting restarts the election timeout.
-    this.persist(() => answer(true));
+    this.persist(() => answer(true, term));
     if (this.role === 'unattached') {
       this.env.cancelTimer(this.electionTimer);
       this.armElectionTimer(() => { if (this.generation === generation) this.becomeProspective(); });

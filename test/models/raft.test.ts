@@ -62,6 +62,20 @@ describe('Raft partitions', () => {
     expect(out.result.anomalies).toEqual([]);
   });
 
+  test('a paused voter answering a backlog of vote requests: its grant in an older term does not count in a newer one', () => {
+    // Seed 1436 of every fault kind: b3, paused, resumed with vote requests of terms 3 and 4 queued; its
+    // term-3 grant to b2 went out after it had moved to term 4 and carried term 4, and b1 and b2 both
+    // won term 4 (the model's election-safety assertion stopped the run).
+    const out = run({
+      ...RAFT, durationMs: 30000, topic: { partitions: 1, replicationFactor: 3 },
+      consumers: [{ group: 'g1', count: 2, commit: 'after-process', 'auto.offset.reset': 'earliest' }],
+      faults: { mode: 'random', kinds: ['partition', 'crash', 'power-loss', 'pause', 'slow-disk', 'slow-net', 'clock-skew'], meanIntervalMs: 3000 },
+    }, 1436);
+    const terms = ops(out, 'leader-elected').filter((e) => e.partition === 0).map((e) => e.term);
+    expect(new Set(terms).size).toBe(terms.length);
+    expect(anomalyTypes(out).filter((t) => t !== 'duplicate-delivery')).toEqual([]);
+  });
+
   const POWER = {
     ...RAFT, brokers: 5, durationMs: 30000, consumers: [],
     faults: { mode: 'random', kinds: ['power-loss', 'crash', 'partition'], meanIntervalMs: 3000, targets: 'any' },
