@@ -9,7 +9,7 @@ import type { FaultKind, FaultStep } from '../sim/fault.js';
 import { batchBytes } from '../models/records.js';
 import { valuesOffered } from './settle-cap.js';
 import type { KafkaVersion } from './protocol.js';
-import { KAFKA_VERSIONS, TRUNCATIONS, resolveProtocol } from './protocol.js';
+import { KAFKA_VERSIONS, REPLICATIONS, TRUNCATIONS, resolveProtocol } from './protocol.js';
 
 // ---------------------------------------------------------------------------------------------
 // Names
@@ -118,7 +118,7 @@ const protocolSchema = z.strictObject({
   truncateOnEpochChange: z.boolean().optional(),
   isrJoinPastEpochStart: z.boolean().optional(),
   /** isr: Kafka's ISR replication; raft: each partition's replicas form a Raft group (models/raft/). */
-  replication: z.enum(['isr', 'raft']).default('isr'),
+  replication: z.enum(REPLICATIONS).default('isr'),
 });
 
 // Raft-replicated partitions (protocol.replication raft), named after KRaft's quorum.* settings.

@@ -266,6 +266,7 @@ export class RaftReplica {
       // What the nemesis's cluster view reads as a new leader (as the controller's election record).
       this.env.trace('election', { partition: core.partition, leader: this.me, epoch: term, how: 'raft', isr: [...this.voters] });
       this.env.assert(term <= MAX_TERM, `p${core.partition}: term ${term} past ${MAX_TERM}`);
+      this.env.assert(noopValue(core.partition, term) < VALUE_STRIDE, `p${core.partition}: no-op value past producer 0's range`);
       role.appendEntry([noopValue(core.partition, term)], batchBytes(1, 0));
       this.beginEpoch(generation);
       this.notifyController(generation);
