@@ -1,6 +1,6 @@
 // The planted protocol bug of the Raft checkers (raft.plantedBug commit-old-term, test-only): a
 // leader that commits entries of an earlier term by counting replicas (Raft paper, Figure 8). The
-// fault script (raft-figure8.json, its times fitted to seed 1) builds the paper's case; with the
+// fault script (examples/raft-figure8.json, its times fitted to seed 1) builds the paper's case; with the
 // bug the run loses committed records and the Raft checkers say so, the correct protocol loses
 // nothing, and the seed search and the shrinker handle it as they do any failure.
 import { readFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { runScenario } from '../../scenario/run.js';
 import { parseScenario } from '../../scenario/schema.js';
 import type { FaultStep } from '../../sim/fault.js';
 
-const raw = JSON.parse(readFileSync(join(import.meta.dirname, 'raft-figure8.json'), 'utf8')) as Record<string, unknown> & { raft: object };
+const raw = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'raft-figure8.json'), 'utf8')) as Record<string, unknown> & { raft: object };
 const buggy = parseScenario(raw, 'raft-figure8');
 const correct = parseScenario({ ...raw, raft: { ...raw.raft, plantedBug: null } }, 'raft-figure8');
 
