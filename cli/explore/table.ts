@@ -95,7 +95,7 @@ export function exploreTable(varies: readonly Vary[], rows: readonly ExploreRow[
     { header: 'refused', align: 'right' },
     { header: 'p50', align: 'right' },
     { header: 'p99', align: 'right' },
-    ...(fsyncs ? [{ header: 'fsync', align: 'right' } as Column] : []),
+    ...(fsyncs ? [{ header: 'syncs', align: 'right' } as Column] : []),
     { header: 'settle', align: 'right' },
   ];
   const cells = rows.map((row) => [
@@ -145,6 +145,6 @@ export function tableLegend(varies: readonly Vary[], rows: readonly ExploreRow[]
     'lost: acknowledged records lost (lost-write cases) · dup: records stored twice (duplicate cases)',
     'unavail: share of load time with no ack · refused: share of sends definitely refused',
     'p50, p99: ack latency over all runs, simulated ms · settle: mean simulated s from the end of the load to quiescence',
-    ...(showsFsyncs(varies) ? ['fsync: fsyncs on all disks (atomic replaces included) per acknowledged record'] : []),
+    ...(showsFsyncs(varies) ? ['syncs: fsyncs on all disks (atomic replaces included) per acknowledged record'] : []),
   ].join('\n');
 }
