@@ -10,6 +10,8 @@ import type {
   AliveBroker, BrokerInbound, ErrorCode, HeartbeatResponse, PartitionMeta, ProducePartitionResponse, ProduceRequest, RegisterResponse,
 } from './messages.js';
 import { PartitionReplica } from './partition.js';
+import type { RaftInbound } from './raft/messages.js';
+import { RaftReplica } from './raft/replica.js';
 import type { BrokerContext, Role } from './replica.js';
 
 const HW_CHECKPOINT_FILE = 'hw-checkpoint';
@@ -21,7 +23,7 @@ interface HwCheckpointEntry {
 }
 
 export class Broker implements Actor {
-  private readonly replicas = new Map<number, PartitionReplica>();
+  private readonly replicas = new Map<number, PartitionReplica | RaftReplica>();
   private readonly metas = new Map<number, PartitionMeta>();
   private brokerEpoch = -1;
   private registered = false;
@@ -49,8 +51,10 @@ export class Broker implements Actor {
     for (const entry of env.disk.read(HW_CHECKPOINT_FILE) as readonly HwCheckpointEntry[]) checkpoint.set(entry.partition, entry.hw);
     layout.replicas.forEach((replicas, partition) => {
       if (!replicas.includes(env.node)) return;
-      const replica = new PartitionReplica(this.ctx, partition);
-      replica.core.recover(checkpoint.get(partition) ?? 0);
+      // protocol.replication raft: the replica is a Raft voter; its commit index is learnt anew from the leader.
+      const raft = config.raft;
+      const replica = raft === undefined ? new PartitionReplica(this.ctx, partition) : new RaftReplica(this.ctx, partition, raft, replicas);
+      replica.core.recover(raft === undefined ? checkpoint.get(partition) ?? 0 : 0);
       this.replicas.set(partition, replica);
     });
     const offsets = layout.offsetsPartition;
@@ -58,6 +62,7 @@ export class Broker implements Actor {
   }
 
   start(): void {
+    for (const replica of this.replicas.values()) if (replica instanceof RaftReplica) replica.start();
     this.register();
     this.groups.start();
     this.env.setTimer(this.config.hwCheckpointIntervalUs, () => this.checkpointHighWatermarks());
@@ -81,11 +86,32 @@ export class Broker implements Actor {
       case 'produce': return this.onProduce(from, m);
       case 'consumer-fetch': return this.onConsumerFetch(from, m);
       case 'list-offsets': return this.onListOffsets(from, m);
-      case 'metadata': return this.env.send(from, { type: 'metadata-resp', id: m.id, partitions: [...this.metas.values()] }, HEADER_BYTES + 96 * this.metas.size);
+      case 'metadata': return this.env.send(from, { type: 'metadata-resp', id: m.id, partitions: this.clientMetadata() }, HEADER_BYTES + 96 * this.metas.size);
+      case 'raft-vote': case 'raft-vote-resp': case 'raft-begin-epoch': case 'raft-leader-ok':
+        return this.onRaft(from, m);
       case 'find-coordinator': case 'join-group': case 'sync-group': case 'group-heartbeat':
       case 'leave-group': case 'offset-commit': case 'offset-fetch':
         return this.groups.receive(from, m);
     }
+  }
+
+  private onRaft(from: NodeId, m: RaftInbound): void {
+    const replica = this.replicas.get(m.partition);
+    if (replica instanceof RaftReplica) replica.onRaft(from, m);
+  }
+
+  /** The metadata clients get: the controller's, where a Raft replica here knows of a newer leader, its own. */
+  private clientMetadata(): PartitionMeta[] {
+    const metas = [...this.metas.values()];
+    if (this.config.raft === undefined) return metas;
+    for (const replica of this.replicas.values()) {
+      const own = replica instanceof RaftReplica ? replica.leaderMeta() : null;
+      if (own === null) continue;
+      const i = metas.findIndex((meta) => meta.partition === own.partition);
+      if (i < 0) metas.push(own);
+      else if (own.leaderEpoch > metas[i]!.leaderEpoch) metas[i] = { ...own, partitionEpoch: metas[i]!.partitionEpoch };
+    }
+    return metas;
   }
 
   /** Another node's connection broke: followers fetching from it retry instead of waiting out a timeout. */
@@ -98,7 +124,7 @@ export class Broker implements Actor {
     return [...this.replicas.values()].map((replica) => replica.state(true));
   }
 
-  private replica(partition: number): PartitionReplica | undefined {
+  private replica(partition: number): PartitionReplica | RaftReplica | undefined {
     return this.replicas.get(partition);
   }
 

@@ -38,7 +38,27 @@ export interface BrokerConfig {
   readonly producerIdExpirationCheckIntervalUs: number;
   /** log.segment.bytes: the log rolls a segment, and snapshots producer state, every this many bytes. */
   readonly logSegmentBytes: number;
+  /** protocol.replication raft: each partition's replicas form a Raft group (models/raft/); absent: ISR. */
+  readonly raft?: RaftConfig;
 }
+
+/** The settings of Raft-replicated partitions (scenario keys `raft.*`), in simulator units. */
+export interface RaftConfig {
+  /** quorum.election.timeout.ms: a candidate's election timeout is drawn from [this, 2 × this). */
+  readonly electionTimeoutUs: number;
+  /** quorum.fetch.timeout.ms: a follower that hears nothing from its leader this long starts a pre-vote. */
+  readonly fetchTimeoutUs: number;
+  /** fsync an entry before it counts toward the quorum (KRaft, Redpanda's default); false: page cache only. */
+  readonly fsync: boolean;
+  /** Test-only planted protocol bug (raft.plantedBug); null in every real configuration. */
+  readonly plantedBug: RaftPlantedBug | null;
+}
+
+/**
+ * `commit-old-term`: the leader advances its commit index over entries of earlier terms by counting
+ * replicas (Figure 8 of the Raft paper), without the current-term entry rule.
+ */
+export type RaftPlantedBug = 'commit-old-term';
 
 export interface TopicConfig {
   readonly partitions: number;

@@ -10,6 +10,7 @@ import type {
   AliveBroker, AlterPartition, BrokerHeartbeat, ControllerInbound, ErrorCode, InitProducerId, PartitionMeta, RegisterBroker,
 } from './messages.js';
 import type { PartitionState } from './history.js';
+import type { RaftLeaderNotice } from './raft/messages.js';
 
 const SNAPSHOT_FILE = 'metadata';
 const SESSION_CHECK_INTERVAL_US = 250_000;
@@ -68,6 +69,7 @@ export class Controller implements Actor {
       case 'alter-partition': return this.onAlterPartition(from, m);
       case 'init-producer-id': return this.onInitProducerId(from, m);
       case 'metadata': return this.send(from, { type: 'metadata-resp', id: m.id, partitions: this.partitions });
+      case 'raft-leader': return this.onRaftLeader(from, m);
     }
   }
 
@@ -144,7 +146,8 @@ export class Controller implements Actor {
     const registration = this.brokers.get(broker);
     if (registration !== undefined) registration.unfenced = false;
     this.env.trace('fenced', { broker, reason });
-    for (const meta of this.partitions) {
+    // Raft partitions elect their own leaders: a fence changes only which brokers are alive.
+    for (const meta of this.config.raft === undefined ? this.partitions : []) {
       if (!meta.isr.includes(broker) && meta.leader !== broker) continue;
       const next = this.withoutFromIsr(meta, broker);
       this.set(next.leader === broker ? this.elect(next) : next);
@@ -238,6 +241,7 @@ export class Controller implements Actor {
 
   /** After a broker is unfenced: partitions without a leader may now have a candidate (the caller commits). */
   private electOffline(): void {
+    if (this.config.raft !== undefined) return;
     for (const meta of this.partitions) {
       if (meta.leader !== null) continue;
       // Topic creation: a partition that never had a leader starts once all its replicas are
@@ -285,6 +289,21 @@ export class Controller implements Actor {
       if (memberRegistration.brokerEpoch !== m.isrBrokerEpochs[i]) return 'INELIGIBLE_REPLICA';
     }
     return null;
+  }
+
+  /**
+   * protocol.replication raft: a partition's Raft leader says it leads in `term`. The controller only
+   * records it (the leader epoch is the term; every voter is "in sync") and spreads it to brokers and
+   * so to clients, as Redpanda's leadership table does; an older term changes nothing.
+   */
+  private onRaftLeader(from: NodeId, m: RaftLeaderNotice): void {
+    const meta = this.partitions[m.partition];
+    if (meta === undefined) return this.env.assert(false, `raft-leader for unknown partition ${m.partition}`);
+    const ack = () => this.send(from, { type: 'raft-leader-ok', partition: m.partition, term: m.term });
+    if (m.term < meta.leaderEpoch || (m.term === meta.leaderEpoch && meta.leader === m.leader)) return ack();
+    this.env.assert(m.term > meta.leaderEpoch, `p${m.partition}: two Raft leaders in term ${m.term}: ${meta.leader} and ${m.leader}`);
+    this.set({ ...meta, leader: m.leader, leaderEpoch: m.term, isr: meta.replicas, elr: [], lastKnownLeader: m.leader });
+    this.commit(ack);
   }
 
   private onInitProducerId(from: NodeId, m: InitProducerId): void {

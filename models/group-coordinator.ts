@@ -33,7 +33,7 @@ export class GroupCoordinator {
   constructor(
     private readonly env: Env,
     /** This broker's replica of the offsets partition, if it hosts one. */
-    private readonly replica: PartitionReplica | undefined,
+    private readonly replica: Pick<PartitionReplica, 'core' | 'appendInternal'> | undefined,
     /** The offsets partition's leader as this broker's metadata says: the answer to FindCoordinator. */
     private readonly leaderOfOffsets: () => NodeId | null,
   ) {

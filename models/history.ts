@@ -46,7 +46,13 @@ export type HistoryOp =
    * auto.offset.reset), `truncation` (KIP-320: OffsetsForLeaderEpoch showed the log diverged below
    * the position, so the consumer moved back to the divergence point).
    */
-  | { readonly kind: 'reset'; readonly t: Micros; readonly process: NodeId; readonly partition: number; readonly from: number | null; readonly to: number; readonly reason: ResetReason };
+  | { readonly kind: 'reset'; readonly t: Micros; readonly process: NodeId; readonly partition: number; readonly from: number | null; readonly to: number; readonly reason: ResetReason }
+  /** A Raft replica became its partition's leader in `term` (protocol.replication raft): what election safety is judged on. */
+  | {
+    readonly kind: 'leader-elected'; readonly t: Micros; readonly process: NodeId; readonly partition: number; readonly term: number;
+    /** The new leader's log end when it won, before its no-op entry (leader completeness is judged on it). */
+    readonly logEnd: number;
+  };
 
 export type ResetReason = 'no-offset' | 'out-of-range' | 'truncation';
 

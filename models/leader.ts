@@ -22,6 +22,21 @@ type AppendBatch = Omit<ProduceBatch, 'partition'>;
 /** How an append is answered: a client's produce response, or the group coordinator's callback. */
 export type AppendDone = (error: ErrorCode | null, baseOffset: number) => void;
 
+/**
+ * Raft's rules in place of the ISR's (models/raft/leader-quorum.ts): commit by majority, no ISR,
+ * fetches validated against the leader's log (KIP-595's diverging epoch). Null for an ISR leader.
+ */
+export interface LeaderQuorum {
+  /** The diverging epoch a fetch at this position gets (KafkaRaftClient's validateOffsetAndEpoch); null when it is consistent. */
+  diverging(fetchOffset: number, lastFetchedEpoch: number): { readonly epoch: number; readonly endOffset: number } | null;
+  /** A voter fetched (check-quorum counts it). */
+  fetched(from: NodeId): void;
+  /** The commit index the voters' fetch offsets (their log ends, -1 if not yet known) allow. */
+  commitIndex(followerEnds: readonly number[]): number;
+  /** The leader appended to its log (the quorum fsyncs it when it must, then asks for a new commit index). */
+  appended(): void;
+}
+
 interface FollowerState {
   /** -1 until the follower's first fetch in this leadership. */
   logEndOffset: number;
@@ -63,7 +78,7 @@ export class LeaderRole {
   private readonly pollTimeouts: Deadlines<ParkedFetch>;
   private nextOffset: number;
 
-  constructor(private readonly core: ReplicaCore, meta: PartitionMeta) {
+  constructor(private readonly core: ReplicaCore, meta: PartitionMeta, private readonly quorum: LeaderQuorum | null = null) {
     const now = core.env.now();
     this.isr = [...meta.isr];
     this.partitionEpoch = meta.partitionEpoch;
@@ -112,7 +127,7 @@ export class LeaderRole {
 
   private append(req: AppendBatch, acks: Acks, timeoutUs: number, payloads: readonly GroupLogPayload[] | null, respond: AppendDone): void {
     const config = this.core.ctx.config;
-    if (acks === 'all' && this.isr.length < config.minInsyncReplicas) return respond('NOT_ENOUGH_REPLICAS', -1);
+    if (acks === 'all' && this.quorum === null && this.isr.length < config.minInsyncReplicas) return respond('NOT_ENOUGH_REPLICAS', -1);
     const count = req.values.length;
     if (req.producerId >= 0) {
       const check = this.core.producers.check(req.producerId, req.producerEpoch, req.baseSequence, count);
@@ -133,6 +148,7 @@ export class LeaderRole {
         return respond('NOT_LEADER_OR_FOLLOWER', -1);
       }
       this.wakeParked(false);
+      this.quorum?.appended();
       this.afterAppend(acks, timeoutUs, baseOffset, count, respond);
       this.maybeAdvanceHighWatermark();
     });
@@ -151,7 +167,7 @@ export class LeaderRole {
     waiter.done = true;
     if (waiter.timeout !== null) this.produceTimeouts.cancel(waiter.timeout);
     // The HW passed the batch, but if the ISR shrank below min ISR meanwhile Kafka says so.
-    const enough = this.isr.length >= this.core.ctx.config.minInsyncReplicas;
+    const enough = this.quorum !== null || this.isr.length >= this.core.ctx.config.minInsyncReplicas;
     waiter.respond(enough ? null : 'NOT_ENOUGH_REPLICAS_AFTER_APPEND', enough ? waiter.baseOffset : -1);
   }
 
@@ -162,6 +178,11 @@ export class LeaderRole {
     if (error !== null) return this.respondFetch(from, req, error, []);
     const follower = this.followers.get(from);
     if (follower === undefined) return this.respondFetch(from, req, 'NOT_LEADER_OR_FOLLOWER', []);
+    if (this.quorum !== null) {
+      this.quorum.fetched(from);
+      const diverging = this.quorum.diverging(req.fetchOffset, req.lastFetchedEpoch);
+      if (diverging !== null) return this.respondFetch(from, req, null, [], diverging);
+    }
     const leo = this.core.log.logEndOffset;
     if (req.fetchOffset > leo) return this.respondFetch(from, req, 'OFFSET_OUT_OF_RANGE', []);
     this.updateFollower(follower, req, leo);
@@ -210,11 +231,14 @@ export class LeaderRole {
     return out;
   }
 
-  private respondFetch(to: NodeId, req: FetchRequest, error: ErrorCode | null, batches: readonly RecordBatch[]): void {
+  private respondFetch(
+    to: NodeId, req: FetchRequest, error: ErrorCode | null, batches: readonly RecordBatch[], divergingEpoch?: { readonly epoch: number; readonly endOffset: number },
+  ): void {
     const core = this.core;
     this.env.send(to, {
       type: 'fetch-resp', partition: core.partition, session: req.session, error, batches,
       highWatermark: core.highWatermark, leaderLogEnd: core.log.logEndOffset,
+      ...(divergingEpoch === undefined ? {} : { divergingEpoch }),
     }, HEADER_BYTES + bytesOf(batches));
   }
 
@@ -280,8 +304,18 @@ export class LeaderRole {
   maybeAdvanceHighWatermark(): void {
     const core = this.core;
     const config = core.ctx.config;
-    if (config.eligibleLeaderReplicasEnable && this.isr.length < config.minInsyncReplicas) return;
-    const leo = core.log.logEndOffset;
+    if (this.quorum === null && config.eligibleLeaderReplicasEnable && this.isr.length < config.minInsyncReplicas) return;
+    const hw = this.quorum === null ? this.isrHighWatermark() : this.quorum.commitIndex([...this.followers.values()].map((f) => f.logEndOffset));
+    if (hw <= core.highWatermark) return;
+    const previous = core.highWatermark;
+    core.setHighWatermark(hw);
+    this.recordCommitted(previous, hw);
+    this.completePurgatory();
+    this.wakeParked(true);
+  }
+
+  private isrHighWatermark(): number {
+    const leo = this.core.log.logEndOffset;
     const now = this.env.now();
     const isr = this.maximalIsr();
     let hw = leo;
@@ -289,12 +323,7 @@ export class LeaderRole {
       if (follower.logEndOffset >= hw) continue;
       if (isr.includes(member) || (this.isCaughtUp(follower, leo, now) && this.isrEligible(member, follower))) hw = follower.logEndOffset;
     }
-    if (hw <= core.highWatermark) return;
-    const previous = core.highWatermark;
-    core.setHighWatermark(hw);
-    this.recordCommitted(previous, hw);
-    this.completePurgatory();
-    this.wakeParked(true);
+    return hw;
   }
 
   /**
@@ -346,7 +375,7 @@ export class LeaderRole {
 
   /** Periodic (every replica.lag.time.max.ms / 2): drop followers that have not caught up for too long. */
   maybeShrinkIsr(): void {
-    if (this.pendingIsr !== null) return;
+    if (this.pendingIsr !== null || this.quorum !== null) return;
     const now = this.env.now();
     const leo = this.core.log.logEndOffset;
     // Partition.getOutOfSyncReplicas
@@ -359,7 +388,7 @@ export class LeaderRole {
   }
 
   private maybeExpandIsr(member: NodeId, follower: FollowerState): void {
-    if (this.pendingIsr !== null || this.isr.includes(member)) return;
+    if (this.pendingIsr !== null || this.quorum !== null || this.isr.includes(member)) return;
     const core = this.core;
     if (follower.logEndOffset < core.highWatermark) return;
     // KAFKA-7128 (Partition.maybeExpandIsr since 2.1): a follower must also reach the start of the
@@ -406,6 +435,11 @@ export class LeaderRole {
     if (changed) this.env.trace('isr', { partition: this.core.partition, isr: this.isr, partitionEpoch: this.partitionEpoch });
     this.env.assert(this.isr.includes(this.core.ctx.id), `p${this.core.partition}: leader ${this.core.ctx.id} dropped from its own ISR`);
     this.maybeAdvanceHighWatermark();
+  }
+
+  /** A Raft leader's own entry (its no-op on election): appended like an acks=0 write, answered to no one. */
+  appendEntry(values: readonly number[], sizeBytes: number): void {
+    this.append({ values, sizeBytes, producerId: -1, producerEpoch: -1, baseSequence: -1 }, '0', 0, null, () => undefined);
   }
 
   /** Leadership ends: every waiting request learns it, nothing waits forever. */

@@ -4,6 +4,7 @@ import type { Acks } from './config.js';
 import type { GroupRequest } from './group-messages.js';
 import type { Value } from './history.js';
 import type { LogRecord, RecordBatch } from './records.js';
+import type { RaftInbound, RaftLeaderNotice } from './raft/messages.js';
 
 /** A partition's state as the controller records it. */
 export interface PartitionMeta {
@@ -120,6 +121,8 @@ export interface FetchResponse {
   readonly batches: readonly RecordBatch[];
   readonly highWatermark: number;
   readonly leaderLogEnd: number;
+  /** Raft (KIP-595): the fetch position is not on the leader's log; truncate to this epoch's end and fetch again. */
+  readonly divergingEpoch?: { readonly epoch: number; readonly endOffset: number };
 }
 /**
  * OffsetsForLeaderEpoch. Followers ask it to truncate (KIP-101, KIP-279); consumers ask it to
@@ -224,6 +227,6 @@ export type BrokerInbound =
   | RegisterResponse | HeartbeatResponse | MetadataUpdate | AlterPartitionResponse
   | FetchRequest | FetchResponse | EpochQuery | EpochQueryResponse
   | MetadataRequest | ProduceRequest | ConsumerFetch | ListOffsetsRequest
-  | GroupRequest;
+  | GroupRequest | RaftInbound;
 
-export type ControllerInbound = RegisterBroker | BrokerHeartbeat | AlterPartition | InitProducerId | MetadataRequest;
+export type ControllerInbound = RegisterBroker | BrokerHeartbeat | AlterPartition | InitProducerId | MetadataRequest | RaftLeaderNotice;

@@ -8,13 +8,17 @@ export const ANOMALY_TYPES = [
   'committed-record-lost',
   'duplicate',
   'duplicate-delivery',
+  'election-safety',
   'inconsistent-offsets',
+  'leader-completeness',
   'log-divergence',
+  'log-matching',
   'lost-delivery',
   'lost-write',
   'nonmonotonic-poll',
   'nonmonotonic-send',
   'poll-skip',
+  'state-machine-safety',
   'unseen',
 ] as const;
 

@@ -15,6 +15,7 @@ import { checkNonmonotonicPoll } from './checkers/nonmonotonic-poll.js';
 import { checkNonmonotonicSend } from './checkers/nonmonotonic-send.js';
 import { checkPollSkip } from './checkers/poll-skip.js';
 import { checkUnseen } from './checkers/unseen.js';
+import { checkElectionSafety, checkLeaderCompleteness, checkLogMatching, checkStateMachineSafety } from './checkers/raft.js';
 
 /** Every checker, sorted by anomaly name (the order of ANOMALY_TYPES). */
 export const CHECKERS: readonly { readonly type: AnomalyType; readonly check: Checker }[] = [
@@ -22,13 +23,17 @@ export const CHECKERS: readonly { readonly type: AnomalyType; readonly check: Ch
   { type: 'committed-record-lost', check: checkCommittedRecordLost },
   { type: 'duplicate', check: checkDuplicate },
   { type: 'duplicate-delivery', check: checkDuplicateDelivery },
+  { type: 'election-safety', check: checkElectionSafety },
   { type: 'inconsistent-offsets', check: checkInconsistentOffsets },
+  { type: 'leader-completeness', check: checkLeaderCompleteness },
   { type: 'log-divergence', check: checkLogDivergence },
+  { type: 'log-matching', check: checkLogMatching },
   { type: 'lost-delivery', check: checkLostDelivery },
   { type: 'lost-write', check: checkLostWrite },
   { type: 'nonmonotonic-poll', check: checkNonmonotonicPoll },
   { type: 'nonmonotonic-send', check: checkNonmonotonicSend },
   { type: 'poll-skip', check: checkPollSkip },
+  { type: 'state-machine-safety', check: checkStateMachineSafety },
   { type: 'unseen', check: checkUnseen },
 ];
 

@@ -8,7 +8,7 @@ import { generatePlan, type NemesisDraw, type PlanTarget } from '../sim/nemesis.
 import { NemesisRun } from '../sim/nemesis-run.js';
 import { World } from '../sim/world.js';
 import { Broker } from '../models/broker.js';
-import type { BrokerConfig, ClusterLayout, ConsumerConfig, ProducerConfig } from '../models/config.js';
+import type { BrokerConfig, ClusterLayout, ConsumerConfig, ProducerConfig, RaftConfig } from '../models/config.js';
 import { Consumer } from '../models/consumer.js';
 import { Controller } from '../models/controller.js';
 import { DRAIN_NODE, DrainReader } from '../models/drain-reader.js';
@@ -108,6 +108,15 @@ export function brokerConfig(s: Scenario): BrokerConfig {
     producerIdExpirationUs: b['producer.id.expiration.ms'] * MS,
     producerIdExpirationCheckIntervalUs: b['producer.id.expiration.check.interval.ms'] * MS,
     logSegmentBytes: b['log.segment.bytes'],
+    ...(s.protocol.replication === 'raft' ? { raft: raftConfig(s) } : {}),
+  };
+}
+
+function raftConfig(s: Scenario): RaftConfig {
+  const r = s.raft;
+  return {
+    electionTimeoutUs: r['quorum.election.timeout.ms'] * MS, fetchTimeoutUs: r['quorum.fetch.timeout.ms'] * MS,
+    fsync: r.fsync, plantedBug: r.plantedBug,
   };
 }
 

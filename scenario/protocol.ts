@@ -15,6 +15,12 @@ export const KAFKA_VERSIONS = ['0.10', '0.11', '2.0', '2.1', '3.9', '4.0', '4.1'
 export type KafkaVersion = (typeof KAFKA_VERSIONS)[number];
 
 export const TRUNCATIONS = ['high-watermark', 'epoch-end-offset', 'leader-epoch'] as const;
+
+/**
+ * protocol.replication: Kafka's ISR replication, or each partition's replicas as a Raft group
+ * (models/raft/). Not a fix in Kafka's history, so no release sets it: isr unless given.
+ */
+export const REPLICATIONS = ['isr', 'raft'] as const;
 /**
  * How a follower truncates before it fetches: to its own high watermark (before KIP-101); to the
  * leader's end offset for the follower's latest epoch (KIP-101 as shipped in 0.11); to the largest

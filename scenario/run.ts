@@ -29,6 +29,8 @@ export interface RunStats {
   readonly ackLatencyMs: { readonly p50: number; readonly p99: number };
   /** Simulated ms of the load phase in 100 ms slots where no send was acknowledged. */
   readonly unavailableMs: number;
+  /** fsyncs completed on every node's disk over the whole run (atomic replaces included): the durability cost. */
+  readonly fsyncs: number;
 }
 
 export interface RunResult {
@@ -133,7 +135,7 @@ export function simulate(scenario: Scenario, seed: number, options: RunOptions =
 export function runScenario(scenario: Scenario, seed: number, options: RunOptions = {}): RunOutput {
   const ran = simulateToJudge(scenario, seed, options);
   // The world is garbage from here on: what follows allocates where it was, not on top of it.
-  const stats = runStats(ran.history, ran.durationUs);
+  const stats = { ...runStats(ran.history, ran.durationUs), fsyncs: ran.fsyncs };
   const liveness = ran.liveness(stats);
   // The drain reads every data partition, so a committed record no read returned is judged (unseen)
   // whether or not the scenario has consumers.
@@ -163,6 +165,7 @@ function simulateToJudge(scenario: Scenario, seed: number, options: RunOptions) 
     history, final, settle, durationUs,
     liveness: (stats: RunStats) => livenessReports(scenario, facts, history, settle, stats, final),
     plan: run.faults.steps(), nemesis: run.faults.draw,
+    fsyncs: world.diskFsyncs(),
     traceHash: world.trace.hash(), events: world.trace.events, simulatedMs: Math.round(world.now() / 1000),
     trace: world.trace.records,
   };
@@ -267,7 +270,7 @@ export function percentileOfSorted(sorted: ArrayLike<number>, q: number): number
   return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! / 10) / 100;
 }
 
-export function runStats(history: History, durationUs: number): RunStats {
+export function runStats(history: History, durationUs: number): Omit<RunStats, 'fsyncs'> {
   // Invoke times by value in typed arrays, not a Map: a long run sends millions of values.
   const invoked = new ValueTable(history.length);
   let oks = 0;

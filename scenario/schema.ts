@@ -9,7 +9,7 @@ import type { FaultKind, FaultStep } from '../sim/fault.js';
 import { batchBytes } from '../models/records.js';
 import { valuesOffered } from './settle-cap.js';
 import type { KafkaVersion } from './protocol.js';
-import { KAFKA_VERSIONS, TRUNCATIONS, resolveProtocol } from './protocol.js';
+import { KAFKA_VERSIONS, REPLICATIONS, TRUNCATIONS, resolveProtocol } from './protocol.js';
 
 // ---------------------------------------------------------------------------------------------
 // Names
@@ -37,6 +37,7 @@ export const ANOMALY_NAMES = [
   'lost-write', 'unseen', 'duplicate', 'inconsistent-offsets', 'nonmonotonic-poll', 'poll-skip',
   'nonmonotonic-send', 'aborted-read', 'log-divergence', 'committed-record-lost',
   'duplicate-delivery', 'lost-delivery',
+  'election-safety', 'log-matching', 'leader-completeness', 'state-machine-safety',
 ] as const;
 export type AnomalyName = (typeof ANOMALY_NAMES)[number];
 
@@ -116,6 +117,18 @@ const protocolSchema = z.strictObject({
   epochFencing: z.boolean().optional(),
   truncateOnEpochChange: z.boolean().optional(),
   isrJoinPastEpochStart: z.boolean().optional(),
+  /** isr: Kafka's ISR replication; raft: each partition's replicas form a Raft group (models/raft/). */
+  replication: z.enum(REPLICATIONS).default('isr'),
+});
+
+// Raft-replicated partitions (protocol.replication raft), named after KRaft's quorum.* settings.
+const raftSchema = z.strictObject({
+  'quorum.election.timeout.ms': int(1).default(1000),
+  'quorum.fetch.timeout.ms': int(1).default(2000),
+  /** fsync an entry before it counts toward the quorum (KRaft and Redpanda do); false: it counts once in the page cache. */
+  fsync: z.boolean().default(true),
+  /** Test-only: a planted protocol bug the Raft checkers must find. */
+  plantedBug: z.enum(['commit-old-term']).nullable().default(null),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -367,6 +380,7 @@ const scenarioInput = z.strictObject({
   topic: topicSchema.prefault({}),
   broker: brokerSchema.prefault({}),
   protocol: protocolSchema.prefault({}),
+  raft: raftSchema.prefault({}),
   producers: z.array(producerSchema).prefault([{}]),
   consumers: z.array(consumerSchema).prefault([{}]),
   network: networkSchema.prefault({}),
@@ -387,7 +401,7 @@ function resolveScenario(s: z.output<typeof scenarioInput>, ctx: z.RefinementCtx
     ...s,
     topic: { ...s.topic, replicationFactor },
     broker: { ...s.broker, 'eligible.leader.replicas.enable': eligibleLeaderReplicas },
-    protocol: { version: s.protocol.version ?? null, ...protocol },
+    protocol: { version: s.protocol.version ?? null, ...protocol, replication: s.protocol.replication },
   };
 }
 

@@ -176,6 +176,8 @@ function durableLength(f: DiskFile): number {
 
 export class NodeDisk implements Disk {
   private readonly fileMap = new Map<string, DiskFile>();
+  /** fsyncs completed, an atomic replace's sync included (a measure for explore; no model reads it). */
+  fsyncs = 0;
   /** Completion time of the last operation issued: the queue's tail. */
   private tailUs = 0;
   /**
@@ -301,6 +303,7 @@ export class NodeDisk implements Disk {
   }
 
   private applyFsync(name: string): void {
+    this.fsyncs++;
     const f = this.fileMap.get(name);
     if (f === undefined) return;
     this.makeDurable(f);
@@ -308,6 +311,7 @@ export class NodeDisk implements Disk {
   }
 
   private applyReplace(name: string, entries: unknown[], bytes: number): void {
+    this.fsyncs++;
     const f = this.open(name);
     // The rename is atomic: the old content (both views) is replaced at once, already durable.
     f.cache.reset(entries);

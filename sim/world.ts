@@ -228,6 +228,13 @@ export class World {
     return this.byName(id).disk.read(file);
   }
 
+  /** fsyncs completed on every node's disk so far (a cost measure: explore's fsyncs per acknowledged record). */
+  diskFsyncs(): number {
+    let n = 0;
+    for (const node of this.nodes) n += node.disk.fsyncs;
+    return n;
+  }
+
   diskFiles(id: NodeId): readonly string[] {
     return this.byName(id).disk.files();
   }

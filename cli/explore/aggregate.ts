@@ -32,6 +32,8 @@ export interface ExploreRow {
   readonly refusedShare: number;
   /** Over every acknowledged send of every run, simulated ms; null when nothing was acked. */
   readonly ackLatencyMs: { readonly p50: number | null; readonly p99: number | null };
+  /** fsyncs over every run per acknowledged record (all nodes' disks); null when nothing was acked. */
+  readonly fsyncsPerAck: number | null;
   /** Liveness: runs per liveness failure, and the time the settle phase took to reach quiescence. */
   readonly settle: SettleSummary;
 }
@@ -66,16 +68,18 @@ export function aggregateRow(input: RowInput): ExploreRow {
   const failed = sum(runs, (r) => r.result.stats.failed);
   const unavailableMs = sum(runs, (r) => r.result.stats.unavailableMs);
   const durationMs = input.durationMs * runs.length;
+  const acked = sum(runs, (r) => r.result.stats.acked);
   return {
     label: input.label, settings: input.settings, runs: runs.length,
     failingRuns: runs.filter((r) => !r.result.ok).length,
     anomalyRuns: anomalyRunsOf(runs),
     lostWrites: sum(runs, (r) => countOf(r, 'lost-write')),
     duplicates: sum(runs, (r) => countOf(r, 'duplicate')),
-    sent, acked: sum(runs, (r) => r.result.stats.acked), failed, unavailableMs, durationMs,
+    sent, acked, failed, unavailableMs, durationMs,
     unavailableShare: durationMs === 0 ? 0 : unavailableMs / durationMs,
     refusedShare: sent === 0 ? 0 : failed / sent,
     ackLatencyMs: { p50: quantileMs(latencies, 0.5), p99: quantileMs(latencies, 0.99) },
+    fsyncsPerAck: acked === 0 ? null : sum(runs, (r) => r.result.stats.fsyncs ?? 0) / acked,
     settle: summarizeSettle(runs.map((r) => r.result)),
   };
 }

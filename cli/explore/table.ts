@@ -18,6 +18,10 @@ export const ANOMALY_CODES: Readonly<Record<AnomalyType, string>> = {
   'committed-record-lost': 'CL',
   duplicate: 'DU',
   'duplicate-delivery': 'DD',
+  'election-safety': 'ES',
+  'leader-completeness': 'LC',
+  'log-matching': 'LM',
+  'state-machine-safety': 'SM',
   'inconsistent-offsets': 'IO',
   'log-divergence': 'LD',
   'lost-delivery': 'LV',
@@ -43,6 +47,8 @@ const SETTING_ABBREVIATIONS: ReadonlyMap<string, string> = new Map([
   ['eligible.leader.replicas.enable', 'elr'],
   ['replica.lag.time.max.ms', 'lag.max.ms'],
   ['broker.session.timeout.ms', 'broker.session'],
+  ['replicationFactor', 'rf'],
+  ['replication', 'repl'],
 ]);
 
 const MAX_SETTING_HEADER = 14;
@@ -50,9 +56,9 @@ const MAX_SETTING_HEADER = 14;
 /** A varied setting's column header: its short key, abbreviated when longer than 14 characters. */
 export function settingHeader(vary: Vary): string {
   const key = shortKey(vary);
-  if (key.length <= MAX_SETTING_HEADER) return key;
   const known = SETTING_ABBREVIATIONS.get(key);
   if (known !== undefined) return known;
+  if (key.length <= MAX_SETTING_HEADER) return key;
   // The initials of the dotted words but the last, which usually carries the unit (ms, bytes).
   const words = key.split('.');
   const last = words.pop() ?? key;
@@ -67,8 +73,16 @@ function occurringLiveness(rows: readonly ExploreRow[]): LivenessName[] {
   return LIVENESS_NAMES.filter((type) => rows.some((row) => (row.settle.livenessRuns[type] ?? 0) > 0));
 }
 
+/** Settings whose choice is a durability cost: varying one adds the fsyncs-per-ack column. */
+const FSYNC_KEYS = new Set(['protocol.replication', 'raft.fsync', 'broker.flush.messages', 'broker.flush.ms', 'flush.messages', 'flush.ms']);
+
+function showsFsyncs(varies: readonly Vary[]): boolean {
+  return varies.some((vary) => FSYNC_KEYS.has(vary.key));
+}
+
 export function exploreTable(varies: readonly Vary[], rows: readonly ExploreRow[]): string {
   const anomalies = occurring(rows);
+  const fsyncs = showsFsyncs(varies);
   const liveness = occurringLiveness(rows);
   const columns: Column[] = [
     ...varies.map((vary): Column => ({ header: settingHeader(vary), align: 'left' })),
@@ -81,6 +95,7 @@ export function exploreTable(varies: readonly Vary[], rows: readonly ExploreRow[
     { header: 'refused', align: 'right' },
     { header: 'p50', align: 'right' },
     { header: 'p99', align: 'right' },
+    ...(fsyncs ? [{ header: 'syncs', align: 'right' } as Column] : []),
     { header: 'settle', align: 'right' },
   ];
   const cells = rows.map((row) => [
@@ -94,6 +109,7 @@ export function exploreTable(varies: readonly Vary[], rows: readonly ExploreRow[
     formatPercent(row.refusedShare),
     formatMs(row.ackLatencyMs.p50),
     formatMs(row.ackLatencyMs.p99),
+    ...(fsyncs ? [row.fsyncsPerAck === null ? '-' : row.fsyncsPerAck.toFixed(2)] : []),
     row.settle.meanSettleMs === null ? '-' : (row.settle.meanSettleMs / 1000).toFixed(1),
   ]);
   return formatTable(columns, cells);
@@ -129,5 +145,6 @@ export function tableLegend(varies: readonly Vary[], rows: readonly ExploreRow[]
     'lost: acknowledged records lost (lost-write cases) · dup: records stored twice (duplicate cases)',
     'unavail: share of load time with no ack · refused: share of sends definitely refused',
     'p50, p99: ack latency over all runs, simulated ms · settle: mean simulated s from the end of the load to quiescence',
+    ...(showsFsyncs(varies) ? ['syncs: fsyncs on all disks (atomic replaces included) per acknowledged record'] : []),
   ].join('\n');
 }

@@ -10,7 +10,7 @@ function row(idempotence: boolean, duplicates: number): ExploreRow {
     label: `producers.enable.idempotence=${idempotence}`, settings: { 'producers.enable.idempotence': idempotence },
     runs: 10, failingRuns: duplicates > 0 ? 10 : 0, anomalyRuns: duplicates > 0 ? { duplicate: 10 } : {},
     lostWrites: 0, duplicates, sent: 1000, acked: 1000, failed: 0, unavailableMs: 0, durationMs: 10_000,
-    unavailableShare: 0, refusedShare: 0, ackLatencyMs: { p50: 5, p99: 9 },
+    unavailableShare: 0, refusedShare: 0, ackLatencyMs: { p50: 5, p99: 9 }, fsyncsPerAck: null,
     settle: { livenessRuns: {}, quiescentRuns: 10, meanSettleMs: 1000, maxSettleMs: 1000 },
   };
 }

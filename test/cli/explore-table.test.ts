@@ -14,7 +14,7 @@ const wide = (settings: Record<string, unknown>, anomalies: readonly string[]): 
   label: 'x', settings, runs: 100, failingRuns: 100,
   anomalyRuns: Object.fromEntries(anomalies.map((type) => [type, 100])),
   lostWrites: 999_999, duplicates: 99_999, sent: 1, acked: 1, failed: 1, unavailableMs: 1, durationMs: 1,
-  unavailableShare: 1, refusedShare: 1, ackLatencyMs: { p50: 99_999.9, p99: 120_000 },
+  unavailableShare: 1, refusedShare: 1, ackLatencyMs: { p50: 99_999.9, p99: 120_000 }, fsyncsPerAck: 99.99,
   settle: { livenessRuns: {}, quiescentRuns: 0, meanSettleMs: 328_000, maxSettleMs: 328_000 },
 });
 
@@ -43,6 +43,24 @@ describe('the explore table', () => {
   it('gives every anomaly its own code, and keeps the legend within 120 columns with all of them', () => {
     expect(new Set(Object.values(ANOMALY_CODES)).size).toBe(ANOMALY_TYPES.length);
     expect(widest(tableLegend(varies, [wide(rows[0]!.settings, ANOMALY_TYPES)]))).toBeLessThanOrEqual(120);
+  });
+
+  it('adds the fsync column only when a durability setting is varied, and fits 120 columns with the ISR-against-Raft varies', () => {
+    expect(exploreTable(varies, rows)).not.toContain('fsync');
+    const raft = ['protocol.replication=isr,raft', 'topic.replicationFactor=3,5', 'raft.fsync=true,false'].map((vary) => parseVary(vary));
+    // The anomalies the isr-vs-raft exploration shows (README).
+    const seven = ['committed-record-lost', 'duplicate-delivery', 'inconsistent-offsets', 'leader-completeness', 'lost-write', 'nonmonotonic-send', 'state-machine-safety'];
+    // Numbers as wide as 50 seeds of it make them: 99,999 records lost, p99 at request.timeout.ms, settle under 100 s.
+    const raftRows = [{
+      ...wide({ 'protocol.replication': 'raft', 'topic.replicationFactor': 5, 'raft.fsync': false }, seven),
+      runs: 50, lostWrites: 99_999, ackLatencyMs: { p50: 9_999.9, p99: 30_000 }, settle: { livenessRuns: {}, quiescentRuns: 50, meanSettleMs: 99_000, maxSettleMs: 99_000 },
+    }];
+    const table = exploreTable(raft, raftRows);
+    expect(table.split('\n')[0]).toMatch(/^repl +rf +fsync .* syncs +settle$/);
+    expect(table).toContain('99.99');
+    expect(widest(table)).toBeLessThanOrEqual(120);
+    expect(tableLegend(raft, raftRows)).toContain('syncs: fsyncs on all disks (atomic replaces included) per acknowledged record');
+    expect(tableLegend(raft, raftRows)).toContain('repl = replication · rf = replicationFactor');
   });
 
   it('cuts a long setting name it has no abbreviation for to the initials of its words', () => {

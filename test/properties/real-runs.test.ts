@@ -40,7 +40,21 @@ describe('checkers on a real run', () => {
   });
 
   // Each plant takes the real history and final state and returns them with one anomaly in.
+  // log-matching and state-machine-safety judge only Raft runs: a history with a Raft election.
+  const raftElection: HistoryOp = { kind: 'leader-elected', t: 4_999_999, process: 'b1', partition: 0, term: 1, logEnd: 0 };
   const plants: Record<AnomalyType, () => [HistoryInput, FinalState]> = {
+    // Raft's four (properties/checkers/raft.ts), planted into the ISR run's history and final state.
+    'election-safety': () => [[...cleanOps, ...['b1', 'b2'].map((process, i): HistoryOp => (
+      { kind: 'leader-elected', t: 5_000_000 + i, process, partition: 0, term: 7, logEnd: 0 }))], clean.final],
+    'log-matching': () => {
+      const f = follower(clean.final);
+      return [[...cleanOps, raftElection], withReplica(clean.final, f.node, (r) => ({ ...r, records: r.records.map((x) => (x.offset === 3 ? { ...x, value: 999_999_998 } : x)) }))];
+    },
+    'leader-completeness': () => [[...cleanOps, { kind: 'leader-elected', t: 5_000_000, process: 'b2', partition: 0, term: 99, logEnd: 0 }], clean.final],
+    'state-machine-safety': () => {
+      const hw = opsOf('hw-advance')[0]!;
+      return [[...cleanOps, raftElection, { ...hw, t: 5_000_000, records: [{ offset: hw.records[0]!.offset, value: 999_999_997 }] }], clean.final];
+    },
     'lost-write': () => {
       const l = leader(clean.final);
       return [clean.history, withReplica(clean.final, l.node, (r) => ({ ...r, records: r.records.filter((x) => x.offset !== 10) }))];

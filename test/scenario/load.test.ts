@@ -8,7 +8,7 @@ import { ANOMALY_NAMES } from '../../scenario/schema.js';
 
 const PRESETS = [
   'acks-all-min-isr-1', 'acks1-leader-crash', 'commit-after-process', 'commit-before-process', 'default',
-  'jepsen-unclean-election', 'kafka7164-missed-epoch-change', 'kip101-double-power-loss', 'kip101-hw-truncation',
+  'isr-vs-raft', 'jepsen-unclean-election', 'kafka7164-missed-epoch-change', 'kip101-double-power-loss', 'kip101-hw-truncation',
   'kip279-fast-failover', 'kip966-last-replica-standing', 'retry-duplicates', 'safe',
 ];
 const SCRIPTED = ['kafka7164-missed-epoch-change', 'kip279-fast-failover'];
@@ -88,12 +88,14 @@ describe('presets', () => {
         .map((key) => s.broker[key as keyof typeof s.broker]),
       producers: s.producers.map((p) => [p['request.timeout.ms'], p['delivery.timeout.ms'], p['linger.ms'], p['max.block.ms']]),
       consumers: s.consumers.map((k) => [k['session.timeout.ms'], k['max.poll.interval.ms'], k['auto.commit.interval.ms']]),
+      raft: [s.raft['quorum.election.timeout.ms'], s.raft['quorum.fetch.timeout.ms']],
     });
     const defaults = timeouts(loadScenario(write('defaults.json', '{"consumers": [{}]}')));
     for (const name of PRESETS) {
       const preset = loadScenario(name);
       const got = timeouts(preset);
       expect(got.broker, name).toEqual(defaults.broker);
+      expect(got.raft, name).toEqual(defaults.raft);
       for (const producer of got.producers) expect(producer, name).toEqual(defaults.producers[0]);
       for (const consumer of got.consumers) expect(consumer, name).toEqual(defaults.consumers[0]);
       expect(preset.settleMs, name).toBeUndefined();

@@ -43,7 +43,8 @@ describe('defaults', () => {
         'producer.id.expiration.check.interval.ms': 600000,
         'log.segment.bytes': 1073741824,
       },
-      protocol: { version: null, truncation: 'leader-epoch', epochFencing: true, truncateOnEpochChange: true, isrJoinPastEpochStart: true },
+      protocol: { version: null, truncation: 'leader-epoch', epochFencing: true, truncateOnEpochChange: true, isrJoinPastEpochStart: true, replication: 'isr' },
+      raft: { 'quorum.election.timeout.ms': 1000, 'quorum.fetch.timeout.ms': 2000, fsync: true, plantedBug: null },
       producers: [{
         count: 1,
         acks: 'all',
@@ -117,7 +118,7 @@ describe('defaults', () => {
     const s = parse({ description: 'one line', allowedAnomalies: ['lost-write', 'lost-write', 'duplicate'] });
     expect(s.description).toBe('one line');
     expect(s.allowedAnomalies).toEqual(['lost-write', 'duplicate']);
-    expect(parse({ allowedAnomalies: [...ANOMALY_NAMES] }).allowedAnomalies).toHaveLength(12);
+    expect(parse({ allowedAnomalies: [...ANOMALY_NAMES] }).allowedAnomalies).toHaveLength(16);
     expect(errorOf({ seed: 7 })).toBe('scenario.json: unknown key "seed"');
   });
 });
@@ -159,7 +160,9 @@ describe('type and range errors name the key', () => {
 describe('protocol switches and protocol.version', () => {
   const switches = (protocol: object, broker: object = {}) => {
     const s = parse({ protocol, broker });
-    return { ...s.protocol, elr: s.broker['eligible.leader.replicas.enable'] };
+    const { replication, ...switchesOnly } = s.protocol;
+    expect(replication).toBe('isr');
+    return { ...switchesOnly, elr: s.broker['eligible.leader.replicas.enable'] };
   };
   const ALL_FIXES = { truncation: 'leader-epoch', epochFencing: true, truncateOnEpochChange: true, isrJoinPastEpochStart: true };
 

@@ -51,7 +51,7 @@ function row(label: string, lost: number, p99: number): ExploreRow {
   return {
     label, settings: { acks: label }, runs: 4, failingRuns: lost > 0 ? 2 : 0, anomalyRuns: lost > 0 ? { 'lost-write': 2 } : {}, lostWrites: lost, duplicates: 0,
     sent: 400, acked: 390, failed: 10, unavailableMs: 500, durationMs: 24000, unavailableShare: 500 / 24000, refusedShare: 10 / 400,
-    ackLatencyMs: { p50: 3, p99 }, settle: { livenessRuns: {}, quiescentRuns: 4, meanSettleMs: 900, maxSettleMs: 1200 },
+    ackLatencyMs: { p50: 3, p99 }, fsyncsPerAck: null, settle: { livenessRuns: {}, quiescentRuns: 4, meanSettleMs: 900, maxSettleMs: 1200 },
   };
 }
 
