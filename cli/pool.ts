@@ -17,6 +17,9 @@ export interface SeedRun {
 /** What a caller decides after each finished task: keep starting new ones, or start no more. */
 export type Continue = 'continue' | 'stop';
 
+/** The runtime `check` and `explore` use (the bench's cli section measures both). */
+export const DEFAULT_POOL_RUNTIME: PoolRuntime = 'threads';
+
 export function defaultWorkers(): number {
   return availableParallelism();
 }
@@ -30,16 +33,28 @@ export function defaultWorkers(): number {
  */
 export const WORKER_YOUNG_GENERATION_MB = 96;
 
+/**
+ * How the workers run: threads of this process (each its own V8 isolate, sharing the process's GC
+ * helper threads), or child processes started with --single-threaded-gc (each collects on its own
+ * main thread only, so two workers on two cores do not also compete with collector threads).
+ */
+export type PoolRuntime = 'threads' | 'processes';
+
 export class SeedPool {
   private readonly pool: Tinypool;
 
-  constructor(readonly workers: number) {
-    this.pool = new Tinypool({
-      filename: new URL('./worker.js', import.meta.url).href,
-      minThreads: workers,
-      maxThreads: workers,
-      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-    });
+  constructor(readonly workers: number, readonly runtime: PoolRuntime = DEFAULT_POOL_RUNTIME) {
+    const common = { filename: new URL('./worker.js', import.meta.url).href, minThreads: workers, maxThreads: workers };
+    this.pool = runtime === 'threads'
+      ? new Tinypool({ ...common, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } })
+      : new Tinypool({
+        ...common,
+        runtime: 'child_process',
+        // A process's young generation is three semi-spaces: the same 96 MiB as a thread's.
+        execArgv: ['--single-threaded-gc', `--max-semi-space-size=${WORKER_YOUNG_GENERATION_MB / 3}`],
+        // Results carry values JSON does not (Infinity, undefined): the structured clone, as threads use.
+        serialization: 'advanced',
+      });
   }
 
   /** Runs one seed on a worker; a ksim bug comes back as a RunBugError naming scenario and seed. */
@@ -84,8 +99,8 @@ export class SeedPool {
 }
 
 /** Opens a pool, hands it to `use`, and always closes it so the process can exit. */
-export async function withPool<T>(workers: number, use: (pool: SeedPool) => Promise<T>): Promise<T> {
-  const pool = new SeedPool(workers);
+export async function withPool<T>(workers: number, use: (pool: SeedPool) => Promise<T>, runtime: PoolRuntime = DEFAULT_POOL_RUNTIME): Promise<T> {
+  const pool = new SeedPool(workers, runtime);
   try {
     return await use(pool);
   } finally {
