@@ -44,10 +44,10 @@ interface Throughput {
  * Throughput of an --all search over FROM…FROM+SEEDS-1 with `workers` workers. coresUsed counts this
  * process only: with child processes (runtime 'processes') it leaves the workers' CPU out.
  */
-export async function checkThroughput(workers: number, input: Input, runtime: PoolRuntime = 'threads'): Promise<Throughput> {
+export async function checkThroughput(workers: number, input: Input, runtime: PoolRuntime = 'threads', count = SEEDS): Promise<Throughput> {
   return withPool(workers, async (pool) => {
     await warmUp(pool, input, workers);
-    const seeds = Array.from({ length: SEEDS }, (_, i) => FROM + i);
+    const seeds = Array.from({ length: count }, (_, i) => FROM + i);
     const startedMs = performance.now();
     const cpuBefore = process.cpuUsage();
     const outcome = await searchInParallel(pool, { ...input, seeds, all: true }, SILENT);
@@ -112,8 +112,10 @@ export async function benchCli(): Promise<Record<string, number | string>> {
 
 registerBench('cli', 'ksim check: seeds/s over worker threads, 1 vs 2 workers (target speedup2 >= 1.8)', benchCli);
 
-/** Rounds of the pool comparison; each measures both runtimes, in alternating order. */
-const POOL_ROUNDS = 3;
+/** Rounds of the pool comparison (KSIM_POOL_ROUNDS); each measures both runtimes, in alternating order. */
+const POOL_ROUNDS = Number(process.env['KSIM_POOL_ROUNDS'] ?? 6);
+/** Seeds per measurement: short, so that a round's two measurements see the same machine. */
+const POOL_SEEDS = 100;
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -134,12 +136,12 @@ export async function benchPool(rounds = POOL_ROUNDS): Promise<Record<string, nu
   const ratios: number[] = [];
   for (let round = 0; round < rounds; round++) {
     const order: PoolRuntime[] = round % 2 === 0 ? ['threads', 'processes'] : ['processes', 'threads'];
-    for (const runtime of order) rates[runtime].push((await checkThroughput(2, input, runtime)).seedsPerSec);
+    for (const runtime of order) rates[runtime].push((await checkThroughput(2, input, runtime, POOL_SEEDS)).seedsPerSec);
     ratios.push(rates.processes[round]! / rates.threads[round]!);
   }
   const list = (xs: readonly number[]) => xs.map((x) => x.toFixed(2)).join(', ');
   return {
-    scenario: `${PRESET}, seeds ${FROM}…${FROM + SEEDS - 1}, 2 workers, ${rounds} rounds`,
+    scenario: `${PRESET}, seeds ${FROM}…${FROM + POOL_SEEDS - 1}, 2 workers, ${rounds} rounds`,
     threadsSeedsPerSec2: median(rates.threads),
     processesSeedsPerSec2: median(rates.processes),
     processesOverThreads: median(ratios),
