@@ -1,4 +1,4 @@
-// The seed pool: workers (tinypool; child processes by default, or threads) that each run one seed
+// The seed pool: workers (tinypool; threads by default, or child processes) that each run one seed
 // at a time. Work is fed through a small window (twice the workers) rather than queued all at
 // once, so a search over a million seeds holds a few tasks in memory and can stop early without
 // cancelling a queue.
@@ -19,12 +19,13 @@ export interface SeedRun {
 export type Continue = 'continue' | 'stop';
 
 /**
- * The runtime `check` and `explore` use. The bench's pool section measured both on the 2-core VM
- * (heavily shared: another 8-10 processes wanting CPU), 2 workers, default preset, 11 interleaved
- * rounds: processes over threads 0.64-1.48 a round, median 1.15 (8 rounds of 100 seeds: 9.5 against
- * 8.1 seeds/s, median ratio 1.24). Processes it is, by a margin the noise makes modest.
+ * The runtime `check` and `explore` use. The bench's pool section measured both on the 2-core VM,
+ * 2 workers, default preset, 17 interleaved rounds of 100 seeds over three runs: processes over
+ * threads 0.56-1.48 a round, median 1.02; 1.24 in the 8 rounds at load 9-12, 0.99 in the 6 at load
+ * 4-5 (17.4 seeds/s both). No gain the noise does not swallow, and a process pool takes about
+ * 100 ms longer to start (two short seeds: 810-880 ms against 725-750): threads it stays.
  */
-export const DEFAULT_POOL_RUNTIME: PoolRuntime = 'processes';
+export const DEFAULT_POOL_RUNTIME: PoolRuntime = 'threads';
 
 export function defaultWorkers(): number {
   return availableParallelism();

@@ -1,5 +1,5 @@
 // `ksim check <scenario> [--seeds N] [--from S] [--workers W] [--shard I/N] [--all] [--no-shrink]
-// [--json]`: search seeds on worker processes; shrink the first failure; write its failure file in
+// [--json]`: search seeds on worker threads; shrink the first failure; write its failure file in
 // the current folder and print the command that replays it.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { readScenario } from '../../scenario/load.js';

@@ -1,5 +1,5 @@
 // `ksim explore <scenario> --vary KEY=V1,V2 [--vary …] [--seeds N]`: every combination of the
-// varied settings over the same seeds, on worker processes; a table and a reading of it. Anomalies
+// varied settings over the same seeds, on worker threads; a table and a reading of it. Anomalies
 // are the data here, not a failure: the exit code is 0 unless the input is bad or ksim breaks.
 import { checkSeedRange } from '../args.js';
 import { EXIT, note, out, outJson, type ExitCode } from '../io.js';
