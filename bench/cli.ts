@@ -11,6 +11,7 @@ import { withPool, type PoolRuntime, type SeedPool } from '../cli/pool.js';
 import type { Progress } from '../cli/progress.js';
 import { readScenario } from '../scenario/load.js';
 import { parseScenario } from '../scenario/schema.js';
+import { median } from './properties.js';
 import { registerBench } from './sections.js';
 
 const PRESET = 'default';
@@ -116,12 +117,6 @@ registerBench('cli', 'ksim check: seeds/s over worker threads, 1 vs 2 workers (t
 const POOL_ROUNDS = Number(process.env['KSIM_POOL_ROUNDS'] ?? 6);
 /** Seeds per measurement: short, so that a round's two measurements see the same machine. */
 const POOL_SEEDS = 100;
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /**
  * check's seeds/s on 2 workers as worker threads and as child processes started with

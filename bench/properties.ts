@@ -28,7 +28,8 @@ const TLC_SECONDS: ReadonlyMap<number, { readonly seconds: number; readonly spec
 const BASES = [1, 10_001, 20_001, 30_001, 40_001];
 const SHRINK_RUNS = 200;
 
-function median(values: readonly number[]): number {
+/** The middle value (the mean of the two middle ones for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
