@@ -7,10 +7,11 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { searchInParallel } from '../cli/check/search.js';
-import { withPool, type SeedPool } from '../cli/pool.js';
+import { withPool, type PoolRuntime, type SeedPool } from '../cli/pool.js';
 import type { Progress } from '../cli/progress.js';
 import { readScenario } from '../scenario/load.js';
 import { parseScenario } from '../scenario/schema.js';
+import { median } from './properties.js';
 import { registerBench } from './sections.js';
 
 const PRESET = 'default';
@@ -40,11 +41,14 @@ interface Throughput {
   readonly cpuMsPerSeed: number;
 }
 
-/** Throughput of an --all search over FROM…FROM+SEEDS-1 with `workers` threads. */
-export async function checkThroughput(workers: number, input: Input): Promise<Throughput> {
+/**
+ * Throughput of an --all search over FROM…FROM+SEEDS-1 with `workers` workers. coresUsed counts this
+ * process only: with child processes (runtime 'processes') it leaves the workers' CPU out.
+ */
+export async function checkThroughput(workers: number, input: Input, runtime: PoolRuntime = 'threads', count = SEEDS): Promise<Throughput> {
   return withPool(workers, async (pool) => {
     await warmUp(pool, input, workers);
-    const seeds = Array.from({ length: SEEDS }, (_, i) => FROM + i);
+    const seeds = Array.from({ length: count }, (_, i) => FROM + i);
     const startedMs = performance.now();
     const cpuBefore = process.cpuUsage();
     const outcome = await searchInParallel(pool, { ...input, seeds, all: true }, SILENT);
@@ -52,7 +56,7 @@ export async function checkThroughput(workers: number, input: Input): Promise<Th
     const seconds = (performance.now() - startedMs) / 1000;
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     return { seedsPerSec: outcome.runs / seconds, coresUsed: cpuSeconds / seconds, cpuMsPerSeed: (1000 * cpuSeconds) / outcome.runs };
-  });
+  }, runtime);
 }
 
 // A trivially parallel loop on plain worker threads: the speedup the machine itself allows right
@@ -108,3 +112,38 @@ export async function benchCli(): Promise<Record<string, number | string>> {
 }
 
 registerBench('cli', 'ksim check: seeds/s over worker threads, 1 vs 2 workers (target speedup2 >= 1.8)', benchCli);
+
+/** Rounds of the pool comparison (KSIM_POOL_ROUNDS); each measures both runtimes, in alternating order. */
+const POOL_ROUNDS = Number(process.env['KSIM_POOL_ROUNDS'] ?? 6);
+/** Seeds per measurement: short, so that a round's two measurements see the same machine. */
+const POOL_SEEDS = 100;
+
+/**
+ * check's seeds/s on 2 workers as worker threads and as child processes started with
+ * --single-threaded-gc (cli/pool.ts), side by side. The machine may be shared, so the two are
+ * interleaved (threads first in odd rounds, processes first in even ones) and each round's ratio
+ * compares two measurements taken minutes apart at most; reported are the medians.
+ */
+export async function benchPool(rounds = POOL_ROUNDS): Promise<Record<string, number | string>> {
+  const { source, raw } = readScenario(PRESET);
+  const input = { raw, source, scenarioName: parseScenario(raw, source).name };
+  const rates: Record<PoolRuntime, number[]> = { threads: [], processes: [] };
+  const ratios: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const order: PoolRuntime[] = round % 2 === 0 ? ['threads', 'processes'] : ['processes', 'threads'];
+    for (const runtime of order) rates[runtime].push((await checkThroughput(2, input, runtime, POOL_SEEDS)).seedsPerSec);
+    ratios.push(rates.processes[round]! / rates.threads[round]!);
+  }
+  const list = (xs: readonly number[]) => xs.map((x) => x.toFixed(2)).join(', ');
+  return {
+    scenario: `${PRESET}, seeds ${FROM}…${FROM + POOL_SEEDS - 1}, 2 workers, ${rounds} rounds`,
+    threadsSeedsPerSec2: median(rates.threads),
+    processesSeedsPerSec2: median(rates.processes),
+    processesOverThreads: median(ratios),
+    threadsRounds: list(rates.threads),
+    processesRounds: list(rates.processes),
+    ratioRounds: list(ratios),
+  };
+}
+
+registerBench('pool', 'ksim check on 2 workers: worker threads vs child processes with --single-threaded-gc, interleaved (processesOverThreads > 1: processes faster)', () => benchPool());

@@ -1,10 +1,11 @@
 // Soak section: long `ksim check` runs of the built CLI, as a user runs them, with the peak RSS of
-// the whole process (its worker threads included) sampled from /proc through the run (issue #19).
+// the whole process (its worker threads included) and of its worker processes, when the pool runs
+// them as processes (cli/pool.ts), sampled from /proc through the run (issue #19).
 //
 //   KSIM_SOAK_SEEDS    seeds per preset (default 10000)
 //   KSIM_SOAK_PRESETS  comma-separated presets (default safe,default)
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -23,6 +24,15 @@ export function peakRssMb(pid: number): number {
   }
 }
 
+/** The process's child processes (Linux: /proc/PID/task/TID/children), [] once it has exited. */
+function childPids(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) => readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+  } catch {
+    return [];
+  }
+}
+
 interface CheckJson {
   readonly runs: number;
   readonly failingSeeds: readonly number[];
@@ -35,10 +45,15 @@ async function soak(preset: string, seeds: number): Promise<Record<string, numbe
   const child = spawn(process.execPath, [CLI, 'check', preset, '--seeds', String(seeds), '--all', '--no-shrink', '--json'], { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-  let peak = 0;
-  const sampler = setInterval(() => { peak = Math.max(peak, peakRssMb(child.pid ?? -1)); }, 200);
+  // Each process's own peak, summed: an upper bound of their peak together.
+  const peaks = new Map<number, number>();
+  const sampler = setInterval(() => {
+    const pid = child.pid ?? -1;
+    for (const p of [pid, ...childPids(pid)]) peaks.set(p, Math.max(peaks.get(p) ?? 0, peakRssMb(p)));
+  }, 200);
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearInterval(sampler);
+  const peak = [...peaks.values()].reduce((a, b) => a + b, 0);
   const seconds = (performance.now() - started) / 1000;
   if (code !== 0 && code !== 1) return { [`${preset}Error`]: `exit ${code}` };
   const result = JSON.parse(stdout) as CheckJson;

@@ -47,7 +47,7 @@ export function parseShrinkRuns(text: string): number {
   return integer('--shrink-runs', text, 1);
 }
 
-/** Most worker threads: each holds a run's history and logs (about 100 MB or more). */
+/** Most workers: each holds a run's history and logs (about 100 MB or more). */
 export const MAX_WORKERS = 64;
 
 export function parseWorkers(text: string): number {

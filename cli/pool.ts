@@ -1,6 +1,7 @@
-// The seed pool: worker threads (tinypool) that each run one seed at a time. Work is fed through a
-// small window (twice the workers) rather than queued all at once, so a search over a million
-// seeds holds a few tasks in memory and can stop early without cancelling a queue.
+// The seed pool: workers (tinypool; threads by default, or child processes) that each run one seed
+// at a time. Work is fed through a small window (twice the workers) rather than queued all at
+// once, so a search over a million seeds holds a few tasks in memory and can stop early without
+// cancelling a queue.
 import { availableParallelism } from 'node:os';
 import Tinypool from 'tinypool';
 import { UserError } from '../sim/errors.js';
@@ -17,6 +18,15 @@ export interface SeedRun {
 /** What a caller decides after each finished task: keep starting new ones, or start no more. */
 export type Continue = 'continue' | 'stop';
 
+/**
+ * The runtime `check` and `explore` use. The bench's pool section measured both on the 2-core VM,
+ * 2 workers, default preset, 17 interleaved rounds of 100 seeds over three runs: processes over
+ * threads 0.56-1.48 a round, median 1.02; 1.24 in the 8 rounds at load 9-12, 0.99 in the 6 at load
+ * 4-5 (17.4 seeds/s both). No gain the noise does not swallow, and a process pool takes about
+ * 100 ms longer to start (two short seeds: 810-880 ms against 725-750): threads it stays.
+ */
+export const DEFAULT_POOL_RUNTIME: PoolRuntime = 'threads';
+
 export function defaultWorkers(): number {
   return availableParallelism();
 }
@@ -30,16 +40,28 @@ export function defaultWorkers(): number {
  */
 export const WORKER_YOUNG_GENERATION_MB = 96;
 
+/**
+ * How the workers run: threads of this process (each its own V8 isolate, sharing the process's GC
+ * helper threads), or child processes started with --single-threaded-gc (each collects on its own
+ * main thread only, so two workers on two cores do not also compete with collector threads).
+ */
+export type PoolRuntime = 'threads' | 'processes';
+
 export class SeedPool {
   private readonly pool: Tinypool;
 
-  constructor(readonly workers: number) {
-    this.pool = new Tinypool({
-      filename: new URL('./worker.js', import.meta.url).href,
-      minThreads: workers,
-      maxThreads: workers,
-      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-    });
+  constructor(readonly workers: number, readonly runtime: PoolRuntime = DEFAULT_POOL_RUNTIME) {
+    const common = { filename: new URL('./worker.js', import.meta.url).href, minThreads: workers, maxThreads: workers };
+    this.pool = runtime === 'threads'
+      ? new Tinypool({ ...common, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } })
+      : new Tinypool({
+        ...common,
+        runtime: 'child_process',
+        // A process's young generation is three semi-spaces: the same 96 MiB as a thread's.
+        execArgv: ['--single-threaded-gc', `--max-semi-space-size=${WORKER_YOUNG_GENERATION_MB / 3}`],
+        // Results carry values JSON does not (Infinity, undefined): the structured clone, as threads use.
+        serialization: 'advanced',
+      });
   }
 
   /** Runs one seed on a worker; a ksim bug comes back as a RunBugError naming scenario and seed. */
@@ -84,8 +106,8 @@ export class SeedPool {
 }
 
 /** Opens a pool, hands it to `use`, and always closes it so the process can exit. */
-export async function withPool<T>(workers: number, use: (pool: SeedPool) => Promise<T>): Promise<T> {
-  const pool = new SeedPool(workers);
+export async function withPool<T>(workers: number, use: (pool: SeedPool) => Promise<T>, runtime: PoolRuntime = DEFAULT_POOL_RUNTIME): Promise<T> {
+  const pool = new SeedPool(workers, runtime);
   try {
     return await use(pool);
   } finally {

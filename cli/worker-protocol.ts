@@ -1,4 +1,4 @@
-// Messages between the CLI and its worker threads. Small on purpose: a task is the raw scenario
+// Messages between the CLI and its workers (processes or threads). Small on purpose: a task is the raw scenario
 // JSON and a seed; an answer is the run's result object (no trace, no history).
 import type { RunResult } from '../scenario/run.js';
 import type { LatencyHistogram } from './explore/latency.js';

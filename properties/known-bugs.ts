@@ -27,6 +27,8 @@ export interface KnownBug {
   readonly fixSettings: Json;
   /** Seeds a search may spend: the known-bug tests search seeds 1 … seedBudget. */
   readonly seedBudget: number;
+  /** Most fault steps its shrunk case may keep where four cannot build it (the known-bug tests' default is four). */
+  readonly maxShrunkSteps?: number;
 }
 
 export const KNOWN_BUGS: readonly KnownBug[] = [
@@ -58,6 +60,14 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
   {
     number: 7, title: 'missed epoch change (KAFKA-7164)', preset: 'kafka7164-missed-epoch-change', target: 'log-divergence',
     fix: 'truncation on every epoch change', fixSettings: { protocol: { truncateOnEpochChange: true } }, seedBudget: 10,
+  },
+  {
+    // Five steps, each needed (the shrinker drops none): the lagging follower cut from the leader and
+    // a second ISR member cut from the next leader, that leader's answers to the follower lost, the
+    // old leader's answers to it lost, and two crashes.
+    number: 8, title: 'stale high watermark admits a lagging follower (KAFKA-7128)', preset: 'kafka7128-stale-hw-isr-join', target: 'lost-write',
+    fix: 'joining the ISR only past the leader\'s epoch start', fixSettings: { protocol: { isrJoinPastEpochStart: true } }, seedBudget: 10,
+    maxShrunkSteps: 5,
   },
   {
     number: 9, title: 'last replica standing (KIP-966)', preset: 'kip966-last-replica-standing', target: 'committed-record-lost',

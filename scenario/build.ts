@@ -251,6 +251,8 @@ function faultSchedule(s: Scenario, world: World, nodes: ScenarioNodes, layout: 
     kinds: s.faults.kinds, meanIntervalMs: s.faults.meanIntervalMs, durationMs: s.durationMs, crashable, partitionable,
     targets: planTargets(s.faults.targets, nodes.brokers.length, crashable.length, s.topic.replicationFactor),
     roleGroups: layout.dataPartitions, swarm: s.faults.swarm, detectionMs: s.broker['broker.session.timeout.ms'],
+    // The controller keeps a restarted broker's session only before KIP-101 (models/controller.ts).
+    quietRestarts: s.protocol.truncation === 'high-watermark',
   });
   const view = new ClusterView(world, layout);
   const run = new NemesisRun(world, plan, view.resolve, partitionable);

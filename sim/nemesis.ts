@@ -53,6 +53,13 @@ export interface PlanOptions {
    * ISRs, elects) before it ends; absent, role episodes last as long as the others.
    */
   readonly detectionMs?: number;
+  /**
+   * A node back within detectionMs goes unnoticed (the ZooKeeper-era controller keeps its session:
+   * ksim's controller with high-watermark truncation), so role cascades of crashes and power losses
+   * are quick half the time (QUICK_CASCADE_PROBABILITY). Default false: KRaft fences a restarted
+   * broker at once, and there a quick cascade would only replace a slow one.
+   */
+  readonly quietRestarts?: boolean;
 }
 
 /** A role episode's step: the nodes are the role's when it fires (RoleResolver). */
@@ -130,6 +137,21 @@ export const ROLE_HOLD_FACTOR: readonly [number, number] = [1, 3];
  * 40 and 36.
  */
 export const CASCADE_GAP_FACTOR: readonly [number, number] = [1.1, 1.5];
+/**
+ * Where restarts go unnoticed (PlanOptions.quietRestarts), a cascade of crashes or power losses is
+ * quick with this probability: each node but the last is down for less than
+ * detectionMs (the cluster never notices it: no fence, no ISR change), and the next one falls
+ * shortly before it comes back; the last is held like any role episode. With two replicas that is a
+ * follower restarting while its leader is down and not yet fenced: it truncates (to its high
+ * watermark before KIP-101) and cannot refetch, and is then elected (anomaly 4, KIP-101 scenario
+ * 1). kip101-hw-truncation with targets isr: 31 of seeds 1-100 lose acknowledged writes, none
+ * without quick cascades.
+ */
+export const QUICK_CASCADE_PROBABILITY = 0.5;
+/** A quick cascade's gap between two falls, times detectionMs. */
+export const QUICK_GAP_FACTOR: readonly [number, number] = [0.3, 0.7];
+/** How long a quick cascade's node stays down past the next one's fall, times detectionMs (gap plus overlap < 1). */
+export const QUICK_OVERLAP_FACTOR: readonly [number, number] = [0.05, 0.25];
 const ANY: PlanTarget = { name: 'any', maxNodes: Number.MAX_SAFE_INTEGER };
 
 export function generatePlan(random: Random, opts: PlanOptions): NemesisPlan {
@@ -151,6 +173,7 @@ export function generatePlan(random: Random, opts: PlanOptions): NemesisPlan {
     const r = random.fork(kind);
     const aim = r.fork('target');
     const cascade = r.fork('cascade');
+    const quick = r.fork('quick');
     const meanMs = swarm ? opts.meanIntervalMs * r.uniform(SWARM_RATE_FACTOR[0], SWARM_RATE_FACTOR[1]) : opts.meanIntervalMs;
     kinds.push({ kind, meanIntervalMs: Math.round(meanMs) });
     let t = r.exponential(meanMs);
@@ -164,16 +187,24 @@ export function generatePlan(random: Random, opts: PlanOptions): NemesisPlan {
         // Held past failure detection; the kind's next episode still comes at the usual pace, so
         // a targeted fault may overlap the next one (followers down while the leader goes too),
         // unless it cascades.
+        const stages = target.stages ?? 1;
         const roleHoldMs = opts.detectionMs === undefined
           ? holdMs
           : Math.round(opts.detectionMs * aim.uniform(ROLE_HOLD_FACTOR[0], ROLE_HOLD_FACTOR[1]));
+
         const pair = roleEpisode(kind, r, { role: target.name, group, episode: episodes++ }, t, t + roleHoldMs);
-        const stages = target.stages ?? 1;
         // The cascade's gap has a stream of its own: the episode's other draws are those it had
         // before cascades existed.
-        const steps = stages > 1 && opts.detectionMs !== undefined
-          ? cascaded(pair, stages, Math.round(opts.detectionMs * cascade.uniform(CASCADE_GAP_FACTOR[0], CASCADE_GAP_FACTOR[1])))
-          : null;
+        let steps: RoleStep[] | null = null;
+        if (stages > 1 && opts.detectionMs !== undefined) {
+          const detectionMs = opts.detectionMs;
+          const gapMs = Math.round(detectionMs * cascade.uniform(CASCADE_GAP_FACTOR[0], CASCADE_GAP_FACTOR[1]));
+          // Quick or not has a stream of its own too: a slow cascade keeps the draws it had before.
+          steps = opts.quietRestarts === true && restarts(kind) && quick.chance(QUICK_CASCADE_PROBABILITY)
+            ? quickCascaded(pair, stages, Math.round(detectionMs * quick.uniform(QUICK_GAP_FACTOR[0], QUICK_GAP_FACTOR[1])),
+              Math.round(detectionMs * quick.uniform(QUICK_OVERLAP_FACTOR[0], QUICK_OVERLAP_FACTOR[1])))
+            : cascaded(pair, stages, gapMs);
+        }
         // A cascade whose first node would come back only after the run's faults stop (the settle
         // phase brings every node back at once) strikes at once instead.
         if (steps !== null && steps[1]!.atMs < opts.durationMs) {
@@ -234,6 +265,27 @@ function cascaded([start, end]: readonly [RoleStep, RoleStep], stages: number, g
   for (let stage = 0; stage < stages; stage++) {
     out.push({ ...start, atMs: start.atMs + stage * gapMs, stage });
     out.push({ ...end, atMs: end.atMs + lastFallMs + stage * gapMs, stage });
+  }
+  return out;
+}
+
+/** Kinds whose episode ends in a restart: the ones a quick cascade is for. */
+function restarts(kind: FaultKind): boolean {
+  return kind === 'crash' || kind === 'power-loss';
+}
+
+/**
+ * The episode as a quick cascade: stage k falls k gaps after the episode's start; every stage but
+ * the last comes back `overlapMs` after the next one fell (down for gap + overlap, less than
+ * detection); the last is held until the episode's end moved past its fall.
+ */
+function quickCascaded([start, end]: readonly [RoleStep, RoleStep], stages: number, gapMs: number, overlapMs: number): RoleStep[] {
+  const out: RoleStep[] = [];
+  const last = stages - 1;
+  for (let stage = 0; stage < stages; stage++) {
+    out.push({ ...start, atMs: start.atMs + stage * gapMs, stage });
+    const backMs = stage < last ? start.atMs + (stage + 1) * gapMs + overlapMs : end.atMs + last * gapMs;
+    out.push({ ...end, atMs: backMs, stage });
   }
   return out;
 }

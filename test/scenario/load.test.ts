@@ -8,10 +8,11 @@ import { ANOMALY_NAMES } from '../../scenario/schema.js';
 
 const PRESETS = [
   'acks-all-min-isr-1', 'acks1-leader-crash', 'commit-after-process', 'commit-before-process', 'default',
-  'isr-vs-raft', 'jepsen-unclean-election', 'kafka7164-missed-epoch-change', 'kip101-double-power-loss', 'kip101-hw-truncation',
+  'isr-vs-raft', 'jepsen-unclean-election', 'kafka7128-stale-hw-isr-join', 'kafka7164-missed-epoch-change', 'kip101-double-power-loss',
+  'kip101-hw-truncation',
   'kip279-fast-failover', 'kip966-last-replica-standing', 'retry-duplicates', 'safe',
 ];
-const SCRIPTED = ['kafka7164-missed-epoch-change', 'kip279-fast-failover'];
+const SCRIPTED = ['kafka7128-stale-hw-isr-join', 'kafka7164-missed-epoch-change', 'kip279-fast-failover'];
 
 let dir = '';
 beforeAll(() => {
@@ -50,7 +51,7 @@ describe('presets', () => {
     const scenario = loadScenario(name);
     expect(scenario.name).toBe(name);
     expect(scenario.description).toBeDefined();
-    // Random faults, but for the two whose case random faults do not build: a script, and the description says so.
+    // Random faults, but for the three whose case random faults do not build: a script, and the description says so.
     if (SCRIPTED.includes(name)) {
       expect(scenario.faults.mode).toBe('script');
       expect(scenario.description).toMatch(/scripted fault schedule \(random /);
@@ -72,6 +73,8 @@ describe('presets', () => {
     expect(loadScenario('acks1-leader-crash').producers[0]?.['enable.idempotence']).toBe(false);
     const kip101 = loadScenario('kip101-hw-truncation');
     expect([kip101.protocol.truncation, kip101.topic.replicationFactor]).toEqual(['high-watermark', 2]);
+    const kafka7128 = loadScenario('kafka7128-stale-hw-isr-join');
+    expect([kafka7128.protocol.isrJoinPastEpochStart, kafka7128.protocol.truncation, kafka7128.topic.replicationFactor]).toEqual([false, 'leader-epoch', 4]);
     expect(loadScenario('retry-duplicates').producers[0]?.['enable.idempotence']).toBe(false);
     expect(loadScenario('commit-before-process').consumers[0]?.commit).toBe('before-process');
     expect(loadScenario('commit-after-process').consumers[0]?.commit).toBe('after-process');

@@ -211,4 +211,36 @@ describe('swarm and role targets', () => {
     expect(late).toBeGreaterThan(5);
   });
 
+  it('where restarts go unnoticed, a cascade of crashes is quick about half the time: each node but the last back within detection, after the next one fell', () => {
+    const isr: PlanOptions = { ...opts, kinds: ['crash'], targets: [{ name: 'isr', maxNodes: null, stages: 2 }], swarm: false, durationMs: 120_000 };
+    const cascadesOf = (o: PlanOptions) => {
+      let quick = 0, slow = 0;
+      for (let seed = 1; seed <= 30; seed++) {
+        const roles = draw(seed, o).entries.filter(isRoleStep);
+        for (const episode of new Set(roles.map((e) => e.episode))) {
+          const at = (stage: number, phase: 'start' | 'end') => roles.find((e) => e.episode === episode && e.stage === stage && e.phase === phase)?.atMs;
+          const [fall0, back0, fall1, back1] = [at(0, 'start'), at(0, 'end'), at(1, 'start'), at(1, 'end')];
+          if (fall0 === undefined || back0 === undefined || fall1 === undefined || back1 === undefined) continue;
+          if (back0 - fall0 < 9000) {
+            // Quick: the follower is back before it is noticed, after the leader fell, which stays down past detection.
+            expect(fall1).toBeLessThan(back0);
+            expect(fall1 - fall0).toBeGreaterThanOrEqual(0.3 * 9000 - 1);
+            expect(back1 - fall1).toBeGreaterThanOrEqual(9000);
+            quick++;
+          } else {
+            expect(fall1 - fall0).toBeGreaterThanOrEqual(1.1 * 9000 - 1);
+            slow++;
+          }
+        }
+      }
+      return { quick, slow };
+    };
+    const quiet = cascadesOf({ ...isr, quietRestarts: true });
+    expect(quiet.quick).toBeGreaterThan(10);
+    expect(quiet.slow).toBeGreaterThan(10);
+    expect(cascadesOf(isr).quick).toBe(0);
+    // Partitions never cascade quickly: no restart there for the cluster to miss.
+    expect(cascadesOf({ ...isr, kinds: ['partition'], quietRestarts: true }).quick).toBe(0);
+  });
+
 });
