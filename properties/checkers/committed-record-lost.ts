@@ -1,6 +1,10 @@
 // committed-record-lost: a record that was ever below a leader's high watermark (an hw-advance op)
 // is absent from its partition's final committed log. Unlike lost-write this needs no
 // acknowledgement: it catches losses of records nobody was told about (acks=0, timed-out sends).
+// With transactions the final log is what read_committed reads, so a transaction's record counts
+// only when its commit was acknowledged (send-ok): an aborted transaction's records, or those of one
+// whose outcome is unknown, may pass the high watermark and still rightly be hidden; control
+// records (value -1) are no data.
 import { valueLabel } from '../../models/history.js';
 import type { AnomalyReport } from '../anomaly.js';
 import { CaseCollector } from '../anomaly.js';
@@ -15,6 +19,7 @@ export function checkCommittedRecordLost(input: CheckInput): AnomalyReport | nul
   const cases = new CaseCollector('committed-record-lost', input.options.maxExamples);
   const history = input.history;
   const judged = new ValueSet(history.length);
+  uncommittedTransactionValues(input, judged);
   for (const i of history.objectRows()) {
     if (history.kind(i) !== 'hw-advance') continue;
     const partition = history.partition(i);
@@ -24,7 +29,7 @@ export function checkCommittedRecordLost(input: CheckInput): AnomalyReport | nul
     const log = finalLogOf(input.finalLogs, partition);
     for (let k = history.recordsStart(i), end = history.recordsEnd(i); k < end; k++) {
       const value = history.recordValue(k);
-      if (judged.has(value)) continue;
+      if (value < 0 || judged.has(value)) continue;
       judged.add(value);
       if (hasValue(log, value)) continue;
       const offset = history.recordOffset(k);
@@ -44,4 +49,19 @@ export function checkCommittedRecordLost(input: CheckInput): AnomalyReport | nul
     }
   }
   return cases.report();
+}
+
+/** Adds to `out` the values of transactions whose commit was not acknowledged (no send-ok). */
+function uncommittedTransactionValues(input: CheckInput, out: ValueSet): void {
+  const history = input.history;
+  let transactional = false;
+  for (const i of history.objectRows()) if (history.kind(i) === 'txn-end') { transactional = true; break; }
+  if (!transactional) return;
+  const acked = new ValueSet(history.length);
+  for (let i = 0; i < history.length; i++) if (history.kind(i) === 'send-ok') acked.add(history.value(i));
+  for (const i of history.objectRows()) {
+    const op = history.at(i);
+    if (op.kind !== 'txn-end') continue;
+    for (const value of op.values) if (!acked.has(value)) out.add(value);
+  }
 }
