@@ -24,6 +24,7 @@ import type { HistoryRecorder, Value } from './history.js';
 import { VALUE_STRIDE } from './history.js';
 import { RETRIABLE } from './idempotence.js';
 import type { ErrorCode, MetadataResponse, ProduceBatch, ProduceRequest, ProduceResponse } from './messages.js';
+import { COORDINATOR_REQUEST_TIMEOUT_US } from './group-calls.js';
 import { batchBytes } from './records.js';
 import { firstRequestId } from './request-ids.js';
 import type {
@@ -74,7 +75,7 @@ export class TxnProducer implements Actor {
   private txn: Transaction | null = null;
   private counter = 0;
   private nextRequestId: number;
-  private readonly calls = new Map<number, { done: (resp: Message | null) => void; timer: number }>();
+  private readonly calls = new Map<number, { to: NodeId; done: (resp: Message | null) => void; timer: number }>();
   private brokerTurn = 0;
   private lastStartUs = -Infinity;
   private metadataPending = false;
@@ -114,14 +115,28 @@ export class TxnProducer implements Actor {
 
   // ---------------------------------------------------------------- requests
 
-  private call(to: NodeId, build: CoordinatorCall, done: (resp: Message | null) => void, bytes = HEADER_BYTES): void {
+  /**
+   * One request and its answer, or null on its timeout: request.timeout.ms for a produce, and as the
+   * group protocol's calls do (group-calls.ts) COORDINATOR_REQUEST_TIMEOUT_US for the others, since
+   * a cut drops a request without telling the sender.
+   */
+  private call(to: NodeId, build: CoordinatorCall, done: (resp: Message | null) => void, bytes = HEADER_BYTES, timeoutUs = COORDINATOR_REQUEST_TIMEOUT_US): void {
     const id = this.nextRequestId++;
-    const timer = this.env.setTimer(this.config.requestTimeoutUs, () => {
+    const timer = this.env.setTimer(timeoutUs, () => {
       if (!this.calls.delete(id)) return;
       done(null);
     });
-    this.calls.set(id, { done, timer });
+    this.calls.set(id, { to, done, timer });
     this.env.send(to, build(id), bytes);
+  }
+
+  /** The broker's process died: its requests in flight fail now (NetworkClient's disconnect), not at their timeout. */
+  disconnected(peer: NodeId): void {
+    for (const [id, call] of [...this.calls]) {
+      if (call.to !== peer || !this.calls.delete(id)) continue;
+      this.env.cancelTimer(call.timer);
+      call.done(null);
+    }
   }
 
   /** A request to the transaction coordinator, looked up first when unknown. */
@@ -276,7 +291,7 @@ export class TxnProducer implements Actor {
       }
       if (txn.endCommit !== null) this.sendEndTxn(txn);
       else this.maybeEnd(txn);
-    }, bytes);
+    }, bytes, this.config.requestTimeoutUs);
   }
 
   private onBatchResult(txn: Transaction, partition: number, error: ErrorCode | null, baseOffset: number): void {

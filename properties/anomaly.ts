@@ -9,6 +9,7 @@ export const ANOMALY_TYPES = [
   'duplicate',
   'duplicate-delivery',
   'inconsistent-offsets',
+  'intermediate-read',
   'log-divergence',
   'lost-delivery',
   'lost-write',

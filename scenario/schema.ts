@@ -36,7 +36,7 @@ export const DEFAULT_FAULT_TARGETS: readonly FaultTarget[] = ['any', 'leader', '
 export const ANOMALY_NAMES = [
   'lost-write', 'unseen', 'duplicate', 'inconsistent-offsets', 'nonmonotonic-poll', 'poll-skip',
   'nonmonotonic-send', 'aborted-read', 'log-divergence', 'committed-record-lost',
-  'duplicate-delivery', 'lost-delivery',
+  'duplicate-delivery', 'lost-delivery', 'intermediate-read',
 ] as const;
 export type AnomalyName = (typeof ANOMALY_NAMES)[number];
 

@@ -19,6 +19,7 @@ export const ANOMALY_CODES: Readonly<Record<AnomalyType, string>> = {
   duplicate: 'DU',
   'duplicate-delivery': 'DD',
   'inconsistent-offsets': 'IO',
+  'intermediate-read': 'IR',
   'log-divergence': 'LD',
   'lost-delivery': 'LV',
   'lost-write': 'LW',
