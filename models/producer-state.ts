@@ -96,7 +96,12 @@ export class ProducerStateTable {
     }
     let entry = this.producers.get(producerId);
     if (entry === undefined || batch.producerEpoch > entry.epoch) {
+      const previous = entry;
       entry = { producerId, epoch: batch.producerEpoch, batches: [], lastTimestampUs: batch.appendTimeUs };
+      // A new epoch keeps an open transaction (ProducerStateEntry keeps currentTxnFirstOffset): only a
+      // marker ends it, so records written after a marker that came too early wait for the next one.
+      if (previous?.currentTxnFirstOffset !== undefined) entry.currentTxnFirstOffset = previous.currentTxnFirstOffset;
+      if (previous?.markerOffset !== undefined) entry.markerOffset = previous.markerOffset;
       this.producers.set(producerId, entry);
     }
     entry.batches.push({ firstSequence: batch.baseSequence, lastSequence: batch.lastSequence, baseOffset: batch.baseOffset });

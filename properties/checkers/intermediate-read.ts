@@ -2,8 +2,9 @@
 // asked to commit it (Jepsen's G1b, "intermediate read": a transaction's effects observed before it
 // is final). A record of a transactional producer counts when the poll came before the producer sent
 // the EndTxn that commits the record's transaction (`txn-end` with commit), or when no such EndTxn was
-// ever sent for it (the producer was fenced, or the transaction is still open). Reading a record
-// whose transaction was aborted is aborted-read's (its send failed), not this one's.
+// ever sent for it (the producer asked to abort it, was fenced, or the transaction is still open): a
+// transaction is committed only at its producer's request. Reading a record whose abort was
+// acknowledged is aborted-read's (its send failed), not this one's.
 //
 // Only consumers whose assignment says read_committed are judged: a read_uncommitted consumer reads
 // open transactions by design. ksim judges by the producer's own request, which the coordinator can
@@ -49,8 +50,9 @@ export function checkIntermediateRead(input: CheckInput): AnomalyReport | null {
 function intermediateReads(input: CheckInput): Read[] {
   const history = input.history;
   const readCommitted = new Set<NodeId>();
-  /** Transactional values: when their commit was sent (null: not yet, or never). */
-  const commitAt = new Map<Value, Micros | null>();
+  /** Transactional values: when their commit was sent. */
+  const commitAt = new Map<Value, Micros>();
+  /** Values whose send definitely failed: aborted-read's. */
   const aborted = new Set<Value>();
   const transactional = new Set<NodeId>();
   for (const i of history.objectRows()) {
@@ -61,16 +63,15 @@ function intermediateReads(input: CheckInput): Read[] {
       if (op.readCommitted === true) readCommitted.add(op.process);
     } else if (op.kind === 'txn-end') {
       transactional.add(op.process);
-      for (const value of op.values) {
-        if (op.commit) commitAt.set(value, op.t);
-        else aborted.add(value);
-      }
+      if (op.commit) for (const value of op.values) commitAt.set(value, op.t);
     }
   }
   if (transactional.size === 0 || readCommitted.size === 0) return [];
   const producerOf = new Map<Value, NodeId>();
   for (let i = 0; i < history.length; i++) {
-    if (history.kind(i) === 'send-invoke' && transactional.has(history.process(i))) producerOf.set(history.value(i), history.process(i));
+    const kind = history.kind(i);
+    if (kind === 'send-invoke' && transactional.has(history.process(i))) producerOf.set(history.value(i), history.process(i));
+    else if (kind === 'send-fail') aborted.add(history.value(i));
   }
   const reads = new Map<Value, Read>();
   for (const i of history.objectRows()) {
