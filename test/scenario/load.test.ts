@@ -9,7 +9,7 @@ import { ANOMALY_NAMES } from '../../scenario/schema.js';
 const PRESETS = [
   'acks-all-min-isr-1', 'acks1-leader-crash', 'commit-after-process', 'commit-before-process', 'default',
   'jepsen-unclean-election', 'kafka7164-missed-epoch-change', 'kip101-double-power-loss', 'kip101-hw-truncation',
-  'kip279-fast-failover', 'kip966-last-replica-standing', 'retry-duplicates', 'safe',
+  'kip279-fast-failover', 'kip966-last-replica-standing', 'retry-duplicates', 'safe', 'safe-transactions',
 ];
 const SCRIPTED = ['kafka7164-missed-epoch-change', 'kip279-fast-failover'];
 
