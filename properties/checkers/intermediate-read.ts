@@ -1,9 +1,10 @@
 // intermediate-read: a read_committed consumer polled a record of a transaction before its producer
 // asked to commit it (Jepsen's G1b, "intermediate read": a transaction's effects observed before it
-// is final). A record of a transactional producer counts when the poll came before the producer sent
-// the EndTxn that commits the record's transaction (`txn-end` with commit), or when no such EndTxn was
-// ever sent for it (the producer asked to abort it, was fenced, or the transaction is still open): a
-// transaction is committed only at its producer's request. Reading a record whose abort was
+// is final). A record of a transactional producer counts when the poll came (in the history's order,
+// not by the processes' clocks, which a skew moves) before the producer sent the EndTxn that commits
+// the record's transaction (`txn-end` with commit), or when no such EndTxn was ever sent for it (the
+// producer asked to abort it, was fenced, or the transaction is still open): a transaction is
+// committed only at its producer's request. Reading a record whose abort was
 // acknowledged is aborted-read's (its send failed), not this one's.
 //
 // Only consumers whose assignment says read_committed are judged: a read_uncommitted consumer reads
@@ -24,7 +25,7 @@ interface Read {
   readonly partition: number;
   readonly offset: number;
   readonly t: Micros;
-  /** When the producer sent the commit (null: never). */
+  /** When the producer sent the commit, by its clock (null: never). */
   readonly commitAtUs: Micros | null;
   readonly producer: NodeId;
 }
@@ -50,8 +51,11 @@ export function checkIntermediateRead(input: CheckInput): AnomalyReport | null {
 function intermediateReads(input: CheckInput): Read[] {
   const history = input.history;
   const readCommitted = new Set<NodeId>();
-  /** Transactional values: when their commit was sent. */
-  const commitAt = new Map<Value, Micros>();
+  /**
+   * Transactional values: the history row of the EndTxn that asked to commit them. Rows are in the
+   * order things happened; times are each process's own clock, which a clock skew moves.
+   */
+  const commitRow = new Map<Value, number>();
   /** Values whose send definitely failed: aborted-read's. */
   const aborted = new Set<Value>();
   const transactional = new Set<NodeId>();
@@ -63,7 +67,7 @@ function intermediateReads(input: CheckInput): Read[] {
       if (op.readCommitted === true) readCommitted.add(op.process);
     } else if (op.kind === 'txn-end') {
       transactional.add(op.process);
-      if (op.commit) for (const value of op.values) commitAt.set(value, op.t);
+      if (op.commit) for (const value of op.values) commitRow.set(value, i);
     }
   }
   if (transactional.size === 0 || readCommitted.size === 0) return [];
@@ -81,10 +85,11 @@ function intermediateReads(input: CheckInput): Read[] {
       const value = history.recordValue(k);
       const producer = producerOf.get(value);
       if (producer === undefined || aborted.has(value) || reads.has(value)) continue;
-      const committedAt = commitAt.get(value) ?? null;
-      if (committedAt !== null && committedAt <= t) continue;
+      const committed = commitRow.get(value);
+      if (committed !== undefined && committed < i) continue;
       reads.set(value, {
-        value, process: history.process(i), partition: history.recordPartition(k), offset: history.recordOffset(k), t, commitAtUs: committedAt, producer,
+        value, process: history.process(i), partition: history.recordPartition(k), offset: history.recordOffset(k), t,
+        commitAtUs: committed === undefined ? null : history.time(committed), producer,
       });
     }
   }

@@ -41,6 +41,15 @@ describe('intermediate-read', () => {
     expect(runChecker('intermediate-read', uncommitted, settled([v(1, 1)]))).toBeNull();
   });
 
+  it('orders by the history, not by the clocks: a skewed consumer clock neither hides nor invents a case', () => {
+    const early = [readCommitted('k1'), ...history().invoke('p1', v(1, 1), 0, 10).build(), txnEnd('p1', [v(1, 1)], true, 500),
+      ...history().poll('k1', [[0, v(1, 1)]]).build().map((op) => ({ ...op, t: -2_000 }))];
+    expect(runChecker('intermediate-read', early, settled([v(1, 1)]))).toBeNull();
+    const late = [readCommitted('k1'), ...history().invoke('p1', v(1, 1), 0, 10).build(),
+      ...history().poll('k1', [[0, v(1, 1)]]).build().map((op) => ({ ...op, t: 9_000 })), txnEnd('p1', [v(1, 1)], true, 500)];
+    expect(runChecker('intermediate-read', late, settled([v(1, 1)]))?.count).toBe(1);
+  });
+
   it('leaves a read of an aborted transaction to aborted-read', () => {
     const ops = [
       readCommitted('k1'),
