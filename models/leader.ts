@@ -62,6 +62,7 @@ export class LeaderRole {
   private readonly produceTimeouts: Deadlines<ProduceWaiter>;
   private readonly pollTimeouts: Deadlines<ParkedFetch>;
   private nextOffset: number;
+  private lastTracedLso = -1;
 
   constructor(private readonly core: ReplicaCore, meta: PartitionMeta) {
     const now = core.env.now();
@@ -322,9 +323,21 @@ export class LeaderRole {
     if (hw <= core.highWatermark) return;
     const previous = core.highWatermark;
     core.setHighWatermark(hw);
+    this.traceLastStableOffset();
     this.recordCommitted(previous, hw);
     this.completePurgatory();
     this.wakeParked(true);
+  }
+
+  /** The last stable offset when it moved, for a partition that holds transactions (trace views). */
+  private traceLastStableOffset(): void {
+    const producers = this.core.producers;
+    if (!producers.hasTransactions) return;
+    const unstable = producers.firstUnstableOffset();
+    const lso = unstable === null ? this.core.highWatermark : Math.min(unstable, this.core.highWatermark);
+    if (lso === this.lastTracedLso) return;
+    this.lastTracedLso = lso;
+    this.env.trace('lso', { partition: this.core.partition, lso });
   }
 
   /**

@@ -50,6 +50,8 @@ export type SequenceCheck =
 
 export class ProducerStateTable {
   private readonly producers = new Map<number, ProducerEntry>();
+  /** A transactional batch or a marker was ever observed (the last stable offset is then traced). */
+  hasTransactions = false;
   /** The aborted-transaction index, in marker order. */
   private aborted: AbortedTxn[] = [];
   /** Producers with a transaction open here, by the offset it began at (ongoingTxns). */
@@ -107,6 +109,7 @@ export class ProducerStateTable {
     entry.batches.push({ firstSequence: batch.baseSequence, lastSequence: batch.lastSequence, baseOffset: batch.baseOffset });
     if (entry.batches.length > CACHED_BATCHES) entry.batches.shift();
     entry.lastTimestampUs = Math.max(entry.lastTimestampUs, batch.appendTimeUs);
+    if (batch.transactional === true) this.hasTransactions = true;
     if (batch.transactional === true && (entry.currentTxnFirstOffset ?? -1) < 0) {
       entry.currentTxnFirstOffset = batch.baseOffset;
       this.ongoing.set(producerId, batch.baseOffset);
@@ -121,6 +124,7 @@ export class ProducerStateTable {
   private observeMarker(batch: RecordBatch): void {
     const marker = markerOf(batch);
     if (marker === undefined) return;
+    this.hasTransactions = true;
     const { producerId, producerEpoch } = marker;
     let entry = this.producers.get(producerId);
     if (entry === undefined || producerEpoch > entry.epoch) {
