@@ -83,4 +83,11 @@ describe('transactional records in the final log', () => {
     const committed = [...base, txnEnd('p1', [v(1, 1), v(2, 1)], true, 50), ...history().ok('p1', v(1, 1), 0, 0, 60).ok('p1', v(2, 1), 1, 0, 60).build()];
     expect(runChecker('committed-record-lost', committed, final)?.count).toBe(2);
   });
+
+  it('committed-record-lost: records of a transaction never ended by its producer, hidden as aborted at the end, are not lost', () => {
+    // The producer was fenced before its EndTxn (no txn-end): only the final replica says the records were aborted.
+    const ops = [...history().invoke('p1', v(1, 1)).hw('b1', [[0, v(1, 1)], [1, -1]]).info('p1', v(1, 1), 0, 'PRODUCER_FENCED').build()];
+    expect(runChecker('committed-record-lost', ops, withAborted(settled([v(1, 1), -1]), [0], [1]))).toBeNull();
+    expect(runChecker('committed-record-lost', ops, withAborted(settled([v(2, 1), -1]), [0], [1]))?.count).toBe(1);
+  });
 });
