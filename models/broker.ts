@@ -13,6 +13,9 @@ import { PartitionReplica } from './partition.js';
 import type { RaftInbound } from './raft/messages.js';
 import { RaftReplica } from './raft/replica.js';
 import type { BrokerContext, Role } from './replica.js';
+import { TxnCoordinator } from './txn-coordinator.js';
+import type { WriteTxnMarkers, WriteTxnMarkersResponse } from './txn-messages.js';
+import { BROKER_REQUEST_TIMEOUT_US } from './config.js';
 
 const HW_CHECKPOINT_FILE = 'hw-checkpoint';
 const REGISTER_RETRY_US = 1_000_000;
@@ -33,6 +36,8 @@ export class Broker implements Actor {
   private aliveVersion = -1;
   private readonly ctx: BrokerContext;
   private readonly groups: GroupCoordinator;
+  /** The transaction coordinator, when the run has a `__transaction_state` partition. */
+  private readonly txnCoordinator: TxnCoordinator | null;
 
   constructor(
     private readonly env: Env,
@@ -59,12 +64,18 @@ export class Broker implements Actor {
     });
     const offsets = layout.offsetsPartition;
     this.groups = new GroupCoordinator(env, offsets === null ? undefined : this.replicas.get(offsets), () => offsets === null ? null : this.metas.get(offsets)?.leader ?? null);
+    const txnLog = layout.transactionPartition ?? null;
+    this.txnCoordinator = txnLog === null ? null : new TxnCoordinator({
+      env, replica: this.replicas.get(txnLog), meta: (partition) => this.metas.get(partition), transactionPartition: txnLog,
+      epochBump: config.transactionEpochBump ?? true,
+    });
   }
 
   start(): void {
     for (const replica of this.replicas.values()) if (replica instanceof RaftReplica) replica.start();
     this.register();
     this.groups.start();
+    this.txnCoordinator?.start();
     this.env.setTimer(this.config.hwCheckpointIntervalUs, () => this.checkpointHighWatermarks());
     this.env.setTimer(this.config.replicaLagTimeMaxUs / 2, () => this.shrinkCheck());
     this.env.setTimer(this.config.producerIdExpirationCheckIntervalUs, () => this.expireProducers());
@@ -92,6 +103,32 @@ export class Broker implements Actor {
       case 'find-coordinator': case 'join-group': case 'sync-group': case 'group-heartbeat':
       case 'leave-group': case 'offset-commit': case 'offset-fetch':
         return this.groups.receive(from, m);
+      case 'find-txn-coordinator': case 'txn-init-producer-id': case 'add-partitions-to-txn': case 'end-txn':
+        return this.txnCoordinator?.receive(from, m);
+      case 'write-txn-markers': return this.onWriteTxnMarkers(from, m);
+      case 'write-txn-markers-resp': return this.txnCoordinator?.onMarkersResponse(m);
+    }
+  }
+
+  /**
+   * WriteTxnMarkers (KafkaApis.handleWriteTxnMarkersRequest): a control batch in each named partition
+   * this broker leads, appended with acks=all; one answer once every partition has its outcome.
+   */
+  private onWriteTxnMarkers(from: NodeId, m: WriteTxnMarkers): void {
+    const results: { partition: number; error: ErrorCode | null }[] = [];
+    let pending = m.partitions.length;
+    const answer = (partition: number) => (error: ErrorCode | null): void => {
+      results.push({ partition, error });
+      if (--pending > 0) return;
+      const resp: WriteTxnMarkersResponse = { type: 'write-txn-markers-resp', id: m.id, results };
+      this.env.send(from, resp, HEADER_BYTES + 8 * results.length);
+    };
+    for (const partition of m.partitions) {
+      const done = answer(partition);
+      const replica = this.replicas.get(partition);
+      const marker = { kind: 'marker', commit: m.commit, producerId: m.producerId, producerEpoch: m.producerEpoch, coordinatorEpoch: m.coordinatorEpoch } as const;
+      if (replica === undefined) done('NOT_LEADER_OR_FOLLOWER');
+      else replica.appendMarker(marker, BROKER_REQUEST_TIMEOUT_US, done);
     }
   }
 
@@ -246,6 +283,11 @@ export class Broker implements Actor {
     const core = this.replicas.get(partition)?.core;
     if (core === undefined) return null;
     return { role: core.role, leaderEpoch: core.leaderEpoch, highWatermark: core.highWatermark, logEndOffset: core.log.logEndOffset };
+  }
+
+  /** The transactions this broker coordinates now; null when it coordinates none. */
+  coordinatedTransactions(): ReturnType<TxnCoordinator['transactionStates']> {
+    return this.txnCoordinator?.transactionStates() ?? null;
   }
 
   /** The groups this broker coordinates now (GroupCoordinator.groupSnapshots); null when it coordinates none. */

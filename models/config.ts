@@ -40,6 +40,12 @@ export interface BrokerConfig {
   readonly logSegmentBytes: number;
   /** protocol.replication raft: each partition's replicas form a Raft group (models/raft/); absent: ISR. */
   readonly raft?: RaftConfig;
+  /**
+   * KIP-890 part 2 (transaction.version 2): every EndTxn bumps the producer epoch, so a delayed
+   * EndTxn or produce of an earlier transaction carries an old epoch and is fenced. Off: Kafka's
+   * transactions before 4.0, where one epoch spans every transaction of a producer (KAFKA-17754).
+   */
+  readonly transactionEpochBump?: boolean;
 }
 
 /** The settings of Raft-replicated partitions (scenario keys `raft.*`), in simulator units. */
@@ -74,6 +80,11 @@ export interface ClusterLayout {
   readonly dataPartitions: number;
   /** The internal `__consumer_offsets` partition (index dataPartitions), or null when the run has no consumer group. */
   readonly offsetsPartition: number | null;
+  /**
+   * The internal `__transaction_state` partition (after the offsets partition), or null when no
+   * producer has a transactional.id. Absent in layouts built before transactions: read it with `?? null`.
+   */
+  readonly transactionPartition?: number | null;
 }
 
 export interface ProducerConfig {
@@ -104,6 +115,21 @@ export interface ProducerConfig {
   readonly stopAtUs: number;
 }
 
+/** A transactional producer's own settings (models/txn-producer.ts), besides ProducerConfig's. */
+export interface TransactionalConfig {
+  /** transactional.id */
+  readonly transactionalId: string;
+  /** transaction.timeout.ms: the coordinator aborts a transaction open longer than this. */
+  readonly transactionTimeoutUs: number;
+  /** Records each transaction holds (ksim's workload setting). */
+  readonly recordsPerTransaction: number;
+  /** The chance that the application aborts a transaction on purpose once its records were sent. */
+  readonly abortProbability: number;
+}
+
+/** isolation.level */
+export type IsolationLevel = 'read_uncommitted' | 'read_committed';
+
 export interface ConsumerConfig {
   readonly group: string;
   /** KIP-345 group.instance.id: a static member; null for a dynamic one. */
@@ -123,6 +149,8 @@ export interface ConsumerConfig {
   readonly processingUs: number;
   readonly fetchWaitMaxUs: number;
   readonly maxPollRecords: number;
+  /** isolation.level; absent: read_uncommitted. */
+  readonly isolationLevel?: IsolationLevel;
 }
 
 /** Fixed overhead of a request or response. */

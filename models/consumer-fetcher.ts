@@ -14,11 +14,13 @@ import { BROKER_REQUEST_TIMEOUT_US, HEADER_BYTES } from './config.js';
 import type { CommittedOffset } from './group-messages.js';
 import type { HistoryRecorder, PolledRecord, ResetReason } from './history.js';
 import type { ConsumerFetchResponse, EpochQueryResponse, ListOffsetsResponse, MetadataResponse } from './messages.js';
+import type { AbortedTxn } from './producer-state.js';
 import type { LogRecord } from './records.js';
+import { markerOf } from './txn-records.js';
 import { firstRequestId } from './request-ids.js';
 
 /** The consumer settings the fetcher reads (the final drain has no group, so it gives only these). */
-export type FetcherConfig = Pick<ConsumerConfig, 'autoOffsetReset' | 'validatePositions' | 'fetchWaitMaxUs' | 'maxPollRecords'>;
+export type FetcherConfig = Pick<ConsumerConfig, 'autoOffsetReset' | 'validatePositions' | 'fetchWaitMaxUs' | 'maxPollRecords' | 'isolationLevel'>;
 
 const METADATA_RETRY_US = 500_000;
 /** retry.backoff.ms */
@@ -63,6 +65,13 @@ interface PartitionState {
   /** Its timeout, or the backoff before the next try. */
   timer: number;
   buffer: readonly LogRecord[];
+  /**
+   * The buffered response skipped records (control records, aborted transactions): its records are
+   * not contiguous, and once they are taken the position moves to `bufferEnd`.
+   */
+  gapped: boolean;
+  bufferEnd: number;
+  bufferEndEpoch: number;
   /** The reason an awaited reset will be recorded with. */
   resetReason: ResetReason;
   failure: PartitionFailure | null;
@@ -96,7 +105,7 @@ export class ConsumerFetcher {
     for (const f of this.assigned) this.env.cancelTimer(f.timer);
     this.assigned = partitions.map((partition) => ({
       partition, state: 'initializing', position: null, offsetEpoch: -1, leaderEpoch: -1, requestId: -1, timer: -1, buffer: [],
-      resetReason: 'no-offset', failure: null,
+      gapped: false, bufferEnd: -1, bufferEndEpoch: -1, resetReason: 'no-offset', failure: null,
     }));
   }
 
@@ -152,7 +161,7 @@ export class ConsumerFetcher {
         // A poll hands out each partition's records contiguously from the position. (Per record:
         // the message is built only when the check fails.) The log's immutable record itself is
         // the polled record: no copy per record, which the history keeps for the whole run.
-        if (r.offset !== position + i || r.partition !== f.partition) {
+        if ((f.gapped ? r.offset < position + i : r.offset !== position + i) || r.partition !== f.partition) {
           this.env.assert(false, `p${f.partition}: polled p${r.partition} offset ${r.offset}, not position ${position} + ${i}`);
         }
         out.push(r);
@@ -161,6 +170,11 @@ export class ConsumerFetcher {
       f.position = last.offset + 1;
       // The position remembers the epoch its last record was written in (KIP-320).
       f.offsetEpoch = last.batch.epoch;
+      if (f.gapped && f.buffer.length === 0) {
+        // Skipped records after the last one returned: the position passes them too.
+        f.position = f.bufferEnd;
+        f.offsetEpoch = f.bufferEndEpoch;
+      }
       if (f.buffer.length === 0) this.advance(f);
     }
     this.nextFirst = n === 0 ? 0 : (this.nextFirst + 1) % n;
@@ -270,6 +284,7 @@ export class ConsumerFetcher {
         this.env.send(to, {
           type: 'consumer-fetch', id, partition, offset: f.position!, currentLeaderEpoch: epoch,
           maxWaitUs: this.config.fetchWaitMaxUs, maxRecords: this.config.maxPollRecords,
+          ...(this.config.isolationLevel === 'read_committed' ? { readCommitted: true } : {}),
         }, HEADER_BYTES);
         break;
       default:
@@ -304,7 +319,18 @@ export class ConsumerFetcher {
     const position = f.position!;
     const records = m.records.filter((r) => r.offset >= position);
     if (records.length === 0 || records[0]!.offset !== position) return this.advance(f);
-    f.buffer = records;
+    const visible = visibleRecords(records, m.abortedTransactions);
+    const last = records[records.length - 1]!;
+    f.gapped = visible.length !== records.length;
+    f.bufferEnd = last.offset + 1;
+    f.bufferEndEpoch = last.batch.epoch;
+    if (visible.length === 0) {
+      // Only control records or aborted ones: the position moves past them, and the fetch goes on.
+      f.position = f.bufferEnd;
+      f.offsetEpoch = f.bufferEndEpoch;
+      return this.advance(f);
+    }
+    f.buffer = visible;
     this.onData();
   }
 
@@ -371,4 +397,32 @@ export class ConsumerFetcher {
       this.env.setTimer(METADATA_RETRY_US, () => this.refreshMetadata());
     }
   }
+}
+
+/**
+ * What a poll may return of a fetched run of records (the Java client's CompletedFetch): never a
+ * control record; with read_committed (`aborted` given), no record of an aborted transaction. A
+ * producer's records are skipped from its aborted transaction's first offset until its abort marker.
+ * Returns the same array when nothing is skipped (every fetch of a run without transactions).
+ */
+export function visibleRecords(records: readonly LogRecord[], aborted: readonly AbortedTxn[] | undefined): readonly LogRecord[] {
+  let skips = aborted !== undefined && aborted.length > 0;
+  if (!skips) for (let i = 0; i < records.length && !skips; i++) if (records[i]!.batch.payloads !== null) skips = true;
+  if (!skips) return records;
+  const pending = aborted === undefined ? [] : [...aborted].sort((a, b) => a.firstOffset - b.firstOffset);
+  const abortedProducers = new Set<number>();
+  const out: LogRecord[] = [];
+  let next = 0;
+  for (const r of records) {
+    while (next < pending.length && pending[next]!.firstOffset <= r.offset) abortedProducers.add(pending[next++]!.producerId);
+    const marker = markerOf(r.batch);
+    if (marker !== undefined) {
+      if (!marker.commit) abortedProducers.delete(marker.producerId);
+      continue;
+    }
+    if (r.batch.payloads !== null) continue;
+    if (r.batch.transactional === true && abortedProducers.has(r.batch.producerId)) continue;
+    out.push(r);
+  }
+  return out;
 }

@@ -28,7 +28,9 @@ export class DrainReader implements Actor {
   private recordsPolled = 0;
 
   constructor(private readonly env: Env, private readonly layout: ClusterLayout, private readonly history: HistoryRecorder) {
-    this.fetcher = new ConsumerFetcher(env, layout, DRAIN_FETCH, history);
+    // With transactions the drain reads as read_committed does: the final log is the committed one.
+    const transactional = (layout.transactionPartition ?? null) !== null;
+    this.fetcher = new ConsumerFetcher(env, layout, transactional ? { ...DRAIN_FETCH, isolationLevel: 'read_committed' } : DRAIN_FETCH, history);
   }
 
   /** Idle: nothing is sent until the harness calls begin(). */

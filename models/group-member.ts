@@ -134,7 +134,10 @@ export class GroupMember {
     this.state = 'stable';
     this.lastHeartbeatOkUs = this.env.now();
     const assignment: Assignment = { generation: this.generation, memberId: this.memberId, partitions: resp.partitions };
-    this.history.record({ kind: 'assign', t: this.env.now(), process: this.env.node, group: this.config.group, generation: this.generation, partitions: resp.partitions });
+    this.history.record({
+      kind: 'assign', t: this.env.now(), process: this.env.node, group: this.config.group, generation: this.generation, partitions: resp.partitions,
+      ...(this.config.isolationLevel === 'read_committed' ? { readCommitted: true } : {}),
+    });
     this.env.trace('assigned', { group: this.config.group, generation: this.generation, member: this.memberId, partitions: resp.partitions });
     const waiter = this.activeWaiter;
     this.activeWaiter = null;

@@ -49,7 +49,8 @@ export function loadGroups(records: readonly LogRecord[]): Map<string, LoadedGro
   };
   for (const record of records) {
     const payload = payloadOf(record);
-    if (payload === undefined) continue;
+    // Only the group coordinator's kinds (a transactional offset commit's marker is not one).
+    if (payload === undefined || (payload.kind !== 'offset' && payload.kind !== 'group')) continue;
     const group = entry(payload.group);
     if (payload.kind === 'offset') {
       group.offsets.set(payload.partition, { partition: payload.partition, offset: payload.offset, leaderEpoch: payload.leaderEpoch });

@@ -29,8 +29,17 @@ export type HistoryOp =
   | { readonly kind: 'send-info'; readonly t: Micros; readonly process: NodeId; readonly value: Value; readonly partition: number; readonly error: string }
   /** One poll's records, in the order the consumer received them. */
   | { readonly kind: 'poll'; readonly t: Micros; readonly process: NodeId; readonly records: readonly PolledRecord[] }
-  /** The consumer's assignment changed (after a rebalance, or a restart). */
-  | { readonly kind: 'assign'; readonly t: Micros; readonly process: NodeId; readonly group: string; readonly generation: number; readonly partitions: readonly number[] }
+  /** The consumer's assignment changed (after a rebalance, or a restart). `readCommitted`: isolation.level read_committed (absent: read_uncommitted). */
+  | {
+    readonly kind: 'assign'; readonly t: Micros; readonly process: NodeId; readonly group: string; readonly generation: number; readonly partitions: readonly number[];
+    readonly readCommitted?: boolean;
+  }
+  /**
+   * A transactional producer sent EndTxn for the first time (commitTransaction or
+   * abortTransaction): `values` are the transaction's records. Their sends complete after it: ok
+   * once the commit was answered, fail once the abort was, info when the outcome is unknown.
+   */
+  | { readonly kind: 'txn-end'; readonly t: Micros; readonly process: NodeId; readonly transactionalId: string; readonly commit: boolean; readonly values: readonly Value[] }
   /** Offset commit: offsets are the next offsets to read, per partition. */
   | { readonly kind: 'commit-ok' | 'commit-fail'; readonly t: Micros; readonly process: NodeId; readonly group: string; readonly generation: number; readonly offsets: readonly { readonly partition: number; readonly offset: number }[] }
   /** The application finished processing a record. */
@@ -101,6 +110,15 @@ export interface ReplicaState {
   readonly highWatermark: number;
   /** The log: offset i holds records[i - logStartOffset]. */
   readonly records: readonly { readonly offset: number; readonly epoch: number; readonly value: Value }[];
+  /**
+   * Logs with transactions only: the offsets a read_committed reader never returns (control
+   * records, aborted transactions, transactions still open). The final log leaves them out.
+   */
+  readonly txn?: {
+    readonly control: readonly number[];
+    readonly aborted: readonly number[];
+    readonly open: readonly number[];
+  };
 }
 
 /** A partition's state at the end as the controller records it. */

@@ -8,8 +8,8 @@ import type { Acks } from './config.js';
 import type {
   AlterPartitionResponse, ConsumerFetch, EpochQuery, ErrorCode, FetchRequest, PartitionMeta, ProduceBatch,
 } from './messages.js';
-import type { GroupLogPayload } from './group-records.js';
 import { INTERNAL_VALUE } from './group-records.js';
+import type { InternalPayload, MarkerPayload } from './txn-records.js';
 import type { LogRecord, RecordBatch } from './records.js';
 import { INTERNAL_VALUE_BYTES, batchBytes, bytesOf, expandInto, sliceFrom } from './records.js';
 import type { Deadline } from './deadlines.js';
@@ -77,6 +77,7 @@ export class LeaderRole {
   private readonly produceTimeouts: Deadlines<ProduceWaiter>;
   private readonly pollTimeouts: Deadlines<ParkedFetch>;
   private nextOffset: number;
+  private lastTracedLso = -1;
 
   constructor(private readonly core: ReplicaCore, meta: PartitionMeta, private readonly quorum: LeaderQuorum | null = null) {
     const now = core.env.now();
@@ -119,13 +120,24 @@ export class LeaderRole {
    * The group coordinator's own writes to the offsets partition: appended like an acks=all produce
    * (min ISR, purgatory, timeout), so offset commits face the same faults as data.
    */
-  appendInternal(payloads: readonly GroupLogPayload[], timeoutUs: number, done: AppendDone): void {
+  appendInternal(payloads: readonly InternalPayload[], timeoutUs: number, done: AppendDone): void {
     const values = new Array<number>(payloads.length).fill(INTERNAL_VALUE);
     const sizeBytes = batchBytes(values.length, INTERNAL_VALUE_BYTES);
     this.append({ values, sizeBytes, producerId: -1, producerEpoch: -1, baseSequence: -1 }, 'all', timeoutUs, payloads, done);
   }
 
-  private append(req: AppendBatch, acks: Acks, timeoutUs: number, payloads: readonly GroupLogPayload[] | null, respond: AppendDone): void {
+  /**
+   * WriteTxnMarkers for this partition: a control batch appended like the coordinator's own writes
+   * (acks=all). A marker of an older producer epoch than the partition knows is refused
+   * (ProducerAppendInfo.checkProducerEpoch for a marker).
+   */
+  appendMarker(marker: MarkerPayload, timeoutUs: number, done: AppendDone): void {
+    const known = this.core.producers.epochOf(marker.producerId);
+    if (known !== undefined && marker.producerEpoch < known) return done('INVALID_PRODUCER_EPOCH', -1);
+    this.appendInternal([marker], timeoutUs, done);
+  }
+
+  private append(req: AppendBatch, acks: Acks, timeoutUs: number, payloads: readonly InternalPayload[] | null, respond: AppendDone): void {
     const config = this.core.ctx.config;
     if (acks === 'all' && this.quorum === null && this.isr.length < config.minInsyncReplicas) return respond('NOT_ENOUGH_REPLICAS', -1);
     const count = req.values.length;
@@ -252,14 +264,25 @@ export class LeaderRole {
     const error = this.epochError(req.currentLeaderEpoch);
     if (error !== null) return this.respondConsumer(from, req, error);
     if (req.offset > this.core.log.logEndOffset) return this.respondConsumer(from, req, 'OFFSET_OUT_OF_RANGE');
-    if (req.offset < this.core.highWatermark || req.maxWaitUs <= 0) return this.respondConsumer(from, req, null);
+    if (req.offset < this.readableEnd(req) || req.maxWaitUs <= 0) return this.respondConsumer(from, req, null);
     this.park(true, req.maxWaitUs, () => this.respondConsumer(from, req, null));
+  }
+
+  /**
+   * Where a consumer's reads stop: the high watermark, or for read_committed the last stable offset
+   * (UnifiedLog.lastStableOffset: below the first record of the earliest open transaction).
+   */
+  private readableEnd(req: ConsumerFetch): number {
+    const hw = this.core.highWatermark;
+    if (req.readCommitted !== true) return hw;
+    const unstable = this.core.producers.firstUnstableOffset();
+    return unstable === null ? hw : Math.min(hw, unstable);
   }
 
   /** A consumer's records are expanded from the batches below the HW (up to max.poll.records), the bytes those batches'. */
   private respondConsumer(to: NodeId, req: ConsumerFetch, error: ErrorCode | null): void {
     const core = this.core;
-    const hw = core.highWatermark;
+    const hw = this.readableEnd(req);
     const records: LogRecord[] = [];
     let bytes = HEADER_BYTES;
     if (error === null && req.offset < hw) {
@@ -271,7 +294,15 @@ export class LeaderRole {
         bytes += batch.sizeBytes;
       }
     }
-    this.env.send(to, { type: 'consumer-fetch-resp', id: req.id, partition: core.partition, error, records, highWatermark: hw }, bytes);
+    if (req.readCommitted !== true) {
+      this.env.send(to, { type: 'consumer-fetch-resp', id: req.id, partition: core.partition, error, records, highWatermark: hw }, bytes);
+      return;
+    }
+    const last = records[records.length - 1];
+    const abortedTransactions = last === undefined ? [] : core.producers.abortedTxns(req.offset, last.offset + 1);
+    this.env.send(to, {
+      type: 'consumer-fetch-resp', id: req.id, partition: core.partition, error, records, highWatermark: core.highWatermark, abortedTransactions,
+    }, bytes + 16 * abortedTransactions.length);
   }
 
   /** Long poll: follower fetches wait for new records, consumer fetches for the HW to move. */
@@ -309,6 +340,7 @@ export class LeaderRole {
     if (hw <= core.highWatermark) return;
     const previous = core.highWatermark;
     core.setHighWatermark(hw);
+    this.traceLastStableOffset();
     this.recordCommitted(previous, hw);
     this.completePurgatory();
     this.wakeParked(true);
@@ -324,6 +356,17 @@ export class LeaderRole {
       if (isr.includes(member) || (this.isCaughtUp(follower, leo, now) && this.isrEligible(member, follower))) hw = follower.logEndOffset;
     }
     return hw;
+  }
+
+  /** The last stable offset when it moved, for a partition that holds transactions (trace views). */
+  private traceLastStableOffset(): void {
+    const producers = this.core.producers;
+    if (!producers.hasTransactions) return;
+    const unstable = producers.firstUnstableOffset();
+    const lso = unstable === null ? this.core.highWatermark : Math.min(unstable, this.core.highWatermark);
+    if (lso === this.lastTracedLso) return;
+    this.lastTracedLso = lso;
+    this.env.trace('lso', { partition: this.core.partition, lso });
   }
 
   /**
@@ -466,12 +509,12 @@ export class LeaderRole {
  * (the producer never changes a batch it sent).
  */
 function newBatch(
-  baseOffset: number, epoch: number, req: AppendBatch, count: number, appendTimeUs: number, payloads: readonly GroupLogPayload[] | null,
+  baseOffset: number, epoch: number, req: AppendBatch, count: number, appendTimeUs: number, payloads: readonly InternalPayload[] | null,
 ): RecordBatch {
   const idempotent = req.producerId >= 0;
   return {
     baseOffset, epoch, producerId: req.producerId, producerEpoch: req.producerEpoch,
     baseSequence: idempotent ? req.baseSequence : -1, lastSequence: idempotent ? req.baseSequence + count - 1 : -1,
-    appendTimeUs, values: req.values, payloads, sizeBytes: req.sizeBytes,
+    appendTimeUs, values: req.values, payloads, sizeBytes: req.sizeBytes, transactional: req.transactional === true,
   };
 }

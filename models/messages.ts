@@ -3,8 +3,10 @@ import type { NodeId } from '../sim/env.js';
 import type { Acks } from './config.js';
 import type { GroupRequest } from './group-messages.js';
 import type { Value } from './history.js';
+import type { AbortedTxn } from './producer-state.js';
 import type { LogRecord, RecordBatch } from './records.js';
 import type { RaftInbound, RaftLeaderNotice } from './raft/messages.js';
+import type { TxnRequest } from './txn-messages.js';
 
 /** A partition's state as the controller records it. */
 export interface PartitionMeta {
@@ -48,7 +50,13 @@ export type ErrorCode =
   /** KIP-345: another member joined with this member's group.instance.id and replaced it. */
   | 'FENCED_INSTANCE_ID'
   /** ListOffsets(latest) to a new leader whose HW has not reached its epoch's start offset yet. */
-  | 'OFFSET_NOT_AVAILABLE';
+  | 'OFFSET_NOT_AVAILABLE'
+  // ---- transactions (KIP-98, KIP-890) ----
+  | 'PRODUCER_FENCED'
+  | 'INVALID_PRODUCER_ID_MAPPING'
+  | 'INVALID_TXN_STATE'
+  | 'CONCURRENT_TRANSACTIONS'
+  | 'TRANSACTION_COORDINATOR_FENCED';
 
 // ---- broker ↔ controller ----
 
@@ -161,6 +169,8 @@ export interface ProduceBatch {
   readonly producerId: number;
   readonly producerEpoch: number;
   readonly baseSequence: number;
+  /** Sent by a transactional producer inside a transaction; absent: false. */
+  readonly transactional?: boolean;
 }
 /** One produce request per broker: the first batch of each of its partitions that was ready (RecordAccumulator.drain). */
 export interface ProduceRequest {
@@ -191,6 +201,8 @@ export interface ConsumerFetch {
   readonly currentLeaderEpoch: number;
   readonly maxWaitUs: number;
   readonly maxRecords: number;
+  /** isolation.level read_committed: only records below the last stable offset; absent: read_uncommitted. */
+  readonly readCommitted?: boolean;
 }
 /** Records go out as the log holds them: each carries its batch, and so the leader epoch it was written in. */
 export interface ConsumerFetchResponse {
@@ -200,6 +212,8 @@ export interface ConsumerFetchResponse {
   readonly error: ErrorCode | null;
   readonly records: readonly LogRecord[];
   readonly highWatermark: number;
+  /** read_committed only: the aborted transactions among the records (FetchResponse's AbortedTransactions). */
+  readonly abortedTransactions?: readonly AbortedTxn[];
 }
 /**
  * ListOffsets as a consumer's auto.offset.reset sends it to the partition's leader: `earliest` is
@@ -227,6 +241,6 @@ export type BrokerInbound =
   | RegisterResponse | HeartbeatResponse | MetadataUpdate | AlterPartitionResponse
   | FetchRequest | FetchResponse | EpochQuery | EpochQueryResponse
   | MetadataRequest | ProduceRequest | ConsumerFetch | ListOffsetsRequest
-  | GroupRequest | RaftInbound;
+  | GroupRequest | RaftInbound | TxnRequest;
 
 export type ControllerInbound = RegisterBroker | BrokerHeartbeat | AlterPartition | InitProducerId | MetadataRequest | RaftLeaderNotice;

@@ -4,7 +4,6 @@ import type { NodeId } from '../sim/env.js';
 import type { Acks } from './config.js';
 import { HEADER_BYTES } from './config.js';
 import { FollowerRole } from './follower.js';
-import type { GroupLogPayload } from './group-records.js';
 import type { ReplicaState } from './history.js';
 import type { AppendDone } from './leader.js';
 import { LeaderRole } from './leader.js';
@@ -16,6 +15,8 @@ import type {
 import { finalRecordsOf } from './records.js';
 import type { BrokerContext } from './replica.js';
 import { ReplicaCore } from './replica.js';
+import type { InternalPayload, MarkerPayload } from './txn-records.js';
+import { classifyTxnOffsets } from './txn-records.js';
 
 export class PartitionReplica {
   readonly core: ReplicaCore;
@@ -111,9 +112,15 @@ export class PartitionReplica {
   }
 
   /** The group coordinator's local append (acks=all); refused at once unless this replica leads. */
-  appendInternal(payloads: readonly GroupLogPayload[], timeoutUs: number, done: AppendDone): void {
+  appendInternal(payloads: readonly InternalPayload[], timeoutUs: number, done: AppendDone): void {
     if (this.leaderRole === null) return done('NOT_LEADER_OR_FOLLOWER', -1);
     this.leaderRole.appendInternal(payloads, timeoutUs, done);
+  }
+
+  /** A transaction marker (WriteTxnMarkers); refused at once unless this replica leads. */
+  appendMarker(marker: MarkerPayload, timeoutUs: number, done: AppendDone): void {
+    if (this.leaderRole === null) return done('NOT_LEADER_OR_FOLLOWER', -1);
+    this.leaderRole.appendMarker(marker, timeoutUs, done);
   }
 
   onFetch(from: NodeId, req: FetchRequest): void {
@@ -169,6 +176,13 @@ export class PartitionReplica {
       node: core.ctx.id, partition: core.partition, up, isLeader: core.role === 'leader', leaderEpoch: core.leaderEpoch,
       logStartOffset: 0, logEndOffset: core.log.logEndOffset, highWatermark: core.highWatermark,
       records: finalRecordsOf(core.log.batches),
+      ...txnState(core.log.batches),
     };
   }
+}
+
+/** The transactional offsets of a replica's final state, only for a log that has any (ReplicaState.txn). */
+function txnState(batches: Parameters<typeof classifyTxnOffsets>[0]): { txn?: NonNullable<ReturnType<typeof classifyTxnOffsets>> } {
+  const txn = classifyTxnOffsets(batches);
+  return txn === null ? {} : { txn };
 }

@@ -9,8 +9,8 @@
 // it writes, and V8 can allocate the objects of a literal whose objects mostly survive (an
 // allocation site it tracks) directly in the old generation, so the young-generation collector does
 // not copy them; instances of a class have no such site.
-import type { GroupLogPayload } from './group-records.js';
 import type { Value } from './history.js';
+import type { InternalPayload } from './txn-records.js';
 
 /** What one append (a produce request's batch, or a group coordinator write) wrote. */
 export interface RecordBatch {
@@ -29,8 +29,10 @@ export interface RecordBatch {
   readonly appendTimeUs: number;
   /** The records' values, in offset order (never empty). */
   readonly values: readonly Value[];
-  /** Internal batches only (the offsets partition): what the group coordinator wrote, per record. */
-  readonly payloads: readonly GroupLogPayload[] | null;
+  /** Internal batches only: what the group or transaction coordinator wrote, per record, or a marker (txn-records.ts). */
+  readonly payloads: readonly InternalPayload[] | null;
+  /** Written by a transactional producer inside a transaction (Kafka's isTransactional batch attribute). */
+  readonly transactional?: boolean;
   /** Bytes of the whole batch, header and records, on disk and on the wire (see batchBytes). */
   readonly sizeBytes: number;
 }
@@ -160,8 +162,8 @@ export function finalRecordsOf(batches: readonly RecordBatch[]): FinalRecordOf[]
   return out;
 }
 
-/** What the group coordinator wrote in an internal record (their value is -1); undefined for data. */
-export function payloadOf(record: LogRecord): GroupLogPayload | undefined {
+/** What a coordinator wrote in an internal record (their value is -1); undefined for data. */
+export function payloadOf(record: LogRecord): InternalPayload | undefined {
   const payloads = record.batch.payloads;
   return payloads === null ? undefined : payloads[record.offset - record.batch.baseOffset];
 }

@@ -10,6 +10,7 @@ export const ANOMALY_TYPES = [
   'duplicate-delivery',
   'election-safety',
   'inconsistent-offsets',
+  'intermediate-read',
   'leader-completeness',
   'log-divergence',
   'log-matching',

@@ -332,7 +332,7 @@ export const SAFE_FAULT_KINDS: readonly FaultKind[] = ALL_FAULT_KINDS.filter((ki
  * consumer read what it should not have: none may happen in the safe region.
  */
 export const SAFETY_ANOMALIES: readonly AnomalyType[] = [
-  'aborted-read', 'committed-record-lost', 'duplicate', 'inconsistent-offsets', 'log-divergence',
+  'aborted-read', 'committed-record-lost', 'duplicate', 'inconsistent-offsets', 'intermediate-read', 'log-divergence',
   'lost-write', 'nonmonotonic-poll', 'nonmonotonic-send', 'poll-skip',
 ];
 

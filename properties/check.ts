@@ -8,6 +8,7 @@ import { checkCommittedRecordLost } from './checkers/committed-record-lost.js';
 import { checkDuplicate } from './checkers/duplicate.js';
 import { checkDuplicateDelivery } from './checkers/duplicate-delivery.js';
 import { checkInconsistentOffsets } from './checkers/inconsistent-offsets.js';
+import { checkIntermediateRead } from './checkers/intermediate-read.js';
 import { checkLogDivergence } from './checkers/log-divergence.js';
 import { checkLostDelivery } from './checkers/lost-delivery.js';
 import { checkLostWrite } from './checkers/lost-write.js';
@@ -25,6 +26,7 @@ export const CHECKERS: readonly { readonly type: AnomalyType; readonly check: Ch
   { type: 'duplicate-delivery', check: checkDuplicateDelivery },
   { type: 'election-safety', check: checkElectionSafety },
   { type: 'inconsistent-offsets', check: checkInconsistentOffsets },
+  { type: 'intermediate-read', check: checkIntermediateRead },
   { type: 'leader-completeness', check: checkLeaderCompleteness },
   { type: 'log-divergence', check: checkLogDivergence },
   { type: 'log-matching', check: checkLogMatching },

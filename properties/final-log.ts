@@ -1,5 +1,7 @@
 // The final committed log of each partition: what a user could read after the settle phase, i.e.
-// the leader's log below its high watermark. Checkers compare the history against this.
+// the leader's log below its high watermark (for a log with transactions, as read_committed reads
+// it: without control records and without the records of aborted or still open transactions).
+// Checkers compare the history against this.
 import type { NodeId } from '../sim/env.js';
 import type { FinalState, PartitionState, ReplicaState, Value } from '../models/history.js';
 import { lowerBound } from './_internals/sorted.js';
@@ -150,6 +152,16 @@ function chooseSource(
   return { replica: pool.slice().sort(mostAdvancedFirst)[0] ?? null, settled: false };
 }
 
+/**
+ * With transactions, the committed log is what a read_committed reader gets: control records,
+ * records of aborted transactions and of transactions still open are no part of it.
+ */
+function hiddenOffsets(replica: ReplicaState): Set<number> | null {
+  const txn = replica.txn;
+  if (txn === undefined) return null;
+  return new Set([...txn.control, ...txn.aborted, ...txn.open]);
+}
+
 function mostAdvancedFirst(a: ReplicaState, b: ReplicaState): number {
   if (a.highWatermark !== b.highWatermark) return b.highWatermark - a.highWatermark;
   if (a.leaderEpoch !== b.leaderEpoch) return b.leaderEpoch - a.leaderEpoch;
@@ -162,8 +174,10 @@ function logFromReplica(replica: ReplicaState, settled: boolean): FinalLog {
   // is millions of records, and a copy of each would double them.
   const records: FinalRecord[] = [];
   let sorted = true;
+  const hidden = hiddenOffsets(replica);
   for (const r of replica.records) {
     if (r.offset >= replica.highWatermark) continue;
+    if (hidden !== null && hidden.has(r.offset)) continue;
     if (records.length > 0 && r.offset < records[records.length - 1]!.offset) sorted = false;
     records.push(r);
   }

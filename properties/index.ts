@@ -23,6 +23,7 @@ export { checkCommittedRecordLost } from './checkers/committed-record-lost.js';
 export { checkDuplicate } from './checkers/duplicate.js';
 export { checkDuplicateDelivery } from './checkers/duplicate-delivery.js';
 export { checkInconsistentOffsets } from './checkers/inconsistent-offsets.js';
+export { checkIntermediateRead } from './checkers/intermediate-read.js';
 export { checkLogDivergence } from './checkers/log-divergence.js';
 export { checkLostDelivery } from './checkers/lost-delivery.js';
 export { checkLostWrite } from './checkers/lost-write.js';

@@ -8,12 +8,13 @@ import { generatePlan, type NemesisDraw, type PlanTarget } from '../sim/nemesis.
 import { NemesisRun } from '../sim/nemesis-run.js';
 import { World } from '../sim/world.js';
 import { Broker } from '../models/broker.js';
-import type { BrokerConfig, ClusterLayout, ConsumerConfig, ProducerConfig, RaftConfig } from '../models/config.js';
+import type { BrokerConfig, ClusterLayout, ConsumerConfig, ProducerConfig, RaftConfig, TransactionalConfig } from '../models/config.js';
 import { Consumer } from '../models/consumer.js';
 import { Controller } from '../models/controller.js';
 import { DRAIN_NODE, DrainReader } from '../models/drain-reader.js';
 import { History } from '../models/history-log.js';
 import { Producer } from '../models/producer.js';
+import { TxnProducer } from '../models/txn-producer.js';
 import { ClusterView } from './cluster-view.js';
 import type { FaultTarget, Scenario, ScenarioNodes } from './schema.js';
 import { groupInstanceIds, scenarioNodes } from './schema.js';
@@ -109,6 +110,7 @@ export function brokerConfig(s: Scenario): BrokerConfig {
     producerIdExpirationCheckIntervalUs: b['producer.id.expiration.check.interval.ms'] * MS,
     logSegmentBytes: b['log.segment.bytes'],
     ...(s.protocol.replication === 'raft' ? { raft: raftConfig(s) } : {}),
+    transactionEpochBump: s.protocol.transactionEpochBump,
   };
 }
 
@@ -118,6 +120,22 @@ function raftConfig(s: Scenario): RaftConfig {
     electionTimeoutUs: r['quorum.election.timeout.ms'] * MS, fetchTimeoutUs: r['quorum.fetch.timeout.ms'] * MS,
     fsync: r.fsync, plantedBug: r.plantedBug,
   };
+}
+
+/**
+ * The transactional settings of each producer node, in scenarioNodes' order (null: not
+ * transactional): an entry's transactional.id as given for a single producer, "<id>-<n>" for each
+ * of an entry with count > 1, since one id belongs to one producer at a time.
+ */
+export function transactionalConfigs(s: Scenario): (TransactionalConfig | null)[] {
+  return s.producers.flatMap((p) => Array.from({ length: p.count }, (_, i): TransactionalConfig | null => {
+    const id = p['transactional.id'];
+    if (id === null) return null;
+    return {
+      transactionalId: p.count === 1 ? id : `${id}-${i + 1}`, transactionTimeoutUs: p['transaction.timeout.ms'] * MS,
+      recordsPerTransaction: p.recordsPerTransaction, abortProbability: p.abortProbability,
+    };
+  }));
 }
 
 function producerConfig(s: Scenario, entry: number, index: number): ProducerConfig {
@@ -140,6 +158,7 @@ function consumerConfig(s: Scenario, entry: number, groupInstanceId: string | nu
     sessionTimeoutUs: k['session.timeout.ms'] * MS, heartbeatIntervalUs: Math.min(3000 * MS, Math.floor(k['session.timeout.ms'] * MS / 3)),
     maxPollIntervalUs: k['max.poll.interval.ms'] * MS, processingUs: Math.round(k.processingMs * MS),
     fetchWaitMaxUs: 500 * MS, maxPollRecords: 500,
+    ...(k['isolation.level'] === 'read_committed' ? { isolationLevel: 'read_committed' as const } : {}),
   };
 }
 
@@ -148,6 +167,16 @@ function consumerConfig(s: Scenario, entry: number, groupInstanceId: string | nu
  * stores the groups' commits: one partition, RF = min(3, brokers), like __consumer_offsets.
  */
 function clusterLayout(s: Scenario, nodes: ScenarioNodes): ClusterLayout {
+  const layout = groupLayout(s, nodes);
+  if (!s.producers.some((p) => p['transactional.id'] !== null)) return layout;
+  // `__transaction_state`: one partition after the others, RF = min(3, brokers), like the offsets partition.
+  const brokers = nodes.brokers;
+  const index = layout.replicas.length;
+  const txnReplicas = Array.from({ length: Math.min(3, brokers.length) }, (_, i) => brokers[(index + i) % brokers.length]!);
+  return { ...layout, replicas: [...layout.replicas, txnReplicas], transactionPartition: index };
+}
+
+function groupLayout(s: Scenario, nodes: ScenarioNodes): ClusterLayout {
   const dataPartitions = s.topic.partitions;
   const replicas = assignReplicas(nodes.brokers, dataPartitions, s.topic.replicationFactor);
   if (nodes.consumers.length === 0) return { brokers: nodes.brokers, controller: nodes.controller, replicas, dataPartitions, offsetsPartition: null };
@@ -187,10 +216,15 @@ export function buildRun(s: Scenario, seed: number, options: BuildOptions = {}):
   for (const broker of nodes.brokers) {
     world.addNode(broker, counted((incarnation, env) => new Broker(env, layout, config, history, incarnation)));
   }
+  const txnConfigs = transactionalConfigs(s);
   nodes.producers.forEach(({ id, entry }, i) => {
     const pc = producerConfig(s, entry, i + 1);
+    const txn = txnConfigs[i] ?? null;
     // Each incarnation counts from its own million: a restarted producer sends new values.
-    world.addNode(id, counted((incarnation, env) => new Producer(env, layout, { ...pc, firstValue: (incarnation - 1) * PRODUCER_INCARNATION_VALUES }, history)));
+    world.addNode(id, counted((incarnation, env) => {
+      const config = { ...pc, firstValue: (incarnation - 1) * PRODUCER_INCARNATION_VALUES };
+      return txn === null ? new Producer(env, layout, config, history) : new TxnProducer(env, layout, config, txn, history);
+    }));
   });
   const instanceIds = groupInstanceIds(s.consumers);
   for (const [i, { id, entry }] of nodes.consumers.entries()) {

@@ -9,6 +9,14 @@
 // - KIP-320, epoch fencing of fetches and epoch queries (KAFKA-7395, commit bcef30d): 2.1.0.
 // - KIP-966, eligible leader replicas: off by default in 3.9 and 4.0 (a preview in 4.0), on by
 //   default on new clusters from 4.1 (Kafka's operations docs, "Eligible Leader Replicas").
+// - KIP-890, transactions server-side defense. Part 1, the partition leader verifies with the
+//   coordinator that a transactional produce belongs to an open transaction (KAFKA-14402, commit
+//   29a1a16; transaction.partition.verification.enable): 3.6.0, offset commits verified too in
+//   3.7.0 (KAFKA-15449, commit b6c7855). It stops hanging transactions but not KAFKA-17754, whose
+//   delayed EndTxn or produce carries the epoch of the transaction it lands in. Part 2, an epoch
+//   bump on every EndTxn (KAFKA-14562, commit ede0c94, transaction.version 2): 4.0.0, on by default
+//   on new clusters with 4.0 clients. ksim models part 2 (`transactionEpochBump`); part 1 is not
+//   modelled (docs/model.md).
 // "2.0" is 2.0.0, before the backports.
 
 export const KAFKA_VERSIONS = ['0.10', '0.11', '2.0', '2.1', '3.9', '4.0', '4.1'] as const;
@@ -39,14 +47,19 @@ export interface ProtocolSwitches {
   readonly isrJoinPastEpochStart: boolean;
   /** KIP-966 (broker.eligible.leader.replicas.enable). */
   readonly eligibleLeaderReplicas: boolean;
+  /** KIP-890 part 2 (transaction.version 2): every EndTxn bumps the producer epoch, fencing delayed requests of earlier transactions (KAFKA-17754). */
+  readonly transactionEpochBump: boolean;
 }
 
 const PRE_KIP_101: ProtocolSwitches = {
   truncation: 'high-watermark', epochFencing: false, truncateOnEpochChange: false, isrJoinPastEpochStart: false, eligibleLeaderReplicas: false,
+  transactionEpochBump: false,
 };
 const FIXES_OF_2_1: ProtocolSwitches = {
   truncation: 'leader-epoch', epochFencing: true, truncateOnEpochChange: true, isrJoinPastEpochStart: true, eligibleLeaderReplicas: false,
+  transactionEpochBump: false,
 };
+const FIXES_OF_4_0: ProtocolSwitches = { ...FIXES_OF_2_1, transactionEpochBump: true };
 
 /** Each release's switches, as it shipped (its defaults). */
 export const RELEASE_SWITCHES: ReadonlyMap<KafkaVersion, ProtocolSwitches> = new Map<KafkaVersion, ProtocolSwitches>([
@@ -55,12 +68,12 @@ export const RELEASE_SWITCHES: ReadonlyMap<KafkaVersion, ProtocolSwitches> = new
   ['2.0', { ...PRE_KIP_101, truncation: 'leader-epoch' }],
   ['2.1', FIXES_OF_2_1],
   ['3.9', FIXES_OF_2_1],
-  ['4.0', FIXES_OF_2_1],
-  ['4.1', { ...FIXES_OF_2_1, eligibleLeaderReplicas: true }],
+  ['4.0', FIXES_OF_4_0],
+  ['4.1', { ...FIXES_OF_4_0, eligibleLeaderReplicas: true }],
 ]);
 
 /** The switches with no version given: today's Kafka with ELR off (its default before 4.1). */
-const DEFAULT_SWITCHES: ProtocolSwitches = FIXES_OF_2_1;
+const DEFAULT_SWITCHES: ProtocolSwitches = FIXES_OF_4_0;
 
 /** What the scenario says, before resolution: undefined where a key is absent. */
 export interface ProtocolInput {
@@ -69,6 +82,7 @@ export interface ProtocolInput {
   readonly epochFencing?: boolean | undefined;
   readonly truncateOnEpochChange?: boolean | undefined;
   readonly isrJoinPastEpochStart?: boolean | undefined;
+  readonly transactionEpochBump?: boolean | undefined;
 }
 
 /** A switch set explicitly that cannot work with the truncation chosen: key and reason. */
@@ -99,6 +113,7 @@ export function resolveProtocol(p: ProtocolInput, explicitElr: boolean | undefin
     truncateOnEpochChange: p.truncateOnEpochChange ?? base.truncateOnEpochChange,
     isrJoinPastEpochStart: needsEpochs('isrJoinPastEpochStart', 'joining the ISR past the epoch start (KAFKA-7128)'),
     eligibleLeaderReplicas: explicitElr ?? base.eligibleLeaderReplicas,
+    transactionEpochBump: p.transactionEpochBump ?? base.transactionEpochBump,
   };
   return { switches, conflicts };
 }

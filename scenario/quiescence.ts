@@ -11,6 +11,7 @@ import { Consumer, type ConsumerProgress } from '../models/consumer.js';
 import { Controller } from '../models/controller.js';
 import type { PartitionState } from '../models/history.js';
 import { Producer } from '../models/producer.js';
+import { TxnProducer } from '../models/txn-producer.js';
 import type { BuiltRun, ConsumerGroupNodes } from './build.js';
 
 /** One thing that is not quiescent. `key` identifies it across steps (how long it has been stuck). */
@@ -42,7 +43,7 @@ export function quiescenceProblems(built: BuiltRun): Problem[] {
   for (const group of built.groups) groupProblems(built, group, offsets, highWatermarks, problems);
   for (const id of built.producers) {
     const producer = world.actor(id);
-    const pending = producer instanceof Producer ? producer.pendingSends() : 0;
+    const pending = producer instanceof Producer || producer instanceof TxnProducer ? producer.pendingSends() : 0;
     if (pending > 0) problems.push({ key: `${id}:pending`, text: `${id}: ${pending} send${pending === 1 ? '' : 's'} outstanding` });
   }
   return problems;

@@ -36,7 +36,7 @@ export const DEFAULT_FAULT_TARGETS: readonly FaultTarget[] = ['any', 'leader', '
 export const ANOMALY_NAMES = [
   'lost-write', 'unseen', 'duplicate', 'inconsistent-offsets', 'nonmonotonic-poll', 'poll-skip',
   'nonmonotonic-send', 'aborted-read', 'log-divergence', 'committed-record-lost',
-  'duplicate-delivery', 'lost-delivery',
+  'duplicate-delivery', 'lost-delivery', 'intermediate-read',
   'election-safety', 'log-matching', 'leader-completeness', 'state-machine-safety',
 ] as const;
 export type AnomalyName = (typeof ANOMALY_NAMES)[number];
@@ -117,6 +117,7 @@ const protocolSchema = z.strictObject({
   epochFencing: z.boolean().optional(),
   truncateOnEpochChange: z.boolean().optional(),
   isrJoinPastEpochStart: z.boolean().optional(),
+  transactionEpochBump: z.boolean().optional(),
   /** isr: Kafka's ISR replication; raft: each partition's replicas form a Raft group (models/raft/). */
   replication: z.enum(REPLICATIONS).default('isr'),
 });
@@ -160,6 +161,16 @@ const producerInput = z.strictObject({
   messagesPerSec: z.number().min(0).max(1_000_000, { message: 'at most 1000000 (one value per simulated microsecond, the clock\'s resolution); use more producers' }).default(100),
   /** Bytes of each record's value: sizes batches (batch.size), requests, fetches and disk writes. */
   valueBytes: int(0).default(100),
+  /**
+   * A transactional producer (models/txn-producer.ts); null: none. An entry with count > 1 gives
+   * its producers the ids "<id>-1", "<id>-2", … (transactionalIds).
+   */
+  'transactional.id': z.string().min(1).nullable().default(null),
+  'transaction.timeout.ms': int(1).default(60000),
+  /** Records each transaction holds (transactional producers only). */
+  recordsPerTransaction: int(1).default(10),
+  /** The chance that the application aborts a transaction on purpose (transactional producers only). */
+  abortProbability: probability().default(0),
 });
 type ProducerInput = z.output<typeof producerInput>;
 
@@ -181,6 +192,10 @@ function resolveProducer(p: ProducerInput, ctx: z.RefinementCtx) {
   const [firstConflict] = conflicts;
   if (explicitIdempotence === true && firstConflict !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['enable.idempotence'], message: `enable.idempotence requires ${firstConflict}` });
+  }
+  // As the Java client: a transactional producer is an idempotent one.
+  if (p['transactional.id'] !== null && (explicitIdempotence === false || firstConflict !== undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['transactional.id'], message: `a transactional producer requires enable.idempotence (${firstConflict ?? 'enable.idempotence is false'})` });
   }
   const minDelivery = p['linger.ms'] + p['request.timeout.ms'];
   const explicitDelivery = p['delivery.timeout.ms'];
@@ -224,6 +239,8 @@ const consumerSchema = z.strictObject({
   'max.poll.interval.ms': int(1).default(300000),
   /** How long the application takes per record. */
   processingMs: millis().default(1),
+  /** read_committed: reads stop at the last stable offset, and aborted transactions' records are skipped. */
+  'isolation.level': z.enum(['read_uncommitted', 'read_committed']).default('read_uncommitted'),
 });
 
 const latencySchema = z

@@ -132,6 +132,16 @@ const RENDER = new Map<string, Render>([
     return { detail: `${partition(r)} isr recorded as ${formatNodes(list(r, 'isr'))}${by}`, short: `isr ${(list(r, 'isr') ?? []).join(',')}` };
   }],
   ['hw', (r) => ({ detail: `${partition(r)} high watermark ${formatField('hw', r['hw'])}`, short: `hw ${formatField('hw', r['hw'])}` })],
+  ['lso', (r) => ({ detail: `${partition(r)} last stable offset ${formatField('lso', r['lso'])}`, short: `lso ${formatField('lso', r['lso'])}` })],
+  ['txn-state', (r) => ({
+    detail: `coordinator: ${str(r, 'transactionalId') ?? '?'} ${str(r, 'from') ?? '?'} → ${str(r, 'to') ?? '?'} (producer ${formatField('producerId', r['producerId'])} epoch ${formatField('producerEpoch', r['producerEpoch'])}, partitions ${(list(r, 'partitions') ?? []).join(',') || 'none'})`,
+    short: `${str(r, 'to') ?? 'txn'}`,
+  })],
+  ['txn-markers', (r) => ({
+    detail: `coordinator: ${r['commit'] === true ? 'commit' : 'abort'} markers for ${str(r, 'transactionalId') ?? '?'} to partitions ${(list(r, 'partitions') ?? []).join(',')}`,
+    short: r['commit'] === true ? 'COMMIT markers' : 'ABORT markers',
+  })],
+  ['txn-end', (r) => ({ detail: `EndTxn(${r['commit'] === true ? 'commit' : 'abort'}) sent, ${plural(num(r, 'records'), 'record')}, epoch ${formatField('producerEpoch', r['producerEpoch'])}`, short: r['commit'] === true ? 'commit' : 'abort' })],
   ['truncate', (r) => {
     const from = num(r, 'from');
     const to = num(r, 'to');

@@ -86,7 +86,7 @@ export interface ViewData {
 const NOT_MARKERS = new Set(['send', 'deliver', 'drop', 'duplicate', 'timer', 'disk-write', 'disk-truncate', 'disk-fsync', 'disk-writeback']);
 const KNOWN_CATEGORIES = new Set([
   'leader', 'follower', 'isr', 'hw', 'truncate', 'election', 'fenced', 'unfenced', 'send-ok', 'send-fail', 'send-info',
-  'poll', 'process', 'assign', 'fault', 'disk-loss', 'settle',
+  'poll', 'process', 'assign', 'fault', 'disk-loss', 'settle', 'lso', 'txn-state', 'txn-markers', 'txn-end',
 ]);
 /** Kinds the models may spell differently, drawn as the marker they mean. */
 const ALIASES = new Map([['assigned', 'assign'], ['isr-change', 'isr']]);

@@ -10,6 +10,7 @@ const MARKER_NAMES: readonly (readonly [string, string])[] = [
   ['send', 'producer send'], ['send-ok', 'acked'], ['send-fail', 'failed'], ['send-info', 'outcome unknown'],
   ['assign', 'assignment'], ['poll', 'poll'], ['process', 'processed'], ['commit', 'offset commit'], ['commit-fail', 'commit failed'],
   ['node-start', 'started'], ['node-up', 'restarted / resumed'], ['node-down', 'crashed / powered off'], ['node-pause', 'paused'],
+  ['lso', 'last stable offset'], ['txn-end', 'EndTxn sent'], ['txn-state', 'transaction state'], ['txn-markers', 'transaction markers'],
   ['fault', 'fault step'], ['disk-loss', 'unsynced data lost'], ['settle', 'settle phase'], ['other', 'other event'],
 ];
 const BAND_NAMES: readonly (readonly [string, string])[] = [

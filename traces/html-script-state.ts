@@ -53,6 +53,10 @@ export const SCRIPT_STATE = String.raw`
     'fault': { shape: 'flag', color: '#9b2c2c', label: 1 },
     'disk-loss': { shape: 'square', color: '#e53e3e', big: true, label: 1 },
     'settle': { shape: 'flag', color: '#2f855a', label: 1 },
+    'lso': { shape: 'tick', color: '#805ad5', label: 3 },
+    'txn-end': { shape: 'square', color: '#d69e2e', label: 2 },
+    'txn-state': { shape: 'diamond', color: '#d69e2e', label: 2 },
+    'txn-markers': { shape: 'flag', color: '#d69e2e', label: 2 },
     'other': { shape: 'ring', color: '#4a5568', label: 3 }
   };
   var BAND = {

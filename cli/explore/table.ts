@@ -23,6 +23,7 @@ export const ANOMALY_CODES: Readonly<Record<AnomalyType, string>> = {
   'log-matching': 'LM',
   'state-machine-safety': 'SM',
   'inconsistent-offsets': 'IO',
+  'intermediate-read': 'IR',
   'log-divergence': 'LD',
   'lost-delivery': 'LV',
   'lost-write': 'LW',

@@ -9,7 +9,6 @@
 import type { Env, NodeId, Random } from '../../sim/env.js';
 import type { Acks, RaftConfig } from '../config.js';
 import { HEADER_BYTES } from '../config.js';
-import type { GroupLogPayload } from '../group-records.js';
 import type { ReplicaState } from '../history.js';
 import { VALUE_STRIDE } from '../history.js';
 import type { AppendDone } from '../leader.js';
@@ -21,6 +20,7 @@ import type {
 import { batchBytes, finalRecordsOf } from '../records.js';
 import type { BrokerContext } from '../replica.js';
 import { ReplicaCore } from '../replica.js';
+import type { InternalPayload, MarkerPayload } from '../txn-records.js';
 import { RaftFollower, lastEntryEpoch } from './follower.js';
 import { RaftLeaderQuorum } from './leader-quorum.js';
 import type { RaftBeginEpoch, RaftInbound, RaftVote, RaftVoteResponse } from './messages.js';
@@ -364,9 +364,15 @@ export class RaftReplica {
     this.leaderRole.appendClient(batch, acks, timeoutUs, done);
   }
 
-  appendInternal(payloads: readonly GroupLogPayload[], timeoutUs: number, done: AppendDone): void {
+  appendInternal(payloads: readonly InternalPayload[], timeoutUs: number, done: AppendDone): void {
     if (this.leaderRole === null) return done('NOT_LEADER_OR_FOLLOWER', -1);
     this.leaderRole.appendInternal(payloads, timeoutUs, done);
+  }
+
+  /** A transaction marker (WriteTxnMarkers); refused at once unless this replica leads. */
+  appendMarker(marker: MarkerPayload, timeoutUs: number, done: AppendDone): void {
+    if (this.leaderRole === null) return done('NOT_LEADER_OR_FOLLOWER', -1);
+    this.leaderRole.appendMarker(marker, timeoutUs, done);
   }
 
   onFetch(from: NodeId, req: FetchRequest): void {

@@ -1,5 +1,5 @@
 // Every checker on real simulated runs: a clean run of the whole model (producers, brokers, a
-// consumer group) passes all twelve; then, for each checker, one anomaly planted into that real
+// consumer group) passes all thirteen; then, for each checker, one anomaly planted into that real
 // history or final state is reported. And liveness: a run that cannot settle says so.
 import { describe, expect, test } from 'vitest';
 import type { FinalState, HistoryOp, ReplicaState } from '../../models/history.js';
@@ -31,7 +31,7 @@ const withReplica = (final: FinalState, node: string, change: (r: ReplicaState) 
   ({ ...final, replicas: final.replicas.map((r) => (r.node === node ? change(r) : r)) });
 
 describe('checkers on a real run', () => {
-  test('a clean run of the whole model passes all twelve checkers', () => {
+  test('a clean run of the whole model passes all thirteen checkers', () => {
     expect(opsOf('poll').length).toBeGreaterThan(10);
     expect(opsOf('commit-ok').length).toBeGreaterThan(5);
     expect(found(clean.history, clean.final)).toEqual([]);
@@ -103,6 +103,17 @@ describe('checkers on a real run', () => {
     'lost-delivery': () => {
       const p = opsOf('process')[2]!;
       return [cleanOps.filter((op) => op !== p), clean.final];
+    },
+    'intermediate-read': () => {
+      // The consumer reads read_committed, and the polled value's producer asked to commit it only after the poll.
+      const poll = opsOf('poll')[0]!;
+      const value = poll.records[0]!.value;
+      const invoke = opsOf('send-invoke').find((op) => op.value === value)!;
+      const assign = opsOf('assign')[0]!;
+      return [[
+        ...cleanOps.map((op) => (op === assign ? { ...assign, readCommitted: true } : op)),
+        { kind: 'txn-end', t: poll.t + 1, process: invoke.process, transactionalId: 'tx', commit: true, values: [value] },
+      ], clean.final];
     },
   };
   const l0end = () => leader(clean.final).highWatermark;

@@ -43,7 +43,7 @@ describe('defaults', () => {
         'producer.id.expiration.check.interval.ms': 600000,
         'log.segment.bytes': 1073741824,
       },
-      protocol: { version: null, truncation: 'leader-epoch', epochFencing: true, truncateOnEpochChange: true, isrJoinPastEpochStart: true, replication: 'isr' },
+      protocol: { version: null, truncation: 'leader-epoch', epochFencing: true, truncateOnEpochChange: true, isrJoinPastEpochStart: true, transactionEpochBump: true, replication: 'isr' },
       raft: { 'quorum.election.timeout.ms': 1000, 'quorum.fetch.timeout.ms': 2000, fsync: true, plantedBug: null },
       producers: [{
         count: 1,
@@ -60,6 +60,10 @@ describe('defaults', () => {
         'max.request.size': 1048576,
         messagesPerSec: 100,
         valueBytes: 100,
+        'transactional.id': null,
+        'transaction.timeout.ms': 60000,
+        recordsPerTransaction: 10,
+        abortProbability: 0,
       }],
       consumers: [{
         group: 'g1',
@@ -71,6 +75,7 @@ describe('defaults', () => {
         'session.timeout.ms': 45000,
         'max.poll.interval.ms': 300000,
         processingMs: 1,
+        'isolation.level': 'read_uncommitted',
       }],
       network: {
         latencyMs: { min: 0.1, max: 2 },
@@ -118,7 +123,7 @@ describe('defaults', () => {
     const s = parse({ description: 'one line', allowedAnomalies: ['lost-write', 'lost-write', 'duplicate'] });
     expect(s.description).toBe('one line');
     expect(s.allowedAnomalies).toEqual(['lost-write', 'duplicate']);
-    expect(parse({ allowedAnomalies: [...ANOMALY_NAMES] }).allowedAnomalies).toHaveLength(16);
+    expect(parse({ allowedAnomalies: [...ANOMALY_NAMES] }).allowedAnomalies).toHaveLength(17);
     expect(errorOf({ seed: 7 })).toBe('scenario.json: unknown key "seed"');
   });
 });
@@ -164,14 +169,16 @@ describe('protocol switches and protocol.version', () => {
     expect(replication).toBe('isr');
     return { ...switchesOnly, elr: s.broker['eligible.leader.replicas.enable'] };
   };
-  const ALL_FIXES = { truncation: 'leader-epoch', epochFencing: true, truncateOnEpochChange: true, isrJoinPastEpochStart: true };
+  const FIXES_OF_2_1 = { truncation: 'leader-epoch', epochFencing: true, truncateOnEpochChange: true, isrJoinPastEpochStart: true, transactionEpochBump: false };
+  const ALL_FIXES = { ...FIXES_OF_2_1, transactionEpochBump: true };
 
   test('each release sets every switch as it shipped', () => {
-    const none = { epochFencing: false, truncateOnEpochChange: false, isrJoinPastEpochStart: false, elr: false };
+    const none = { epochFencing: false, truncateOnEpochChange: false, isrJoinPastEpochStart: false, transactionEpochBump: false, elr: false };
     expect(switches({ version: '0.10' })).toEqual({ version: '0.10', truncation: 'high-watermark', ...none });
     expect(switches({ version: '0.11' })).toEqual({ version: '0.11', truncation: 'epoch-end-offset', ...none });
     expect(switches({ version: '2.0' })).toEqual({ version: '2.0', truncation: 'leader-epoch', ...none });
-    for (const version of ['2.1', '3.9', '4.0']) expect(switches({ version })).toEqual({ version, ...ALL_FIXES, elr: false });
+    for (const version of ['2.1', '3.9']) expect(switches({ version })).toEqual({ version, ...FIXES_OF_2_1, elr: false });
+    expect(switches({ version: '4.0' })).toEqual({ version: '4.0', ...ALL_FIXES, elr: false });
     expect(switches({ version: '4.1' })).toEqual({ version: '4.1', ...ALL_FIXES, elr: true });
   });
 
@@ -196,7 +203,7 @@ describe('protocol switches and protocol.version', () => {
   test('without a version: every fix but ELR; high-watermark truncation turns off the two that read the epoch cache', () => {
     expect(switches({})).toEqual({ version: null, ...ALL_FIXES, elr: false });
     expect(switches({ truncation: 'high-watermark' })).toEqual({
-      version: null, truncation: 'high-watermark', epochFencing: false, truncateOnEpochChange: true, isrJoinPastEpochStart: false, elr: false,
+      version: null, truncation: 'high-watermark', epochFencing: false, truncateOnEpochChange: true, isrJoinPastEpochStart: false, transactionEpochBump: true, elr: false,
     });
     expect(switches({ truncation: 'epoch-end-offset' })).toMatchObject({ epochFencing: true, isrJoinPastEpochStart: true });
   });
