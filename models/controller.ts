@@ -71,6 +71,12 @@ export class Controller implements Actor {
   private readonly incarnations = new Map<NodeId, number>();
   /** controllers > 1: this controller's replica of the metadata log; null for the single controller. */
   private readonly metadataLog: RaftReplica | null = null;
+  /**
+   * controllers > 1: the last committed image, the only state brokers may hear of (the active
+   * controller's own state runs ahead of it until the quorum commits). Null for the single
+   * controller, which persists before it answers.
+   */
+  private committed: { readonly version: number; readonly partitions: readonly PartitionMeta[]; readonly aliveBrokers: AliveBroker[] } | null = null;
   /** Only the active controller acts; the single controller always is. */
   private active: boolean;
   /** Bumped whenever this controller starts or stops being active: commits of an older activation do nothing. */
@@ -131,14 +137,14 @@ export class Controller implements Actor {
       case 'heartbeat': return this.onHeartbeat(from, m);
       case 'alter-partition': return this.onAlterPartition(from, m);
       case 'init-producer-id': return this.onInitProducerId(from, m);
-      case 'metadata': return this.send(from, { type: 'metadata-resp', id: m.id, partitions: this.partitions });
+      case 'metadata': return this.send(from, { type: 'metadata-resp', id: m.id, partitions: this.shownPartitions() });
       case 'raft-leader': return this.onRaftLeader(from, m);
     }
   }
 
   /** The controller's record of each partition, for the final state. */
   partitionStates(): PartitionState[] {
-    return this.partitions.map((p) => ({ partition: p.partition, leader: p.leader, leaderEpoch: p.leaderEpoch, isr: p.isr, replicas: p.replicas }));
+    return this.shownPartitions().map((p) => ({ partition: p.partition, leader: p.leader, leaderEpoch: p.leaderEpoch, isr: p.isr, replicas: p.replicas }));
   }
 
   private onRegister(from: NodeId, m: RegisterBroker): void {
@@ -146,7 +152,7 @@ export class Controller implements Actor {
     if (existing !== undefined && existing.incarnation === m.incarnation) {
       // A retried registration of the same process: answer again.
       return this.send(from, {
-        type: 'register-ok', brokerEpoch: existing.brokerEpoch, version: this.version, partitions: this.partitions, aliveBrokers: this.aliveBrokers(),
+        type: 'register-ok', brokerEpoch: existing.brokerEpoch, version: this.shownVersion(), partitions: this.shownPartitions(), aliveBrokers: this.shownAlive(),
       });
     }
     // Every restart here follows a crash or power loss: an unclean shutdown. KRaft fences the old
@@ -165,14 +171,14 @@ export class Controller implements Actor {
     this.incarnations.set(from, m.incarnation);
     if (uncleanShutdown) this.removeFromElr(from);
     this.commit(() => this.send(from, {
-      type: 'register-ok', brokerEpoch: registration.brokerEpoch, version: this.version, partitions: this.partitions, aliveBrokers: this.aliveBrokers(),
+      type: 'register-ok', brokerEpoch: registration.brokerEpoch, version: this.shownVersion(), partitions: this.shownPartitions(), aliveBrokers: this.shownAlive(),
     }));
   }
 
   private onHeartbeat(from: NodeId, m: BrokerHeartbeat): void {
     const registration = this.brokers.get(from);
     if (registration === undefined || registration.brokerEpoch !== m.brokerEpoch) {
-      return this.send(from, { type: 'heartbeat-ok', fenced: true, reregister: true, version: this.version, partitions: null, aliveBrokers: null });
+      return this.send(from, { type: 'heartbeat-ok', fenced: true, reregister: true, version: this.shownVersion(), partitions: null, aliveBrokers: null });
     }
     registration.lastHeartbeatUs = this.env.now();
     if (!registration.unfenced) {
@@ -183,10 +189,10 @@ export class Controller implements Actor {
       // learn that the broker may join ISRs again.
       this.commit();
     }
-    const behind = m.version < this.version;
+    const behind = m.version < this.shownVersion();
     this.send(from, {
-      type: 'heartbeat-ok', fenced: false, reregister: false, version: this.version,
-      partitions: behind ? this.partitions : null, aliveBrokers: behind ? this.aliveBrokers() : null,
+      type: 'heartbeat-ok', fenced: false, reregister: false, version: this.shownVersion(),
+      partitions: behind ? this.shownPartitions() : null, aliveBrokers: behind ? this.shownAlive() : null,
     });
   }
 
@@ -327,14 +333,14 @@ export class Controller implements Actor {
     if (meta === undefined) return this.env.assert(false, `AlterPartition for unknown partition ${m.partition}`);
     const error = this.validateAlter(from, m, meta);
     if (error !== null) {
-      this.send(from, { type: 'alter-partition-resp', partition: m.partition, error, meta });
+      this.send(from, { type: 'alter-partition-resp', partition: m.partition, error, meta: this.shownPartitions()[m.partition]! });
       return;
     }
     const isr = m.isr;
     const elr = this.config.eligibleLeaderReplicasEnable ? this.elrAfterShrink(meta, isr) : [];
     this.set({ ...meta, isr, elr });
     this.env.trace('isr-change', { partition: m.partition, isr: isr as string[], by: from });
-    this.commit(() => this.send(from, { type: 'alter-partition-resp', partition: m.partition, error: null, meta: this.partitions[m.partition]! }));
+    this.commit(() => this.send(from, { type: 'alter-partition-resp', partition: m.partition, error: null, meta: this.shownPartitions()[m.partition]! }));
   }
 
   private validateAlter(from: NodeId, m: AlterPartition, meta: PartitionMeta): ErrorCode | null {
@@ -446,6 +452,7 @@ export class Controller implements Actor {
     this.brokers.clear();
     const now = this.env.now();
     for (const [broker, r] of loaded?.registrations ?? []) this.brokers.set(broker, { ...r, lastHeartbeatUs: now });
+    this.committed = { version: this.version, partitions: [...this.partitions], aliveBrokers: this.aliveBrokers() };
   }
 
   /** The change is answered and spread only once the quorum committed it; a failed commit makes this controller claim afresh. */
@@ -465,10 +472,23 @@ export class Controller implements Actor {
       // QuorumController.renounce: what was not committed is forgotten; claim again from the log.
       if (error !== null) return log.raftState() === 'leader' ? this.activate() : this.deactivate();
       const alive = registrations.filter(([, r]) => r.unfenced).map(([broker, r]) => ({ broker, brokerEpoch: r.brokerEpoch }));
+      this.committed = { version: image.version, partitions: image.partitions, aliveBrokers: alive };
       const update = { type: 'metadata-update', version: image.version, partitions: image.partitions, aliveBrokers: alive } as const;
       for (const broker of this.layout.brokers) this.send(broker, update);
       then?.();
     });
+  }
+
+  private shownVersion(): number {
+    return this.committed?.version ?? this.version;
+  }
+
+  private shownPartitions(): readonly PartitionMeta[] {
+    return this.committed?.partitions ?? this.partitions;
+  }
+
+  private shownAlive(): AliveBroker[] {
+    return this.committed?.aliveBrokers ?? this.aliveBrokers();
   }
 
   private send<M extends Message>(to: NodeId, msg: M): void {
