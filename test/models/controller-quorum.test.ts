@@ -81,3 +81,20 @@ describe('controller quorum', () => {
     expect(records(out, 'controller-active').filter((r) => r.t > 5_000_000 && r.t < 24_000_000)).toEqual([]);
   });
 });
+
+describe('controller quorum under the nemesis', () => {
+  test('the controller target crashes the active voter, and another takes over', () => {
+    const out = run({
+      ...ISR, controllers: 3, durationMs: 20000, consumers: [],
+      faults: { mode: 'random', kinds: ['crash'], targets: ['controller'], meanIntervalMs: 4000 },
+    }, 3);
+    const crashes = records(out, 'fault').filter((r) => r['fault'] === 'crash');
+    expect(crashes.length).toBeGreaterThan(0);
+    for (const crash of crashes) {
+      const active = records(out, 'controller-active').filter((r) => r.t <= crash.t).at(-1);
+      expect(crash.node).toBe(active?.node);
+    }
+    expect(records(out, 'controller-active').length).toBeGreaterThan(1);
+    expect(out.result.anomalies).toEqual([]);
+  });
+});
