@@ -3,7 +3,8 @@
 // Built fresh on every (re)start: all it knows then is what its disk kept.
 import type { Actor, Env, Message, NodeId } from '../sim/env.js';
 import type { BrokerConfig, ClusterLayout } from './config.js';
-import { BROKER_HEARTBEAT_INTERVAL_US, HEADER_BYTES } from './config.js';
+import { BROKER_HEARTBEAT_INTERVAL_US, BROKER_REQUEST_TIMEOUT_US, HEADER_BYTES } from './config.js';
+import { ControllerLocator } from './controller-locator.js';
 import type { HistoryRecorder, ReplicaState } from './history.js';
 import { GroupCoordinator, type GroupSnapshot } from './group-coordinator.js';
 import type {
@@ -15,7 +16,6 @@ import { RaftReplica } from './raft/replica.js';
 import type { BrokerContext, Role } from './replica.js';
 import { TxnCoordinator } from './txn-coordinator.js';
 import type { WriteTxnMarkers, WriteTxnMarkersResponse } from './txn-messages.js';
-import { BROKER_REQUEST_TIMEOUT_US } from './config.js';
 
 const HW_CHECKPOINT_FILE = 'hw-checkpoint';
 const REGISTER_RETRY_US = 1_000_000;
@@ -38,6 +38,10 @@ export class Broker implements Actor {
   private readonly groups: GroupCoordinator;
   /** The transaction coordinator, when the run has a `__transaction_state` partition. */
   private readonly txnCoordinator: TxnCoordinator | null;
+  /** Which controller this broker talks to (the active one of a quorum, as far as it knows). */
+  private readonly locator: ControllerLocator;
+  /** When the controller talked to last answered (controllers > 1: a long silence moves on to another). */
+  private lastControllerAnswerUs = 0;
 
   constructor(
     private readonly env: Env,
@@ -46,8 +50,10 @@ export class Broker implements Actor {
     history: HistoryRecorder,
     private readonly incarnation: number,
   ) {
+    const locator = new ControllerLocator(layout);
+    this.locator = locator;
     this.ctx = {
-      env, id: env.node, controller: layout.controller, config, history,
+      env, id: env.node, get controller() { return locator.current(); }, config, history,
       brokerEpoch: () => this.brokerEpoch,
       meta: (partition) => this.metas.get(partition),
       aliveBrokerEpoch: (broker) => this.aliveBrokers.get(broker),
@@ -86,6 +92,9 @@ export class Broker implements Actor {
     switch (m.type) {
       case 'register-ok': return this.onRegistered(m);
       case 'heartbeat-ok': return this.onHeartbeatResponse(m);
+      case 'not-controller':
+        this.lastControllerAnswerUs = this.env.now();
+        return this.locator.notController(from, m.leader);
       // Before registering, a restarted broker ignores pushes: the registration answer carries the
       // state after the controller fenced its previous incarnation.
       case 'metadata-update': return this.registered ? this.applyMetadata(m.version, m.partitions, m.aliveBrokers) : undefined;
@@ -153,6 +162,7 @@ export class Broker implements Actor {
 
   /** Another node's connection broke: followers fetching from it retry instead of waiting out a timeout. */
   disconnected(peer: NodeId): void {
+    if (this.locator.quorum && peer === this.locator.current()) this.locator.next();
     for (const replica of this.replicas.values()) replica.disconnected(peer);
   }
 
@@ -205,14 +215,20 @@ export class Broker implements Actor {
 
   private register(): void {
     if (this.registered) return;
-    this.env.send(this.layout.controller, { type: 'register', broker: this.env.node, incarnation: this.incarnation }, HEADER_BYTES);
-    this.env.setTimer(REGISTER_RETRY_US, () => this.register());
+    this.env.send(this.locator.current(), { type: 'register', broker: this.env.node, incarnation: this.incarnation }, HEADER_BYTES);
+    const sentUs = this.env.now();
+    this.env.setTimer(REGISTER_RETRY_US, () => {
+      // controllers > 1: an unanswered registration tries the next controller (a refusal already moved on).
+      if (!this.registered && this.locator.quorum && this.lastControllerAnswerUs < sentUs) this.locator.next();
+      this.register();
+    });
   }
 
   private onRegistered(m: RegisterResponse): void {
     if (this.registered && m.brokerEpoch === this.brokerEpoch) return;
     const first = !this.registered;
     this.registered = true;
+    this.lastControllerAnswerUs = this.env.now();
     this.brokerEpoch = m.brokerEpoch;
     this.env.trace('registered', { brokerEpoch: m.brokerEpoch });
     this.applyMetadata(m.version, m.partitions, m.aliveBrokers);
@@ -220,13 +236,19 @@ export class Broker implements Actor {
   }
 
   private heartbeat(): void {
+    if (this.registered && this.locator.quorum && this.env.now() - this.lastControllerAnswerUs > BROKER_REQUEST_TIMEOUT_US) {
+      // A silent active controller (cut off, paused, or no longer the quorum's leader): try another.
+      this.locator.next();
+      this.lastControllerAnswerUs = this.env.now();
+    }
     if (this.registered) {
-      this.env.send(this.layout.controller, { type: 'heartbeat', broker: this.env.node, brokerEpoch: this.brokerEpoch, version: this.metadataVersion }, HEADER_BYTES);
+      this.env.send(this.locator.current(), { type: 'heartbeat', broker: this.env.node, brokerEpoch: this.brokerEpoch, version: this.metadataVersion }, HEADER_BYTES);
     }
     this.env.setTimer(BROKER_HEARTBEAT_INTERVAL_US, () => this.heartbeat());
   }
 
   private onHeartbeatResponse(m: HeartbeatResponse): void {
+    this.lastControllerAnswerUs = this.env.now();
     if (m.reregister) {
       this.registered = false;
       this.register();

@@ -74,6 +74,8 @@ export interface TopicConfig {
 export interface ClusterLayout {
   readonly brokers: readonly NodeId[];
   readonly controller: NodeId;
+  /** controllers > 1: the voters of the metadata quorum (c1…cN; `controller` is c1). Absent: c1 alone. */
+  readonly controllers?: readonly NodeId[];
   /** replicas[p] = the brokers hosting partition p, preferred leader first (data partitions, then the offsets partition). */
   readonly replicas: readonly (readonly NodeId[])[];
   /** Partitions 0…dataPartitions-1 hold the topic's data: producers write and consumers read only these. */

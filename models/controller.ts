@@ -3,14 +3,24 @@
 // unclean), ISR changes requested by leaders (AlterPartition, validated by partition epoch, leader
 // epoch and broker epochs), and producer ids. Every change is persisted (atomic replace) before
 // anyone hears of it.
+//
+// With `controllers: 3 | 5` the controllers c1…cN form a Raft quorum over a metadata log (Kafka's
+// KafkaRaftClient under QuorumController): the log is one more Raft group of ./raft/replica.ts, its
+// entries whole images of this controller's state; only the quorum's leader is the active controller,
+// and it acts only once a marker it appended is committed (so it has every earlier entry) and it
+// rebuilt its state from the last committed image. Each change is answered and spread only once
+// the quorum committed it; the others answer NOT_CONTROLLER with the leader they know.
 import type { Actor, Env, Message, NodeId } from '../sim/env.js';
-import type { BrokerConfig, ClusterLayout } from './config.js';
-import { HEADER_BYTES } from './config.js';
+import type { BrokerConfig, ClusterLayout, RaftConfig } from './config.js';
+import { BROKER_REQUEST_TIMEOUT_US, HEADER_BYTES } from './config.js';
 import type {
-  AliveBroker, AlterPartition, BrokerHeartbeat, ControllerInbound, ErrorCode, InitProducerId, PartitionMeta, RegisterBroker,
+  AliveBroker, AlterPartition, BrokerHeartbeat, ControllerInbound, EpochQuery, EpochQueryResponse, ErrorCode, FetchRequest, FetchResponse,
+  InitProducerId, PartitionMeta, RegisterBroker,
 } from './messages.js';
-import type { PartitionState } from './history.js';
-import type { RaftLeaderNotice } from './raft/messages.js';
+import type { HistoryRecorder, PartitionState } from './history.js';
+import type { RaftInbound, RaftLeaderNotice } from './raft/messages.js';
+import { RaftReplica } from './raft/replica.js';
+import type { BrokerContext } from './replica.js';
 
 const SNAPSHOT_FILE = 'metadata';
 const SESSION_CHECK_INTERVAL_US = 250_000;
@@ -32,6 +42,23 @@ interface Snapshot {
   readonly incarnations: readonly (readonly [NodeId, number])[];
 }
 
+/** One image of the metadata log (controllers > 1): the snapshot, with the broker registrations the log keeps in KRaft. */
+interface MetadataImage extends Snapshot {
+  readonly registrations: readonly (readonly [NodeId, { readonly brokerEpoch: number; readonly incarnation: number; readonly unfenced: boolean }])[];
+}
+
+/** controllers > 1: this controller is one voter of the metadata quorum. */
+export interface ControllerQuorum {
+  readonly voters: readonly NodeId[];
+  /** The raft.* settings (KRaft's quorum.* defaults). */
+  readonly raft: RaftConfig;
+  readonly history: HistoryRecorder;
+  /** The metadata log's partition number: after every data and offsets partition, so internal to the checkers. */
+  readonly partition: number;
+}
+
+type MetadataLogInbound = FetchRequest | FetchResponse | EpochQuery | EpochQueryResponse | RaftInbound;
+
 type ElectionHow = 'clean' | 'elr' | 'last-known-leader' | 'unclean' | 'none';
 
 export class Controller implements Actor {
@@ -42,11 +69,34 @@ export class Controller implements Actor {
   private readonly brokers = new Map<NodeId, BrokerRegistration>();
   /** Survives a controller restart (unlike `brokers`, whose sessions start over). */
   private readonly incarnations = new Map<NodeId, number>();
+  /** controllers > 1: this controller's replica of the metadata log; null for the single controller. */
+  private readonly metadataLog: RaftReplica | null = null;
+  /**
+   * controllers > 1: the last committed image, the only state brokers may hear of (the active
+   * controller's own state runs ahead of it until the quorum commits). Null for the single
+   * controller, which persists before it answers.
+   */
+  private committed: { readonly version: number; readonly partitions: readonly PartitionMeta[]; readonly aliveBrokers: AliveBroker[] } | null = null;
+  /** Only the active controller acts; the single controller always is. */
+  private active: boolean;
+  /** Bumped whenever this controller starts or stops being active: commits of an older activation do nothing. */
+  private activation = 0;
 
-  constructor(private readonly env: Env, private readonly layout: ClusterLayout, private readonly config: BrokerConfig) {
-    this.partitions = layout.replicas.map((replicas, partition) => ({
-      partition, leader: null, leaderEpoch: 0, partitionEpoch: 0, isr: replicas, elr: [], replicas, lastKnownLeader: null,
-    }));
+  constructor(private readonly env: Env, private readonly layout: ClusterLayout, private readonly config: BrokerConfig, quorum: ControllerQuorum | null = null) {
+    this.partitions = this.initialPartitions();
+    this.active = quorum === null;
+    if (quorum !== null) {
+      const ctx: BrokerContext = {
+        env, id: env.node, controller: env.node, config, history: quorum.history,
+        brokerEpoch: () => -1, meta: () => undefined, aliveBrokerEpoch: () => undefined,
+      };
+      this.metadataLog = new RaftReplica(ctx, quorum.partition, quorum.raft, quorum.voters, {
+        onLeader: () => this.activate(),
+        onLeave: () => this.deactivate(),
+      });
+      this.metadataLog.core.recover(0);
+      return;
+    }
     const saved = env.disk.read(SNAPSHOT_FILE)[0] as Snapshot | undefined;
     if (saved !== undefined) {
       this.partitions = [...saved.partitions];
@@ -57,25 +107,44 @@ export class Controller implements Actor {
     }
   }
 
+  private initialPartitions(): PartitionMeta[] {
+    return this.layout.replicas.map((replicas, partition) => ({
+      partition, leader: null, leaderEpoch: 0, partitionEpoch: 0, isr: replicas, elr: [], replicas, lastKnownLeader: null,
+    }));
+  }
+
   start(): void {
+    this.metadataLog?.start();
     this.env.setTimer(SESSION_CHECK_INTERVAL_US, () => this.checkSessions());
   }
 
   receive(from: NodeId, msg: Message): void {
-    const m = msg as ControllerInbound;
+    const m = msg as ControllerInbound | MetadataLogInbound;
+    if (this.metadataLog !== null) {
+      switch (m.type) {
+        case 'fetch': return this.metadataLog.onFetch(from, m);
+        case 'fetch-resp': return this.metadataLog.onFetchResponse(m);
+        case 'epoch-query': return this.metadataLog.onEpochQuery(from, m);
+        case 'epoch-query-resp': return;
+        case 'raft-vote': case 'raft-vote-resp': case 'raft-begin-epoch': case 'raft-leader-ok':
+          return this.metadataLog.onRaft(from, m);
+      }
+      // Kafka's NOT_CONTROLLER, with the quorum's leader as far as this voter knows.
+      if (!this.active) return this.env.send(from, { type: 'not-controller', leader: this.metadataLog.knownLeader() }, HEADER_BYTES);
+    }
     switch (m.type) {
       case 'register': return this.onRegister(from, m);
       case 'heartbeat': return this.onHeartbeat(from, m);
       case 'alter-partition': return this.onAlterPartition(from, m);
       case 'init-producer-id': return this.onInitProducerId(from, m);
-      case 'metadata': return this.send(from, { type: 'metadata-resp', id: m.id, partitions: this.partitions });
+      case 'metadata': return this.send(from, { type: 'metadata-resp', id: m.id, partitions: this.shownPartitions() });
       case 'raft-leader': return this.onRaftLeader(from, m);
     }
   }
 
   /** The controller's record of each partition, for the final state. */
   partitionStates(): PartitionState[] {
-    return this.partitions.map((p) => ({ partition: p.partition, leader: p.leader, leaderEpoch: p.leaderEpoch, isr: p.isr, replicas: p.replicas }));
+    return this.shownPartitions().map((p) => ({ partition: p.partition, leader: p.leader, leaderEpoch: p.leaderEpoch, isr: p.isr, replicas: p.replicas }));
   }
 
   private onRegister(from: NodeId, m: RegisterBroker): void {
@@ -83,7 +152,7 @@ export class Controller implements Actor {
     if (existing !== undefined && existing.incarnation === m.incarnation) {
       // A retried registration of the same process: answer again.
       return this.send(from, {
-        type: 'register-ok', brokerEpoch: existing.brokerEpoch, version: this.version, partitions: this.partitions, aliveBrokers: this.aliveBrokers(),
+        type: 'register-ok', brokerEpoch: existing.brokerEpoch, version: this.shownVersion(), partitions: this.shownPartitions(), aliveBrokers: this.shownAlive(),
       });
     }
     // Every restart here follows a crash or power loss: an unclean shutdown. KRaft fences the old
@@ -102,14 +171,14 @@ export class Controller implements Actor {
     this.incarnations.set(from, m.incarnation);
     if (uncleanShutdown) this.removeFromElr(from);
     this.commit(() => this.send(from, {
-      type: 'register-ok', brokerEpoch: registration.brokerEpoch, version: this.version, partitions: this.partitions, aliveBrokers: this.aliveBrokers(),
+      type: 'register-ok', brokerEpoch: registration.brokerEpoch, version: this.shownVersion(), partitions: this.shownPartitions(), aliveBrokers: this.shownAlive(),
     }));
   }
 
   private onHeartbeat(from: NodeId, m: BrokerHeartbeat): void {
     const registration = this.brokers.get(from);
     if (registration === undefined || registration.brokerEpoch !== m.brokerEpoch) {
-      return this.send(from, { type: 'heartbeat-ok', fenced: true, reregister: true, version: this.version, partitions: null, aliveBrokers: null });
+      return this.send(from, { type: 'heartbeat-ok', fenced: true, reregister: true, version: this.shownVersion(), partitions: null, aliveBrokers: null });
     }
     registration.lastHeartbeatUs = this.env.now();
     if (!registration.unfenced) {
@@ -120,16 +189,16 @@ export class Controller implements Actor {
       // learn that the broker may join ISRs again.
       this.commit();
     }
-    const behind = m.version < this.version;
+    const behind = m.version < this.shownVersion();
     this.send(from, {
-      type: 'heartbeat-ok', fenced: false, reregister: false, version: this.version,
-      partitions: behind ? this.partitions : null, aliveBrokers: behind ? this.aliveBrokers() : null,
+      type: 'heartbeat-ok', fenced: false, reregister: false, version: this.shownVersion(),
+      partitions: behind ? this.shownPartitions() : null, aliveBrokers: behind ? this.shownAlive() : null,
     });
   }
 
   private checkSessions(): void {
     const now = this.env.now();
-    for (const [broker, registration] of this.brokers) {
+    for (const [broker, registration] of this.active ? this.brokers : []) {
       if (registration.unfenced && now - registration.lastHeartbeatUs > this.config.brokerSessionTimeoutUs) {
         this.fence(broker, 'session-timeout');
       }
@@ -264,14 +333,14 @@ export class Controller implements Actor {
     if (meta === undefined) return this.env.assert(false, `AlterPartition for unknown partition ${m.partition}`);
     const error = this.validateAlter(from, m, meta);
     if (error !== null) {
-      this.send(from, { type: 'alter-partition-resp', partition: m.partition, error, meta });
+      this.send(from, { type: 'alter-partition-resp', partition: m.partition, error, meta: this.shownPartitions()[m.partition]! });
       return;
     }
     const isr = m.isr;
     const elr = this.config.eligibleLeaderReplicasEnable ? this.elrAfterShrink(meta, isr) : [];
     this.set({ ...meta, isr, elr });
     this.env.trace('isr-change', { partition: m.partition, isr: isr as string[], by: from });
-    this.commit(() => this.send(from, { type: 'alter-partition-resp', partition: m.partition, error: null, meta: this.partitions[m.partition]! }));
+    this.commit(() => this.send(from, { type: 'alter-partition-resp', partition: m.partition, error: null, meta: this.shownPartitions()[m.partition]! }));
   }
 
   private validateAlter(from: NodeId, m: AlterPartition, meta: PartitionMeta): ErrorCode | null {
@@ -317,6 +386,7 @@ export class Controller implements Actor {
 
   /** Persists the new state, then tells every broker (and runs `then`): never announce the unsaved. */
   private commit(then?: () => void): void {
+    if (this.metadataLog !== null) return this.commitToQuorum(then);
     this.version++;
     const snapshot: Snapshot = {
       version: this.version, nextBrokerEpoch: this.nextBrokerEpoch, nextProducerId: this.nextProducerId, partitions: this.partitions,
@@ -332,6 +402,95 @@ export class Controller implements Actor {
     });
   }
 
+  // ---------------------------------------------------------------- the metadata quorum (controllers > 1)
+
+  /**
+   * This voter leads the metadata log: like QuorumController's claim, it first appends a marker and
+   * waits for it to commit, so that every entry of earlier leaders is committed too, then rebuilds its
+   * state from the last committed image and acts.
+   */
+  private activate(): void {
+    const log = this.metadataLog!;
+    const activation = ++this.activation;
+    this.active = false;
+    log.appendInternal([{ kind: 'metadata', image: null }], BROKER_REQUEST_TIMEOUT_US, (error) => {
+      if (activation !== this.activation) return;
+      if (error !== null) return log.raftState() === 'leader' ? this.activate() : undefined;
+      this.load();
+      this.active = true;
+      this.env.trace('controller-active', { term: log.core.leaderEpoch, version: this.version });
+      // The brokers' registrations survive in the log, their sessions start over from now (as
+      // ClusterControlManager's heartbeat manager does after a failover); a broker gone meanwhile is
+      // fenced once broker.session.timeout.ms passes without its heartbeat.
+      this.electOffline();
+    });
+  }
+
+  /** No longer the quorum's leader (resigned, or a newer term): stop acting; answer NOT_CONTROLLER. */
+  private deactivate(): void {
+    this.activation++;
+    if (this.active) this.env.trace('controller-inactive', { version: this.version });
+    this.active = false;
+  }
+
+  /** Rebuilds the state from the last committed image of the metadata log (none: the cluster's first). */
+  private load(): void {
+    const core = this.metadataLog!.core;
+    let image: MetadataImage | null = null;
+    for (const batch of core.log.batches) {
+      batch.payloads?.forEach((payload, i) => {
+        if (payload.kind === 'metadata' && payload.image !== null && batch.baseOffset + i < core.highWatermark) image = payload.image as MetadataImage;
+      });
+    }
+    const loaded = image as MetadataImage | null;
+    this.partitions = loaded === null ? this.initialPartitions() : [...loaded.partitions];
+    this.version = loaded?.version ?? 0;
+    this.nextBrokerEpoch = loaded?.nextBrokerEpoch ?? 1;
+    this.nextProducerId = loaded?.nextProducerId ?? 1;
+    this.incarnations.clear();
+    for (const [broker, incarnation] of loaded?.incarnations ?? []) this.incarnations.set(broker, incarnation);
+    this.brokers.clear();
+    const now = this.env.now();
+    for (const [broker, r] of loaded?.registrations ?? []) this.brokers.set(broker, { ...r, lastHeartbeatUs: now });
+    this.committed = { version: this.version, partitions: [...this.partitions], aliveBrokers: this.aliveBrokers() };
+  }
+
+  /** The change is answered and spread only once the quorum committed it; a failed commit makes this controller claim afresh. */
+  private commitToQuorum(then?: () => void): void {
+    this.version++;
+    const registrations: MetadataImage['registrations'] = [...this.brokers].map(([broker, r]) => [
+      broker, { brokerEpoch: r.brokerEpoch, incarnation: r.incarnation, unfenced: r.unfenced },
+    ] as const);
+    const image: MetadataImage = {
+      version: this.version, nextBrokerEpoch: this.nextBrokerEpoch, nextProducerId: this.nextProducerId, partitions: [...this.partitions],
+      incarnations: [...this.incarnations], registrations,
+    };
+    const activation = this.activation;
+    const log = this.metadataLog!;
+    log.appendInternal([{ kind: 'metadata', image }], BROKER_REQUEST_TIMEOUT_US, (error) => {
+      if (activation !== this.activation) return;
+      // QuorumController.renounce: what was not committed is forgotten; claim again from the log.
+      if (error !== null) return log.raftState() === 'leader' ? this.activate() : this.deactivate();
+      const alive = registrations.filter(([, r]) => r.unfenced).map(([broker, r]) => ({ broker, brokerEpoch: r.brokerEpoch }));
+      this.committed = { version: image.version, partitions: image.partitions, aliveBrokers: alive };
+      const update = { type: 'metadata-update', version: image.version, partitions: image.partitions, aliveBrokers: alive } as const;
+      for (const broker of this.layout.brokers) this.send(broker, update);
+      then?.();
+    });
+  }
+
+  private shownVersion(): number {
+    return this.committed?.version ?? this.version;
+  }
+
+  private shownPartitions(): readonly PartitionMeta[] {
+    return this.committed?.partitions ?? this.partitions;
+  }
+
+  private shownAlive(): AliveBroker[] {
+    return this.committed?.aliveBrokers ?? this.aliveBrokers();
+  }
+
   private send<M extends Message>(to: NodeId, msg: M): void {
     this.env.send(to, msg, HEADER_BYTES + 96 * this.partitions.length + 16 * this.brokers.size);
   }
@@ -341,5 +500,10 @@ export class Controller implements Actor {
   /** Is the broker registered and heartbeating (may lead, may join ISRs)? For the harness's settle check. */
   isBrokerUnfenced(broker: NodeId): boolean {
     return this.isUnfenced(broker);
+  }
+
+  /** Is this the active controller (always, for the single controller)? */
+  isActive(): boolean {
+    return this.active;
   }
 }

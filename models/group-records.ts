@@ -24,7 +24,9 @@ export type GroupLogPayload =
   | {
     readonly kind: 'offset'; readonly group: string; readonly partition: number; readonly offset: number; readonly leaderEpoch: number;
     readonly generation: number; readonly memberId: string;
-  };
+  }
+  /** The controllers' metadata log (controllers > 1): the controller's whole state after one change (models/controller.ts); null marks a new active controller's start. */
+  | { readonly kind: 'metadata'; readonly image: object | null };
 
 /** Internal records carry no data value. */
 export const INTERNAL_VALUE = -1;

@@ -237,7 +237,14 @@ export interface ListOffsetsResponse {
   readonly leaderEpoch: number;
 }
 
+/**
+ * controllers > 1: a controller that is not the active one refuses (Kafka's NOT_CONTROLLER error),
+ * naming the leader of the metadata quorum it knows of, if any.
+ */
+export interface NotController { readonly type: 'not-controller'; readonly leader: NodeId | null }
+
 export type BrokerInbound =
+  | NotController
   | RegisterResponse | HeartbeatResponse | MetadataUpdate | AlterPartitionResponse
   | FetchRequest | FetchResponse | EpochQuery | EpochQueryResponse
   | MetadataRequest | ProduceRequest | ConsumerFetch | ListOffsetsRequest

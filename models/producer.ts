@@ -17,7 +17,8 @@ import { RecordAccumulator } from './accumulator.js';
 import type { Deadline } from './deadlines.js';
 import { Deadlines } from './deadlines.js';
 import { IdempotenceState, RETRIABLE } from './idempotence.js';
-import type { ErrorCode, InitProducerIdResponse, MetadataResponse, ProduceBatch, ProduceResponse } from './messages.js';
+import type { ErrorCode, InitProducerIdResponse, MetadataResponse, NotController, ProduceBatch, ProduceResponse } from './messages.js';
+import { ControllerLocator } from './controller-locator.js';
 import { batchBytes } from './records.js';
 import { firstRequestId } from './request-ids.js';
 
@@ -70,6 +71,10 @@ export class Producer implements Actor {
   private metadataRequestId = -1;
   private metadataTarget = 0;
 
+  /** Where InitProducerId goes: the active controller, as far as this producer knows. */
+  private readonly controllers: ControllerLocator;
+  private controllerRefusals = 0;
+
   constructor(
     private readonly env: Env,
     private readonly layout: ClusterLayout,
@@ -77,6 +82,7 @@ export class Producer implements Actor {
     private readonly history: HistoryRecorder,
   ) {
     this.nextRequestId = firstRequestId(env);
+    this.controllers = new ControllerLocator(layout);
     // Data partitions only: the offsets partition after them is the group coordinator's.
     const partitions = layout.dataPartitions;
     this.accumulator = new RecordAccumulator({
@@ -99,8 +105,12 @@ export class Producer implements Actor {
   }
 
   receive(_from: NodeId, msg: Message): void {
-    const m = msg as ProduceResponse | MetadataResponse | InitProducerIdResponse;
+    const m = msg as ProduceResponse | MetadataResponse | InitProducerIdResponse | NotController;
     if (m.type === 'produce-resp') this.onProduceResponse(m);
+    else if (m.type === 'not-controller') {
+      this.controllerRefusals++;
+      this.controllers.notController(_from, m.leader);
+    }
     else if (m.type === 'metadata-resp') this.onMetadata(m);
     else this.onProducerId(m);
   }
@@ -444,9 +454,13 @@ export class Producer implements Actor {
   }
 
   private initProducerId(): void {
-    this.env.send(this.layout.controller, { type: 'init-producer-id', id: this.nextRequestId++ }, HEADER_BYTES);
+    this.env.send(this.controllers.current(), { type: 'init-producer-id', id: this.nextRequestId++ }, HEADER_BYTES);
+    const refusals = this.controllerRefusals;
     this.env.setTimer(METADATA_RETRY_US * 2, () => {
-      if (this.idempotence !== null && this.idempotence.producerId < 0) this.initProducerId();
+      if (this.idempotence === null || this.idempotence.producerId >= 0) return;
+      // controllers > 1: an unanswered request tries the next controller (a refusal already moved on).
+      if (this.controllers.quorum && this.controllerRefusals === refusals) this.controllers.next();
+      this.initProducerId();
     });
   }
 

@@ -77,6 +77,12 @@ export class TxnProducer implements Actor {
   private nextRequestId: number;
   private readonly calls = new Map<number, { to: NodeId; done: (resp: Message | null) => void; timer: number }>();
   private brokerTurn = 0;
+  /**
+   * FindCoordinator goes round the brokers on a turn of its own: shared with the metadata refreshes,
+   * whose timer ticks in step with the lookup's retries, the turn could land on the same dead broker
+   * every time (Kafka's client asks its least-loaded node, never one whose connection is down).
+   */
+  private coordinatorLookupTurn = 0;
   private lastStartUs = -Infinity;
   private metadataPending = false;
   private readonly random;
@@ -151,7 +157,7 @@ export class TxnProducer implements Actor {
 
   private findCoordinator(then: () => void): void {
     const brokers = this.layout.brokers;
-    const to = brokers[this.brokerTurn++ % brokers.length]!;
+    const to = brokers[this.coordinatorLookupTurn++ % brokers.length]!;
     const transactionalId = this.txnConfig.transactionalId;
     this.call(to, (id) => ({ type: 'find-txn-coordinator', id, transactionalId }), (resp) => {
       const answer = resp as FindTxnCoordinatorResponse | null;

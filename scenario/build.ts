@@ -179,10 +179,11 @@ function clusterLayout(s: Scenario, nodes: ScenarioNodes): ClusterLayout {
 function groupLayout(s: Scenario, nodes: ScenarioNodes): ClusterLayout {
   const dataPartitions = s.topic.partitions;
   const replicas = assignReplicas(nodes.brokers, dataPartitions, s.topic.replicationFactor);
-  if (nodes.consumers.length === 0) return { brokers: nodes.brokers, controller: nodes.controller, replicas, dataPartitions, offsetsPartition: null };
+  const controllers = nodes.controllers.length > 1 ? { controllers: nodes.controllers } : {};
+  if (nodes.consumers.length === 0) return { brokers: nodes.brokers, controller: nodes.controller, ...controllers, replicas, dataPartitions, offsetsPartition: null };
   const brokers = nodes.brokers;
   const offsetsReplicas = Array.from({ length: Math.min(3, brokers.length) }, (_, i) => brokers[(dataPartitions + i) % brokers.length]!);
-  return { brokers, controller: nodes.controller, replicas: [...replicas, offsetsReplicas], dataPartitions, offsetsPartition: dataPartitions };
+  return { brokers, controller: nodes.controller, ...controllers, replicas: [...replicas, offsetsReplicas], dataPartitions, offsetsPartition: dataPartitions };
 }
 
 /** A factory that counts incarnations, so a restarted broker can tell the controller it is new. */
@@ -212,7 +213,12 @@ export function buildRun(s: Scenario, seed: number, options: BuildOptions = {}):
   // The offsets partition is internal: its HW moves are no data the checkers judge.
   const history = new History({ internalPartitionsFrom: layout.dataPartitions });
   const config = brokerConfig(s);
-  world.addNode(nodes.controller, (env) => new Controller(env, layout, config));
+  if (layout.controllers === undefined) world.addNode(nodes.controller, (env) => new Controller(env, layout, config));
+  else {
+    // controllers > 1: a Raft quorum over the metadata log, with the raft.* settings (KRaft's quorum.* defaults).
+    const quorum = { voters: layout.controllers, raft: raftConfig(s), history, partition: layout.replicas.length };
+    for (const id of layout.controllers) world.addNode(id, (env) => new Controller(env, layout, config, quorum));
+  }
   for (const broker of nodes.brokers) {
     world.addNode(broker, counted((incarnation, env) => new Broker(env, layout, config, history, incarnation)));
   }
@@ -279,8 +285,10 @@ function faultSchedule(s: Scenario, world: World, nodes: ScenarioNodes, layout: 
   if (s.faults.mode === 'none') return scripted(world, []);
   if (s.faults.mode === 'script') return scripted(world, [...s.faults.steps]);
   const clients = [...nodes.producers.map((p) => p.id), ...nodes.consumers.map((k) => k.id)];
-  const crashable = [...nodes.brokers, ...nodes.consumers.map((k) => k.id)];
-  const partitionable = [...nodes.brokers, nodes.controller, ...clients];
+  // A controller quorum's voters crash like brokers; the single controller only is cut off (as before quorums).
+  const quorum = nodes.controllers.length > 1 ? nodes.controllers : [];
+  const crashable = [...nodes.brokers, ...quorum, ...nodes.consumers.map((k) => k.id)];
+  const partitionable = [...nodes.brokers, ...nodes.controllers, ...clients];
   const plan = generatePlan(world.random.fork('nemesis'), {
     kinds: s.faults.kinds, meanIntervalMs: s.faults.meanIntervalMs, durationMs: s.durationMs, crashable, partitionable,
     targets: planTargets(s.faults.targets, nodes.brokers.length, crashable.length, s.topic.replicationFactor),

@@ -22,9 +22,13 @@ interface PartitionView {
 
 export class ClusterView {
   private readonly partitions: PartitionView[];
+  private activeController: NodeId;
 
   constructor(world: World, private readonly layout: ClusterLayout) {
+    this.activeController = layout.controller;
     this.partitions = layout.replicas.slice(0, layout.dataPartitions).map((replicas) => ({ leader: null, lastLeader: null, isr: replicas }));
+    // controllers > 1: the voter that last announced itself active (c1 until one does).
+    world.observeTrace('controller-active', (_t, node) => { this.activeController = node; });
     world.observeTrace('election', (_t, _node, _kind, fields) => this.onElection(fields));
     world.observeTrace('isr-change', (_t, _node, _kind, fields) => this.onIsr(fields, null));
     world.observeTrace('isr', (_t, node, _kind, fields) => this.onIsr(fields, node));
@@ -63,7 +67,7 @@ export class ClusterView {
         const nodes = [...isr.filter((b) => b !== leader), ...isr.filter((b) => b === leader)];
         return { nodes, peers: others(nodes) };
       }
-      case 'controller': return { nodes: [this.layout.controller], peers: this.layout.brokers };
+      case 'controller': return { nodes: [this.activeController], peers: this.layout.brokers };
       default: return { nodes: [], peers: [] };
     }
   };

@@ -8,7 +8,7 @@ import type { NodeId } from '../sim/env.js';
 import { Broker } from '../models/broker.js';
 import type { GroupSnapshot } from '../models/group-coordinator.js';
 import { Consumer, type ConsumerProgress } from '../models/consumer.js';
-import { Controller } from '../models/controller.js';
+import { activeController } from './active-controller.js';
 import type { PartitionState } from '../models/history.js';
 import { Producer } from '../models/producer.js';
 import { TxnProducer } from '../models/txn-producer.js';
@@ -28,8 +28,11 @@ const PHASE_NAMES: Readonly<Record<GroupSnapshot['phase'], string>> = {
 /** Everything that is not quiescent now, in a fixed order (partitions, groups, producers); empty when quiescent. */
 export function quiescenceProblems(built: BuiltRun): Problem[] {
   const { world, layout } = built;
-  const controller = world.actor(layout.controller);
-  if (!(controller instanceof Controller)) return [{ key: layout.controller, text: `${layout.controller}: the controller is down` }];
+  const controller = activeController(world, layout);
+  if (controller === null) {
+    const text = layout.controllers === undefined ? `${layout.controller}: the controller is down` : 'no active controller (the metadata quorum has no leader)';
+    return [{ key: layout.controller, text }];
+  }
   const problems: Problem[] = [];
   for (const broker of layout.brokers) {
     if (controller.isBrokerUnfenced(broker)) continue;

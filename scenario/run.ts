@@ -6,7 +6,7 @@ import type { FaultStep } from '../sim/fault.js';
 import type { NemesisDraw } from '../sim/nemesis.js';
 import type { TraceRecord } from '../sim/trace-record.js';
 import { Broker } from '../models/broker.js';
-import { Controller } from '../models/controller.js';
+import { activeController } from './active-controller.js';
 import type { FinalState, HistoryOp, ReplicaState } from '../models/history.js';
 import type { History } from '../models/history-log.js';
 import { finalRecordsOf, type RecordBatch } from '../models/records.js';
@@ -174,10 +174,10 @@ function simulateToJudge(scenario: Scenario, seed: number, options: RunOptions) 
 /** What the brokers and the controller hold at the end; a broker still down is read from its disk. */
 export function finalState(built: BuiltRun): FinalState {
   const { world, layout } = built;
-  const controller = world.actor(layout.controller);
+  const controller = activeController(world, layout);
   // Data partitions only: the internal offsets partition is no topic the checkers judge.
   const isData = (partition: number) => partition < layout.dataPartitions;
-  const partitions = controller instanceof Controller ? controller.partitionStates().filter((p) => isData(p.partition)) : [];
+  const partitions = controller !== null ? controller.partitionStates().filter((p) => isData(p.partition)) : [];
   const replicas: ReplicaState[] = [];
   for (const broker of layout.brokers) {
     const actor = world.actor(broker);

@@ -394,6 +394,11 @@ const scenarioInput = z.strictObject({
    */
   settleMs: int(0).optional(),
   brokers: int(1).default(3),
+  /**
+   * Controllers c1…cN. 1: one controller (no quorum). 3 or 5: a Raft quorum over the metadata log
+   * (KRaft's controller.quorum.voters), its leader the active controller (models/controller.ts).
+   */
+  controllers: z.literal([1, 3, 5], { error: (issue) => `${show(issue.input)} is not a valid controllers count (use 1, 3 or 5)` }).default(1),
   topic: topicSchema.prefault({}),
   broker: brokerSchema.prefault({}),
   protocol: protocolSchema.prefault({}),
@@ -432,11 +437,13 @@ export type BrokerConfig = Scenario['broker'];
 export interface ScenarioNodes {
   readonly brokers: readonly NodeId[];
   readonly controller: NodeId;
+  /** c1…cN (controllers); c1 alone by default. */
+  readonly controllers: readonly NodeId[];
   readonly producers: readonly { readonly id: NodeId; readonly entry: number }[];
   readonly consumers: readonly { readonly id: NodeId; readonly entry: number }[];
 }
 
-type NodeCounts = Pick<Scenario, 'brokers'> & {
+type NodeCounts = Pick<Scenario, 'brokers'> & Partial<Pick<Scenario, 'controllers'>> & {
   readonly producers: readonly { readonly count: number }[];
   readonly consumers: readonly { readonly count: number }[];
 };
@@ -449,6 +456,7 @@ export function scenarioNodes(s: NodeCounts): ScenarioNodes {
   return {
     brokers: Array.from({ length: s.brokers }, (_, i) => `b${i + 1}`),
     controller: 'c1',
+    controllers: Array.from({ length: s.controllers ?? 1 }, (_, i) => `c${i + 1}`),
     producers: clients('p', s.producers),
     consumers: clients('k', s.consumers),
   };
@@ -467,7 +475,7 @@ export function groupInstanceIds(consumers: readonly { readonly count: number; r
 }
 
 function allNodeIds(nodes: ScenarioNodes): NodeId[] {
-  return [...nodes.brokers, nodes.controller, ...nodes.producers.map((p) => p.id), ...nodes.consumers.map((k) => k.id)];
+  return [...nodes.brokers, ...nodes.controllers, ...nodes.producers.map((p) => p.id), ...nodes.consumers.map((k) => k.id)];
 }
 
 type PathKey = string | number;
@@ -484,7 +492,7 @@ function stepNodeRefs(step: FaultStep): { path: PathKey[]; node: NodeId }[] {
 /** Abbreviates b1, b2, b3 as b1…b3 so the list of known nodes stays one short line. */
 function describeNodes(nodes: ScenarioNodes): string {
   const range = (ids: readonly NodeId[]) => (ids.length > 2 ? `${ids[0]}…${ids[ids.length - 1]}` : ids.join(', '));
-  const parts = [range(nodes.brokers), nodes.controller, range(nodes.producers.map((p) => p.id)), range(nodes.consumers.map((k) => k.id))];
+  const parts = [range(nodes.brokers), range(nodes.controllers), range(nodes.producers.map((p) => p.id)), range(nodes.consumers.map((k) => k.id))];
   return parts.filter((part) => part !== '').join(', ');
 }
 

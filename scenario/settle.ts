@@ -7,7 +7,7 @@
 import { SimAssertionError } from '../sim/errors.js';
 import type { World } from '../sim/world.js';
 import { Broker } from '../models/broker.js';
-import { Controller } from '../models/controller.js';
+import { activeController } from './active-controller.js';
 import { DrainReader } from '../models/drain-reader.js';
 import type { BuiltRun } from './build.js';
 import type { Problem } from './quiescence.js';
@@ -98,8 +98,8 @@ function finalDrain(built: BuiltRun, deadlineUs: number, describe: (message: str
 /** The data partitions the drain has not read to the current leader's high watermark. */
 function drainLag(built: BuiltRun, drain: DrainReader): string[] {
   const { world, layout } = built;
-  const controller = world.actor(layout.controller);
-  if (!(controller instanceof Controller)) return ['the controller is down'];
+  const controller = activeController(world, layout);
+  if (controller === null) return ['the controller is down'];
   const fetching = new Map(drain.states().map((f) => [f.partition, f]));
   const lagging: string[] = [];
   for (const state of controller.partitionStates()) {

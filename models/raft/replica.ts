@@ -54,6 +54,16 @@ function quorumFile(partition: number): string {
   return `quorum-state-${partition}`;
 }
 
+/**
+ * What a Raft group other than a data partition's wants to hear (the controllers' metadata quorum,
+ * ../controller.ts): with hooks, a new leader calls onLeader instead of telling the controller, and
+ * onLeave when it stops leading.
+ */
+export interface RaftHooks {
+  onLeader(term: number): void;
+  onLeave(): void;
+}
+
 export class RaftReplica {
   readonly core: ReplicaCore;
   private role: RaftState = 'unattached';
@@ -73,7 +83,10 @@ export class RaftReplica {
   /** Bumped on every state change: timers and disk callbacks of an older one do nothing. */
   private generation = 0;
 
-  constructor(ctx: BrokerContext, partition: number, private readonly config: RaftConfig, private readonly voters: readonly NodeId[]) {
+  constructor(
+    ctx: BrokerContext, partition: number, private readonly config: RaftConfig, private readonly voters: readonly NodeId[],
+    private readonly hooks: RaftHooks | null = null,
+  ) {
     this.core = new ReplicaCore(ctx, partition);
     this.random = ctx.env.random.fork(`raft-election-${partition}`);
   }
@@ -110,6 +123,7 @@ export class RaftReplica {
 
   /** Ends whatever role this replica had (leader's waiting requests are answered, the follower stops). */
   private leaveState(): number {
+    if (this.leaderRole !== null) this.hooks?.onLeave();
     this.leaderRole?.stop();
     this.follower?.stop();
     this.leaderRole = null;
@@ -269,7 +283,8 @@ export class RaftReplica {
       this.env.assert(noopValue(core.partition, term) < VALUE_STRIDE, `p${core.partition}: no-op value past producer 0's range`);
       role.appendEntry([noopValue(core.partition, term)], batchBytes(1, 0));
       this.beginEpoch(generation);
-      this.notifyController(generation);
+      if (this.hooks === null) this.notifyController(generation);
+      else this.hooks.onLeader(term);
       this.scheduleCheckQuorum(generation);
     });
   }
@@ -420,6 +435,11 @@ export class RaftReplica {
   }
 
   shrinkCheck(): void {}
+
+  /** The leader this replica follows or is, if any (a hint for who answers in its place). */
+  knownLeader(): NodeId | null {
+    return this.role === 'leader' || this.role === 'follower' ? this.leader : null;
+  }
 
   /** Where this replica stands in its Raft group (for tests and the settle check). */
   raftState(): RaftState {

@@ -1,6 +1,7 @@
 // Raft's safety properties (Raft paper, Figure 3) as replica-level anomalies beside log-divergence,
-// judged only on Raft runs (protocol.replication raft): a history with a leader-elected operation.
-// An ISR run records none, and its own failures of these properties (an unclean election commits a
+// judged only on Raft partitions (protocol.replication raft): those with a leader-elected operation.
+// An ISR partition records none (a controller quorum's metadata log does, under its own partition
+// number, which leaves an ISR topic's partitions unjudged), and its own failures of these properties (an unclean election commits a
 // second value at an offset) are the ISR anomalies' to report (log-divergence, committed-record-lost).
 // - election-safety: two replicas won an election for one partition in one term (leader-elected ops).
 // - log-matching: two final logs hold an entry of the same epoch at one offset, but differ there or
@@ -42,17 +43,17 @@ export function checkElectionSafety(input: CheckInput): AnomalyReport | null {
   return cases.report();
 }
 
-/** Does the history come from a Raft run? */
-function isRaftRun(input: CheckInput): boolean {
-  const history = input.history;
-  for (const i of history.objectRows()) if (history.kind(i) === 'leader-elected') return true;
-  return false;
+/** The partitions replicated by Raft: those a leader was elected for by vote. */
+function raftPartitions(input: CheckInput): Set<number> {
+  return new Set(elections(input).map((won) => won.partition));
 }
 
 export function checkLogMatching(input: CheckInput): AnomalyReport | null {
-  if (!isRaftRun(input)) return null;
+  const raft = raftPartitions(input);
+  if (raft.size === 0) return null;
   const cases = new CaseCollector('log-matching', input.options.maxExamples);
   for (const partition of input.finalLogs.keys()) {
+    if (!raft.has(partition)) continue;
     const replicas = replicasOf(input.final, partition);
     for (let a = 0; a < replicas.length; a++) {
       for (let b = a + 1; b < replicas.length; b++) comparePair(replicas[a]!, replicas[b]!, partition, cases);
@@ -118,13 +119,15 @@ export function checkLeaderCompleteness(input: CheckInput): AnomalyReport | null
 }
 
 export function checkStateMachineSafety(input: CheckInput): AnomalyReport | null {
-  if (!isRaftRun(input)) return null;
+  const raft = raftPartitions(input);
+  if (raft.size === 0) return null;
   const cases = new CaseCollector('state-machine-safety', input.options.maxExamples);
   const history = input.history;
   const byPartition = new Map<number, Map<number, { value: number; leader: string; epoch: number }>>();
   for (const i of history.objectRows()) {
     if (history.kind(i) !== 'hw-advance') continue;
     const partition = history.partition(i);
+    if (!raft.has(partition)) continue;
     let offsets = byPartition.get(partition);
     if (offsets === undefined) byPartition.set(partition, offsets = new Map());
     for (let k = history.recordsStart(i), end = history.recordsEnd(i); k < end; k++) {

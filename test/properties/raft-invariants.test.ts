@@ -69,4 +69,10 @@ describe('state-machine-safety', () => {
   it('does not judge an ISR run', () => {
     expect(runChecker('state-machine-safety', [commit('b1', 1, [[1, v(2)]]), commit('b2', 2, [[1, v(3)]], 30_000)], clean)).toBeNull();
   });
+  it('does not judge an ISR partition beside a Raft group of another partition (a controller quorum\'s metadata log)', () => {
+    const metadataLeader: HistoryOp = { kind: 'leader-elected', t: 1000, process: 'c1', partition: 1, term: 1, logEnd: 0 };
+    expect(runChecker('state-machine-safety', [metadataLeader, commit('b1', 1, [[1, v(2)]]), commit('b2', 2, [[1, v(3)]], 30_000)], clean)).toBeNull();
+    const final = finalState([{ state, replicas: [replica('b1', [v(1), v(2)], { isLeader: true }), replica('b2', [v(1), v(3)])] }]);
+    expect(runChecker('log-matching', [metadataLeader], final)).toBeNull();
+  });
 });

@@ -26,6 +26,7 @@ describe('defaults', () => {
       durationMs: 60000,
       // settleMs is absent: the settle cap is derived from the timeouts (test/scenario/settle-cap.test.ts).
       brokers: 3,
+      controllers: 1,
       topic: { partitions: 1, replicationFactor: 3 },
       broker: {
         'min.insync.replicas': 1,
