@@ -3,7 +3,7 @@
 // KSIM_MUTATION_SCOPE=properties or =models runs one half (docs/mutation.md has the scores and
 // the mutants that survive, with the reason for each).
 const CHECKERS = ['properties/checkers/*.ts', 'properties/_internals/*.ts', 'properties/check.ts', 'properties/final-log.ts', 'properties/anomaly.ts'];
-const MODELS = ['models/leader.ts', 'models/follower.ts', 'models/controller.ts', 'models/producer-state.ts', 'models/idempotence.ts'];
+const MODELS = ['models/replication/leader.ts', 'models/replication/follower.ts', 'models/controller/controller.ts', 'models/replication/producer-state.ts', 'models/replication/idempotence.ts'];
 
 const scope = process.env.KSIM_MUTATION_SCOPE;
 /** Each half keeps its own reports and incremental results: a run of one does not discard the other's. */

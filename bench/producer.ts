@@ -5,7 +5,7 @@
 // 10,000 sends/s for linger.ms 0, 5 and 50. After an 8 s producer outage at 1,000 sends/s
 // (p1 cut off from 5 s to 13 s of a 20 s load): how long the backlog takes to drain after the heal,
 // and the run's ack latency p50.
-import type { History } from '../models/history-log.js';
+import type { History } from '../models/history/history-log.js';
 import { percentileOfSorted, simulate } from '../scenario/run.js';
 import { parseScenario } from '../scenario/schema.js';
 import { registerBench } from './sections.js';

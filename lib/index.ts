@@ -33,8 +33,8 @@ export type { FaultKind, FaultStep } from '../sim/fault.js';
 export { runScenario, simulate } from '../scenario/run.js';
 export type { LivenessReport, RunOptions, RunOutput, RunResult, RunStats, SettleState, SimulatedRun } from '../scenario/run.js';
 export type { BuildOptions } from '../scenario/build.js';
-export type { FinalState, HistoryKind, HistoryOp, PartitionState, PolledRecord, ReplicaState, Value } from '../models/history.js';
-export { valueLabel } from '../models/history.js';
+export type { FinalState, HistoryKind, HistoryOp, PartitionState, PolledRecord, ReplicaState, Value } from '../models/history/history.js';
+export { valueLabel } from '../models/history/history.js';
 
 // Checking: the property checkers, one per anomaly, and the verdict over a run (checkRun).
 export * from '../properties/index.js';

@@ -117,7 +117,7 @@ export interface ProducerConfig {
   readonly stopAtUs: number;
 }
 
-/** A transactional producer's own settings (models/txn-producer.ts), besides ProducerConfig's. */
+/** A transactional producer's own settings (models/transactions/txn-producer.ts), besides ProducerConfig's. */
 export interface TransactionalConfig {
   /** transactional.id */
   readonly transactionalId: string;

@@ -1,12 +1,12 @@
 // Every message the model's nodes exchange. Names follow Kafka's RPCs; errors use Kafka's codes.
 import type { NodeId } from '../sim/env.js';
 import type { Acks } from './config.js';
-import type { GroupRequest } from './group-messages.js';
-import type { Value } from './history.js';
-import type { AbortedTxn } from './producer-state.js';
-import type { LogRecord, RecordBatch } from './records.js';
+import type { GroupRequest } from './groups/group-messages.js';
+import type { Value } from './history/history.js';
+import type { AbortedTxn } from './replication/producer-state.js';
+import type { LogRecord, RecordBatch } from './replication/records.js';
 import type { RaftInbound, RaftLeaderNotice } from './raft/messages.js';
-import type { TxnRequest } from './txn-messages.js';
+import type { TxnRequest } from './transactions/txn-messages.js';
 
 /** A partition's state as the controller records it. */
 export interface PartitionMeta {

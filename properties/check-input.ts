@@ -1,7 +1,7 @@
 // What every checker receives: the history, the final replica states, the final logs derived from
 // them once, and the options. Checkers are pure functions of this.
-import type { FinalState, HistoryOp } from '../models/history.js';
-import { History } from '../models/history-log.js';
+import type { FinalState, HistoryOp } from '../models/history/history.js';
+import { History } from '../models/history/history-log.js';
 import type { AnomalyReport, AnomalyType } from './anomaly.js';
 import { DEFAULT_MAX_EXAMPLES } from './anomaly.js';
 import type { FinalLogs } from './final-log.js';

@@ -1,5 +1,5 @@
 // Runs every checker over one run and sorts out which anomalies the configuration allows.
-import type { FinalState } from '../models/history.js';
+import type { FinalState } from '../models/history/history.js';
 import type { AnomalyReport, AnomalyType } from './anomaly.js';
 import type { CheckOptions, Checker, HistoryInput } from './check-input.js';
 import { makeCheckInput } from './check-input.js';

@@ -3,7 +3,7 @@
 // it: without control records and without the records of aborted or still open transactions).
 // Checkers compare the history against this.
 import type { NodeId } from '../sim/env.js';
-import type { FinalState, PartitionState, ReplicaState, Value } from '../models/history.js';
+import type { FinalState, PartitionState, ReplicaState, Value } from '../models/history/history.js';
 import { lowerBound } from './_internals/sorted.js';
 
 export interface FinalRecord {

@@ -15,7 +15,7 @@ export { buildFinalLogs, finalLogOf, hasValue, offsetsOf, recordIndexRange, reco
 export type { FinalLog, FinalLogs, FinalRecord } from './final-log.js';
 export { makeCheckInput } from './check-input.js';
 export type { CheckInput, CheckOptions, Checker, HistoryInput } from './check-input.js';
-export { History } from '../models/history-log.js';
+export { History } from '../models/history/history-log.js';
 export { CHECKERS, checkAll, checkRun, unexpectedAnomalies } from './check.js';
 export type { CheckOutcome } from './check.js';
 export { checkAbortedRead } from './checkers/aborted-read.js';

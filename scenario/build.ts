@@ -7,14 +7,14 @@ import type { TraceRecord } from '../sim/trace-record.js';
 import { generatePlan, type NemesisDraw, type PlanTarget } from '../sim/nemesis.js';
 import { NemesisRun } from '../sim/nemesis-run.js';
 import { World } from '../sim/world.js';
-import { Broker } from '../models/broker.js';
+import { Broker } from '../models/broker/broker.js';
 import type { BrokerConfig, ClusterLayout, ConsumerConfig, ProducerConfig, RaftConfig, TransactionalConfig } from '../models/config.js';
-import { Consumer } from '../models/consumer.js';
-import { Controller } from '../models/controller.js';
-import { DRAIN_NODE, DrainReader } from '../models/drain-reader.js';
-import { History } from '../models/history-log.js';
-import { Producer } from '../models/producer.js';
-import { TxnProducer } from '../models/txn-producer.js';
+import { Consumer } from '../models/clients/consumer.js';
+import { Controller } from '../models/controller/controller.js';
+import { DRAIN_NODE, DrainReader } from '../models/clients/drain-reader.js';
+import { History } from '../models/history/history-log.js';
+import { Producer } from '../models/clients/producer.js';
+import { TxnProducer } from '../models/transactions/txn-producer.js';
 import { ClusterView } from './cluster-view.js';
 import type { FaultTarget, Scenario, ScenarioNodes } from './schema.js';
 import { groupInstanceIds, scenarioNodes } from './schema.js';
@@ -293,7 +293,7 @@ function faultSchedule(s: Scenario, world: World, nodes: ScenarioNodes, layout: 
     kinds: s.faults.kinds, meanIntervalMs: s.faults.meanIntervalMs, durationMs: s.durationMs, crashable, partitionable,
     targets: planTargets(s.faults.targets, nodes.brokers.length, crashable.length, s.topic.replicationFactor),
     roleGroups: layout.dataPartitions, swarm: s.faults.swarm, detectionMs: s.broker['broker.session.timeout.ms'],
-    // The controller keeps a restarted broker's session only before KIP-101 (models/controller.ts).
+    // The controller keeps a restarted broker's session only before KIP-101 (models/controller/controller.ts).
     quietRestarts: s.protocol.truncation === 'high-watermark',
   });
   const view = new ClusterView(world, layout);

@@ -5,13 +5,13 @@
 // watermark or busy processing or committing, a producer with sends outstanding. docs/settle.md
 // lists every condition and the words each problem uses.
 import type { NodeId } from '../sim/env.js';
-import { Broker } from '../models/broker.js';
-import type { GroupSnapshot } from '../models/group-coordinator.js';
-import { Consumer, type ConsumerProgress } from '../models/consumer.js';
+import { Broker } from '../models/broker/broker.js';
+import type { GroupSnapshot } from '../models/groups/group-coordinator.js';
+import { Consumer, type ConsumerProgress } from '../models/clients/consumer.js';
 import { activeController } from './active-controller.js';
-import type { PartitionState } from '../models/history.js';
-import { Producer } from '../models/producer.js';
-import { TxnProducer } from '../models/txn-producer.js';
+import type { PartitionState } from '../models/history/history.js';
+import { Producer } from '../models/clients/producer.js';
+import { TxnProducer } from '../models/transactions/txn-producer.js';
 import type { BuiltRun, ConsumerGroupNodes } from './build.js';
 
 /** One thing that is not quiescent. `key` identifies it across steps (how long it has been stuck). */

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { UserError } from '../sim/errors.js';
 import type { NodeId } from '../sim/env.js';
 import type { FaultKind, FaultStep } from '../sim/fault.js';
-import { batchBytes } from '../models/records.js';
+import { batchBytes } from '../models/replication/records.js';
 import { valuesOffered } from './settle-cap.js';
 import type { KafkaVersion } from './protocol.js';
 import { KAFKA_VERSIONS, REPLICATIONS, TRUNCATIONS, resolveProtocol } from './protocol.js';
@@ -162,7 +162,7 @@ const producerInput = z.strictObject({
   /** Bytes of each record's value: sizes batches (batch.size), requests, fetches and disk writes. */
   valueBytes: int(0).default(100),
   /**
-   * A transactional producer (models/txn-producer.ts); null: none. An entry with count > 1 gives
+   * A transactional producer (models/transactions/txn-producer.ts); null: none. An entry with count > 1 gives
    * its producers the ids "<id>-1", "<id>-2", … (transactionalIds).
    */
   'transactional.id': z.string().min(1).nullable().default(null),
@@ -396,7 +396,7 @@ const scenarioInput = z.strictObject({
   brokers: int(1).default(3),
   /**
    * Controllers c1…cN. 1: one controller (no quorum). 3 or 5: a Raft quorum over the metadata log
-   * (KRaft's controller.quorum.voters), its leader the active controller (models/controller.ts).
+   * (KRaft's controller.quorum.voters), its leader the active controller (models/controller/controller.ts).
    */
   controllers: z.literal([1, 3, 5], { error: (issue) => `${show(issue.input)} is not a valid controllers count (use 1, 3 or 5)` }).default(1),
   topic: topicSchema.prefault({}),

@@ -3,9 +3,9 @@
 // with Kafka's defaults gets a cap that Kafka's own recovery fits in. docs/settle.md explains each
 // term; a run stops as soon as it is quiescent, so a generous cap costs only the runs that are stuck.
 import { MAX_FETCH_RECORDS } from '../models/config.js';
-import { recordBytes } from '../models/records.js';
-import { COORDINATOR_REQUEST_TIMEOUT_US } from '../models/group-calls.js';
-import { INITIAL_REBALANCE_DELAY_US } from '../models/group-membership.js';
+import { recordBytes } from '../models/replication/records.js';
+import { COORDINATOR_REQUEST_TIMEOUT_US } from '../models/groups/group-calls.js';
+import { INITIAL_REBALANCE_DELAY_US } from '../models/groups/group-membership.js';
 import type { Scenario } from './schema.js';
 
 /** Slack on top of the derived terms: metadata refreshes, backoffs, the 100 ms check grid. */

@@ -1,14 +1,14 @@
 // The settle phase and the final drain (docs/settle.md). After the load phase the world heals
 // (world.settle(): faults stop, links heal, nodes resume and restart); the run then goes on in short
 // steps until the system is quiescent (scenario/quiescence.ts) or the cap is reached, whichever is
-// first. Then the drain reader (models/drain-reader.ts) reads every data partition from its start to
+// first. Then the drain reader (models/clients/drain-reader.ts) reads every data partition from its start to
 // its high watermark through the ordinary fetch path, within its own bound. The run stops as soon as
 // the drain is done: no fixed tail.
 import { SimAssertionError } from '../sim/errors.js';
 import type { World } from '../sim/world.js';
-import { Broker } from '../models/broker.js';
+import { Broker } from '../models/broker/broker.js';
 import { activeController } from './active-controller.js';
-import { DrainReader } from '../models/drain-reader.js';
+import { DrainReader } from '../models/clients/drain-reader.js';
 import type { BuiltRun } from './build.js';
 import type { Problem } from './quiescence.js';
 import { quiescenceProblems } from './quiescence.js';

@@ -1,5 +1,5 @@
 // How times and values read in every view: milliseconds with three decimals, values as p1:17.
-import { valueLabel } from '../models/history.js';
+import { valueLabel } from '../models/history/history.js';
 
 /** Integer microseconds → "1502.117" (ms, three decimals) without floating-point rounding. */
 export function formatMs(us: number): string {

@@ -3,7 +3,7 @@
 // arrow, lanes and types as indexes); state changes are small tuples with their words precomputed
 // by the same Describer the text view uses.
 import type { TraceRecord } from '../sim/trace-record.js';
-import { VALUE_STRIDE } from '../models/history.js';
+import { VALUE_STRIDE } from '../models/history/history.js';
 import { commitSucceeded, Describer } from './describe.js';
 import { extraFields, num, str } from './fields.js';
 import { faultPeriods } from './faults.js';

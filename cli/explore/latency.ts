@@ -1,7 +1,7 @@
 // Ack latencies pooled over many runs: each run sends a log-bucketed histogram (a few hundred
 // numbers at most), so an explore row's p50/p99 are percentiles over every acknowledged send of
 // every run, not an average of per-run percentiles. Buckets are 1% wide.
-import type { History } from '../../models/history-log.js';
+import type { History } from '../../models/history/history-log.js';
 
 /** [bucket, count] pairs; bucket b holds latencies up to RATIO^b µs. */
 export type LatencyHistogram = readonly (readonly [number, number])[];

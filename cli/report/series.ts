@@ -3,7 +3,7 @@
 // latency p50/p99, sends in flight and unknown outcomes; per partition, the ISR size and the leader
 // at every change the controller made; and the fault periods, for the bands. Windows are a fixed
 // size chosen from the run's length, so the same run gives the same page.
-import type { History } from '../../models/history-log.js';
+import type { History } from '../../models/history/history-log.js';
 import { percentileOfSorted } from '../../scenario/run.js';
 import type { TraceRecord } from '../../sim/trace-record.js';
 import { faultPeriods } from '../../traces/faults.js';

@@ -9,8 +9,8 @@ import { BROKER_REQUEST_TIMEOUT_US, HEADER_BYTES } from '../config.js';
 import type { Deadline } from '../deadlines.js';
 import { Deadlines } from '../deadlines.js';
 import type { FetchResponse } from '../messages.js';
-import type { ReplicaCore } from '../replica.js';
-import { logFile } from '../replica.js';
+import type { ReplicaCore } from '../replication/replica.js';
+import { logFile } from '../replication/replica.js';
 import { firstRequestId } from '../request-ids.js';
 
 /** quorum.retry.backoff.ms */

@@ -8,9 +8,9 @@
 // fetch from a majority within 1.5 × quorum.fetch.timeout.ms resigns.
 import type { NodeId } from '../../sim/env.js';
 import type { RaftConfig } from '../config.js';
-import type { LeaderQuorum } from '../leader.js';
-import type { ReplicaCore } from '../replica.js';
-import { logFile } from '../replica.js';
+import type { LeaderQuorum } from '../replication/leader.js';
+import type { ReplicaCore } from '../replication/replica.js';
+import { logFile } from '../replication/replica.js';
 
 export class RaftLeaderQuorum implements LeaderQuorum {
   /** The leader's log end that counts toward the quorum: fsynced (raft.fsync), else the page cache's. */

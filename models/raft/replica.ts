@@ -9,18 +9,18 @@
 import type { Env, NodeId, Random } from '../../sim/env.js';
 import type { Acks, RaftConfig } from '../config.js';
 import { HEADER_BYTES } from '../config.js';
-import type { ReplicaState } from '../history.js';
-import { VALUE_STRIDE } from '../history.js';
-import type { AppendDone } from '../leader.js';
-import { LeaderRole } from '../leader.js';
-import { answerListOffsets } from '../list-offsets.js';
+import type { ReplicaState } from '../history/history.js';
+import { VALUE_STRIDE } from '../history/history.js';
+import type { AppendDone } from '../replication/leader.js';
+import { LeaderRole } from '../replication/leader.js';
+import { answerListOffsets } from '../replication/list-offsets.js';
 import type {
   ConsumerFetch, EpochQuery, ErrorCode, FetchRequest, FetchResponse, ListOffsetsRequest, PartitionMeta, ProduceBatch,
 } from '../messages.js';
-import { batchBytes, finalRecordsOf } from '../records.js';
-import type { BrokerContext } from '../replica.js';
-import { ReplicaCore } from '../replica.js';
-import type { InternalPayload, MarkerPayload } from '../txn-records.js';
+import { batchBytes, finalRecordsOf } from '../replication/records.js';
+import type { BrokerContext } from '../replication/replica.js';
+import { ReplicaCore } from '../replication/replica.js';
+import type { InternalPayload, MarkerPayload } from '../transactions/txn-records.js';
 import { RaftFollower, lastEntryEpoch } from './follower.js';
 import { RaftLeaderQuorum } from './leader-quorum.js';
 import type { RaftBeginEpoch, RaftInbound, RaftVote, RaftVoteResponse } from './messages.js';

@@ -1,8 +1,8 @@
 // Which consumer group a process belongs to, as the checkers learn it from the history: process and
 // reset ops carry no group, so a consumer's group is the one of its latest assign or commit.
 import type { NodeId } from '../../sim/env.js';
-import type { HistoryOp } from '../../models/history.js';
-import type { History } from '../../models/history-log.js';
+import type { HistoryOp } from '../../models/history/history.js';
+import type { History } from '../../models/history/history-log.js';
 
 type GroupOp = Extract<HistoryOp, { kind: 'assign' | 'commit-ok' | 'commit-fail' }>;
 

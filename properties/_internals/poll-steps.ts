@@ -20,10 +20,10 @@
 // - A `crash` of the consumer forgets everything: the restarted consumer starts from the committed
 //   offsets.
 import type { Micros, NodeId } from '../../sim/env.js';
-import type { HistoryOp, ResetReason, Value } from '../../models/history.js';
-import { valueLabel } from '../../models/history.js';
+import type { HistoryOp, ResetReason, Value } from '../../models/history/history.js';
+import { valueLabel } from '../../models/history/history.js';
 import { labelled } from './values.js';
-import type { History } from '../../models/history-log.js';
+import type { History } from '../../models/history/history-log.js';
 
 /** Where a consumer stood before a step: after a polled record, or re-based by a reset. */
 export type Position =

@@ -1,6 +1,6 @@
 // Reading replica logs at the end of a run: record lookup by offset, and which replicas still hold
 // a value (evidence for a case: "lost from the leader, still on b3 above its HW").
-import type { FinalState, ReplicaState, Value } from '../../models/history.js';
+import type { FinalState, ReplicaState, Value } from '../../models/history/history.js';
 import type { Json } from '../anomaly.js';
 import { lowerBound } from './sorted.js';
 

@@ -1,9 +1,9 @@
-// A set of values made as models/history.ts makes them (producer index × VALUE_STRIDE + the
+// A set of values made as models/history/history.ts makes them (producer index × VALUE_STRIDE + the
 // producer's own counter): a bit per counter, one bit array per producer, so a run's millions of
 // values take an eighth of a byte each where a Set takes about 40 bytes. Values of any other shape
 // (hand-made histories, a counter past the dense limit) go to a Set beside it.
-import { VALUE_STRIDE } from '../../models/history.js';
-import type { Value } from '../../models/history.js';
+import { VALUE_STRIDE } from '../../models/history/history.js';
+import type { Value } from '../../models/history/history.js';
 
 const INITIAL_WORDS = 32;
 

@@ -1,8 +1,8 @@
-// A number per value, for values made as models/history.ts makes them (producer index ×
+// A number per value, for values made as models/history/history.ts makes them (producer index ×
 // VALUE_STRIDE + the producer's own counter): one OffsetTable per producer, indexed by the counter,
 // so a run's values need no hash map. Values of any other shape still work (the table's map).
-import { VALUE_STRIDE } from '../../models/history.js';
-import type { Value } from '../../models/history.js';
+import { VALUE_STRIDE } from '../../models/history/history.js';
+import type { Value } from '../../models/history/history.js';
 import { OffsetTable } from './offset-table.js';
 
 export class ValueTable {

@@ -1,6 +1,6 @@
 // Values in cases appear twice: the number (for tools) and its label (for people).
-import { valueLabel } from '../../models/history.js';
-import type { Value } from '../../models/history.js';
+import { valueLabel } from '../../models/history/history.js';
+import type { Value } from '../../models/history/history.js';
 import type { FinalLog } from '../final-log.js';
 import { CASE_LIST_CAP } from '../anomaly.js';
 

@@ -1,9 +1,9 @@
 // aborted-read: a consumer polled a value whose send definitely failed (send-fail). An unknown
 // outcome (send-info) may have happened, so reading it is fine.
 import type { Micros, NodeId } from '../../sim/env.js';
-import { valueLabel } from '../../models/history.js';
-import type { HistoryOp, Value } from '../../models/history.js';
-import type { History } from '../../models/history-log.js';
+import { valueLabel } from '../../models/history/history.js';
+import type { HistoryOp, Value } from '../../models/history/history.js';
+import type { History } from '../../models/history/history-log.js';
 import type { AnomalyReport } from '../anomaly.js';
 import { CaseCollector } from '../anomaly.js';
 import type { CheckInput } from '../check-input.js';

@@ -5,7 +5,7 @@
 // only when its commit was acknowledged (send-ok): an aborted transaction's records, or those of one
 // whose outcome is unknown, may pass the high watermark and still rightly be hidden (the final
 // replica holds them as aborted or open); control records (value -1) are no data.
-import { valueLabel } from '../../models/history.js';
+import { valueLabel } from '../../models/history/history.js';
 import type { AnomalyReport } from '../anomaly.js';
 import { CaseCollector } from '../anomaly.js';
 import type { CheckInput } from '../check-input.js';

@@ -1,9 +1,9 @@
 // duplicate-delivery: one consumer group's application processed one value more than once
 // (at-least-once delivery after a rebalance or a consumer crash between processing and committing).
 // Each group reads the topic for itself: two groups processing a value once each is no duplicate.
-import { valueLabel } from '../../models/history.js';
-import type { HistoryOp, Value } from '../../models/history.js';
-import type { History } from '../../models/history-log.js';
+import { valueLabel } from '../../models/history/history.js';
+import type { HistoryOp, Value } from '../../models/history/history.js';
+import type { History } from '../../models/history/history-log.js';
 import type { AnomalyReport } from '../anomaly.js';
 import { CaseCollector } from '../anomaly.js';
 import type { CheckInput } from '../check-input.js';

@@ -1,6 +1,6 @@
 // duplicate: one value at two or more offsets of a partition's final committed log (a producer
 // retry appended it twice, typically without idempotence).
-import { valueLabel } from '../../models/history.js';
+import { valueLabel } from '../../models/history/history.js';
 import type { AnomalyReport } from '../anomaly.js';
 import { CaseCollector } from '../anomaly.js';
 import type { CheckInput } from '../check-input.js';

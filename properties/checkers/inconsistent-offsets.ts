@@ -7,9 +7,9 @@
 // the proof it was committed, and the read's offset is what the history knows. The same value twice
 // at one offset (a re-read after a rebalance, the ack and the read of one record) is consistent.
 import type { Micros, NodeId } from '../../sim/env.js';
-import { valueLabel } from '../../models/history.js';
-import type { Value } from '../../models/history.js';
-import type { History } from '../../models/history-log.js';
+import { valueLabel } from '../../models/history/history.js';
+import type { Value } from '../../models/history/history.js';
+import type { History } from '../../models/history/history-log.js';
 import type { AnomalyReport } from '../anomaly.js';
 import { CaseCollector } from '../anomaly.js';
 import type { CheckInput } from '../check-input.js';

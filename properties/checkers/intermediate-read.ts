@@ -12,8 +12,8 @@
 // only act on after it was sent: KAFKA-17754's delayed EndTxn of an earlier transaction, which commits
 // a later one while it is still open, shows here.
 import type { Micros, NodeId } from '../../sim/env.js';
-import { valueLabel } from '../../models/history.js';
-import type { Value } from '../../models/history.js';
+import { valueLabel } from '../../models/history/history.js';
+import type { Value } from '../../models/history/history.js';
 import type { AnomalyReport } from '../anomaly.js';
 import { CaseCollector } from '../anomaly.js';
 import type { CheckInput } from '../check-input.js';

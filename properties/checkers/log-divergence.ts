@@ -1,8 +1,8 @@
 // log-divergence: at the end of the run two replicas of a partition hold different records at one
 // offset below both their high watermarks: each believes a different record is committed there
 // (KIP-101 scenario 2). Down replicas count too: their disk is what they restart from.
-import { valueLabel } from '../../models/history.js';
-import type { ReplicaState } from '../../models/history.js';
+import { valueLabel } from '../../models/history/history.js';
+import type { ReplicaState } from '../../models/history/history.js';
 import type { AnomalyReport } from '../anomaly.js';
 import { CaseCollector } from '../anomaly.js';
 import type { CheckInput } from '../check-input.js';

@@ -12,9 +12,9 @@
 //   the records the final log has there now are not what it vouched for. The truncation itself is
 //   lost-write / committed-record-lost / inconsistent-offsets, not a lost delivery too.
 import type { Micros, NodeId } from '../../sim/env.js';
-import { valueLabel } from '../../models/history.js';
-import type { HistoryOp } from '../../models/history.js';
-import type { History } from '../../models/history-log.js';
+import { valueLabel } from '../../models/history/history.js';
+import type { HistoryOp } from '../../models/history/history.js';
+import type { History } from '../../models/history/history-log.js';
 import type { AnomalyReport } from '../anomaly.js';
 import { CaseCollector } from '../anomaly.js';
 import type { CheckInput } from '../check-input.js';

@@ -3,8 +3,8 @@
 // definitely did not, so neither can be lost. Jepsen, which cannot read the log, calls a write lost
 // when a poll read past its offset and nobody read it; ksim reads the final log itself, so a loss
 // needs no later read to be proven (docs/anomalies.md).
-import { valueLabel } from '../../models/history.js';
-import type { HistoryOp } from '../../models/history.js';
+import { valueLabel } from '../../models/history/history.js';
+import type { HistoryOp } from '../../models/history/history.js';
 import type { AnomalyReport } from '../anomaly.js';
 import { CaseCollector } from '../anomaly.js';
 import type { CheckInput } from '../check-input.js';

@@ -7,7 +7,7 @@
 // acknowledged commit; a step back below that commit is reported. Jepsen's nonmonotonic-poll compares
 // successive polls of one process the same way (its int-nonmonotonic-poll, inside one poll, is
 // counted here too); Jepsen allows it outright for subscribing consumers, which ksim's are.
-import { valueLabel } from '../../models/history.js';
+import { valueLabel } from '../../models/history/history.js';
 import type { AnomalyReport } from '../anomaly.js';
 import { CaseCollector } from '../anomaly.js';
 import type { CheckInput } from '../check-input.js';

@@ -11,9 +11,9 @@
 // are not this anomaly: one offset holding two values is inconsistent-offsets (Jepsen's version order
 // gives such a pair no order either).
 import type { Micros, NodeId } from '../../sim/env.js';
-import { valueLabel } from '../../models/history.js';
-import type { Value } from '../../models/history.js';
-import type { History } from '../../models/history-log.js';
+import { valueLabel } from '../../models/history/history.js';
+import type { Value } from '../../models/history/history.js';
+import type { History } from '../../models/history/history-log.js';
 import type { AnomalyReport } from '../anomaly.js';
 import { CaseCollector } from '../anomaly.js';
 import type { CheckInput } from '../check-input.js';

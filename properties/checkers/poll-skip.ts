@@ -7,7 +7,7 @@
 // never committed offsets) are not skips. Jepsen measures the jump in its version order (what the
 // history observed); ksim in the final log, which it can read whole. Jepsen's int-poll-skip (inside
 // one poll) is counted here too.
-import { valueLabel } from '../../models/history.js';
+import { valueLabel } from '../../models/history/history.js';
 import type { AnomalyReport } from '../anomaly.js';
 import { CASE_LIST_CAP, CaseCollector } from '../anomaly.js';
 import type { CheckInput } from '../check-input.js';

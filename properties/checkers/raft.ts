@@ -9,8 +9,8 @@
 // - leader-completeness: a record committed in some term lies at or past the log end a leader of a
 //   later term had when it won (so that leader lacked it).
 // - state-machine-safety: two commits (hw-advance ops) put different values at one offset.
-import type { HistoryOp, ReplicaState } from '../../models/history.js';
-import { valueLabel } from '../../models/history.js';
+import type { HistoryOp, ReplicaState } from '../../models/history/history.js';
+import { valueLabel } from '../../models/history/history.js';
 import type { AnomalyReport } from '../anomaly.js';
 import { CaseCollector } from '../anomaly.js';
 import type { CheckInput } from '../check-input.js';

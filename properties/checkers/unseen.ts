@@ -1,6 +1,6 @@
 // unseen: a record of the final committed log (final-log.ts: the leader's log below its high
 // watermark) that no read returned — no consumer's poll and no poll of the final drain. Every run
-// ends with the drain (models/drain-reader.ts, process `drain`): after the settle phase a reader
+// ends with the drain (models/clients/drain-reader.ts, process `drain`): after the settle phase a reader
 // outside every group reads each data partition from its start to its high watermark through the
 // ordinary fetch path, as Jepsen's Kafka test ends with its final polls. So `unseen` means "in the
 // log but not readable": the fetch path skipped it, or the drain could not reach it within its
@@ -12,9 +12,9 @@
 // the omniscient final log instead of the acknowledged sends, so a record whose send outcome was
 // unknown but which is committed counts too, and an acknowledged record that is no longer in the
 // log is lost-write's, not unseen's.
-import { valueLabel } from '../../models/history.js';
-import type { History } from '../../models/history-log.js';
-import { DRAIN_NODE } from '../../models/drain-reader.js';
+import { valueLabel } from '../../models/history/history.js';
+import type { History } from '../../models/history/history-log.js';
+import { DRAIN_NODE } from '../../models/clients/drain-reader.js';
 import type { AnomalyReport } from '../anomaly.js';
 import { CaseCollector } from '../anomaly.js';
 import type { CheckInput } from '../check-input.js';

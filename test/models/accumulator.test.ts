@@ -3,10 +3,10 @@
 // sendable; every batch holds batch.size bytes of buffer.memory, and a send finding none waits,
 // first in first out, until a batch completes or max.block.ms passes.
 import { describe, expect, test } from 'vitest';
-import type { AccumulatorConfig } from '../../models/accumulator.js';
-import { RecordAccumulator } from '../../models/accumulator.js';
-import { Arrivals } from '../../models/arrivals.js';
-import { batchBytes } from '../../models/records.js';
+import type { AccumulatorConfig } from '../../models/clients/accumulator.js';
+import { RecordAccumulator } from '../../models/clients/accumulator.js';
+import { Arrivals } from '../../models/clients/arrivals.js';
+import { batchBytes } from '../../models/replication/records.js';
 
 const CONFIG: AccumulatorConfig = { partitions: 2, batchSize: 16384, valueBytes: 100, bufferMemory: 33554432, lingerUs: 5000, retryBackoffUs: 100_000 };
 

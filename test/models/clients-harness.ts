@@ -1,6 +1,6 @@
 // Helpers for the client tests (producers, consumer groups): run a scenario as a user writes it,
 // with a fault script, and read the outcome as the checkers do — from the history and the trace.
-import type { HistoryOp } from '../../models/history.js';
+import type { HistoryOp } from '../../models/history/history.js';
 import type { AnomalyType } from '../../properties/anomaly.js';
 import type { RunOutput } from '../../scenario/run.js';
 import { runScenario } from '../../scenario/run.js';

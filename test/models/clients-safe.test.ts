@@ -4,8 +4,8 @@
 // nothing acknowledged or committed is lost, every record is consumed by the end, and a record is
 // processed twice only after the group handed its partition over (a rebalance or a consumer crash).
 import { describe, expect, test } from 'vitest';
-import type { HistoryOp } from '../../models/history.js';
-import { valueLabel } from '../../models/history.js';
+import type { HistoryOp } from '../../models/history/history.js';
+import { valueLabel } from '../../models/history/history.js';
 import { checkRun } from '../../properties/check.js';
 import type { RunOutput } from '../../scenario/run.js';
 import { processGenerations, run } from './clients-harness.js';

@@ -1,4 +1,4 @@
-// controllers: 3 | 5 — the controllers form a Raft quorum over the metadata log (models/controller.ts
+// controllers: 3 | 5 — the controllers form a Raft quorum over the metadata log (models/controller/controller.ts
 // with models/raft/). The active controller's crash costs an election of the quorum, not the
 // controller's restart; a lost quorum stops partition elections, as in Kafka.
 import { describe, expect, test } from 'vitest';

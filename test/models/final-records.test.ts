@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { finalRecordsOf } from '../../models/records.js';
+import { finalRecordsOf } from '../../models/replication/records.js';
 import { logBatch } from './records.js';
 
 describe('finalRecordsOf (a replica\'s records in its final state)', () => {

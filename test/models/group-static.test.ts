@@ -8,10 +8,10 @@
 // consumer is back in its generation at once, a dynamic one costs a rebalance; a static member past
 // max.poll.interval.ms sends no LeaveGroup.
 import { describe, expect, test } from 'vitest';
-import type { GroupResponse, JoinGroupRequest, JoinGroupResponse, SyncGroupResponse } from '../../models/group-messages.js';
-import { GroupMembership } from '../../models/group-membership.js';
-import type { Group } from '../../models/group-state.js';
-import { emptyGroup } from '../../models/group-state.js';
+import type { GroupResponse, JoinGroupRequest, JoinGroupResponse, SyncGroupResponse } from '../../models/groups/group-messages.js';
+import { GroupMembership } from '../../models/groups/group-membership.js';
+import type { Group } from '../../models/groups/group-state.js';
+import { emptyGroup } from '../../models/groups/group-state.js';
 import type { ErrorCode } from '../../models/messages.js';
 import type { World } from '../../sim/world.js';
 import { probe, probeWorld } from '../sim/helpers.js';

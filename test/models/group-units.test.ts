@@ -1,10 +1,10 @@
 // The pure pieces of the group protocol: the range assignor and the replay of the offsets log.
 import { describe, expect, test } from 'vitest';
-import { rangeAssign } from '../../models/group-assignor.js';
-import type { GroupMemberInfo } from '../../models/group-messages.js';
-import type { GroupLogPayload } from '../../models/group-records.js';
-import { INTERNAL_VALUE, loadGroups } from '../../models/group-records.js';
-import type { LogRecord } from '../../models/records.js';
+import { rangeAssign } from '../../models/groups/group-assignor.js';
+import type { GroupMemberInfo } from '../../models/groups/group-messages.js';
+import type { GroupLogPayload } from '../../models/groups/group-records.js';
+import { INTERNAL_VALUE, loadGroups } from '../../models/groups/group-records.js';
+import type { LogRecord } from '../../models/replication/records.js';
 import { batchOf, recordOf } from './records.js';
 
 function record(offset: number, payload: GroupLogPayload): LogRecord {

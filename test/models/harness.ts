@@ -1,6 +1,6 @@
 // Helpers for scripted model tests: run a scenario (raw JSON, as a user writes it) with a fault
 // script and read the outcome the way the checkers do — from the history and the final state.
-import type { HistoryOp } from '../../models/history.js';
+import type { HistoryOp } from '../../models/history/history.js';
 import { checkRun } from '../../properties/check.js';
 import type { AnomalyType } from '../../properties/anomaly.js';
 import type { RunOutput } from '../../scenario/run.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { HistoryOp } from '../../models/history.js';
-import { History } from '../../models/history-log.js';
+import type { HistoryOp } from '../../models/history/history.js';
+import { History } from '../../models/history/history-log.js';
 
 const OPS: HistoryOp[] = [
   { kind: 'send-invoke', t: 10, process: 'p1', value: 10_000_000, partition: 0 },

@@ -6,11 +6,11 @@
 import { describe, expect, test } from 'vitest';
 import type { Message, NodeId } from '../../sim/env.js';
 import type { BrokerConfig } from '../../models/config.js';
-import { History } from '../../models/history-log.js';
-import { LeaderRole } from '../../models/leader.js';
+import { History } from '../../models/history/history-log.js';
+import { LeaderRole } from '../../models/replication/leader.js';
 import type { AlterPartition, FetchRequest, PartitionMeta } from '../../models/messages.js';
-import { batchBytes } from '../../models/records.js';
-import { ReplicaCore } from '../../models/replica.js';
+import { batchBytes } from '../../models/replication/records.js';
+import { ReplicaCore } from '../../models/replication/replica.js';
 import { fakeEnv } from './fake-env.js';
 import { logBatch } from './records.js';
 

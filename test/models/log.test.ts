@@ -5,8 +5,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { describe, expect, test } from 'vitest';
 import type { Env } from '../../sim/env.js';
-import { ReplicaLog, type EpochEntry } from '../../models/log.js';
-import type { RecordBatch } from '../../models/records.js';
+import { ReplicaLog, type EpochEntry } from '../../models/replication/log.js';
+import type { RecordBatch } from '../../models/replication/records.js';
 import { logBatch as batchOf } from './records.js';
 import { parseScenario } from '../../scenario/schema.js';
 import { simulate } from '../../scenario/run.js';

@@ -8,11 +8,11 @@ import { describe, expect, test as plainTest } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import type { NodeId } from '../../sim/env.js';
 import type { BrokerConfig } from '../../models/config.js';
-import { History } from '../../models/history-log.js';
-import { LeaderRole } from '../../models/leader.js';
+import { History } from '../../models/history/history-log.js';
+import { LeaderRole } from '../../models/replication/leader.js';
 import type { FetchRequest, PartitionMeta } from '../../models/messages.js';
-import { batchBytes } from '../../models/records.js';
-import { ReplicaCore } from '../../models/replica.js';
+import { batchBytes } from '../../models/replication/records.js';
+import { ReplicaCore } from '../../models/replication/replica.js';
 import { fakeEnv } from './fake-env.js';
 import { count, ops, run, scripted } from './harness.js';
 

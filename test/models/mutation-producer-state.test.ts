@@ -3,10 +3,10 @@
 // sequence of the current epoch that does not follow the last one with OUT_OF_ORDER_SEQUENCE_NUMBER,
 // whether it fell out of the five cached batches or overlaps one without matching it. Appending it
 // instead would store a retried record a second time. Written to kill the mutants docs/mutation.md
-// lists for models/producer-state.ts.
+// lists for models/replication/producer-state.ts.
 import { describe, expect, test } from 'vitest';
-import { CACHED_BATCHES, ProducerStateTable } from '../../models/producer-state.js';
-import type { RecordBatch } from '../../models/records.js';
+import { CACHED_BATCHES, ProducerStateTable } from '../../models/replication/producer-state.js';
+import type { RecordBatch } from '../../models/replication/records.js';
 import { logBatch } from './records.js';
 
 const OUT_OF_ORDER = { kind: 'error', error: 'OUT_OF_ORDER_SEQUENCE_NUMBER' } as const;

@@ -5,7 +5,7 @@
 // per broker connection; buffer.memory bounds what waits and max.block.ms fails the rest.
 import { describe, expect, test } from 'vitest';
 import type { RunOutput } from '../../scenario/run.js';
-import { batchBytes } from '../../models/records.js';
+import { batchBytes } from '../../models/replication/records.js';
 import { HEADER_BYTES } from '../../models/config.js';
 import type { Raw } from './clients-harness.js';
 import { ops, run, scripted, traced } from './clients-harness.js';

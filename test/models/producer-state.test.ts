@@ -3,8 +3,8 @@
 // state of a whole replay. Checked
 // through check(), the only thing the leader asks of it.
 import { describe, expect, test } from 'vitest';
-import { CACHED_BATCHES, ProducerStateTable } from '../../models/producer-state.js';
-import type { RecordBatch } from '../../models/records.js';
+import { CACHED_BATCHES, ProducerStateTable } from '../../models/replication/producer-state.js';
+import type { RecordBatch } from '../../models/replication/records.js';
 import { logBatch as batchOf } from './records.js';
 
 /** A log built batch by batch, as a leader appends: [producerId (-1: not idempotent), epoch, first sequence, count]. */

@@ -2,7 +2,7 @@
 // any position, at, some), including across its internal compaction, and shift in O(1).
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { ReadyQueue } from '../../models/ready-queue.js';
+import { ReadyQueue } from '../../models/clients/ready-queue.js';
 
 type Op = { op: 'push'; n: number } | { op: 'shift'; n: number } | { op: 'insert'; at: number };
 

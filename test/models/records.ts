@@ -1,7 +1,7 @@
 // Log batches for unit tests, built as the leader builds them.
-import type { GroupLogPayload } from '../../models/group-records.js';
-import type { LogRecord, RecordBatch } from '../../models/records.js';
-import { batchBytes } from '../../models/records.js';
+import type { GroupLogPayload } from '../../models/groups/group-records.js';
+import type { LogRecord, RecordBatch } from '../../models/replication/records.js';
+import { batchBytes } from '../../models/replication/records.js';
 
 /** An idempotent producer's fields of a batch: its id, epoch and first sequence. */
 export interface ProducerFields {

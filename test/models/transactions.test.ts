@@ -4,9 +4,9 @@
 // EndTxn of an earlier transaction with KIP-890 part 2 off (KAFKA-17754) and on.
 import { describe, expect, it } from 'vitest';
 import type { Actor, Env, Message, NodeId } from '../../sim/env.js';
-import type { FinalState } from '../../models/history.js';
-import { FIRST_TRANSACTIONAL_PRODUCER_ID } from '../../models/txn-coordinator.js';
-import type { EndTxn, TxnInitProducerId, AddPartitionsToTxn } from '../../models/txn-messages.js';
+import type { FinalState } from '../../models/history/history.js';
+import { FIRST_TRANSACTIONAL_PRODUCER_ID } from '../../models/transactions/txn-coordinator.js';
+import type { EndTxn, TxnInitProducerId, AddPartitionsToTxn } from '../../models/transactions/txn-messages.js';
 import { checkAll } from '../../properties/check.js';
 import { buildRun } from '../../scenario/build.js';
 import { finalState } from '../../scenario/run.js';

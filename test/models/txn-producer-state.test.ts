@@ -3,12 +3,12 @@
 // an open transaction, expiry sparing it; the final state's classification; and what a
 // read_committed fetch lets a poll return.
 import { describe, expect, it } from 'vitest';
-import { visibleRecords } from '../../models/consumer-fetcher.js';
-import { ProducerStateTable } from '../../models/producer-state.js';
-import type { RecordBatch } from '../../models/records.js';
-import { expandAll } from '../../models/records.js';
-import type { MarkerPayload } from '../../models/txn-records.js';
-import { classifyTxnOffsets } from '../../models/txn-records.js';
+import { visibleRecords } from '../../models/clients/consumer-fetcher.js';
+import { ProducerStateTable } from '../../models/replication/producer-state.js';
+import type { RecordBatch } from '../../models/replication/records.js';
+import { expandAll } from '../../models/replication/records.js';
+import type { MarkerPayload } from '../../models/transactions/txn-records.js';
+import { classifyTxnOffsets } from '../../models/transactions/txn-records.js';
 import { logBatch } from './records.js';
 
 /** A transactional batch of `count` records of producer `id` (epoch, first sequence). */

@@ -1,6 +1,6 @@
 // Small builders for histories and final states, so each test states only what it is about.
-import type { FinalState, HistoryOp, PartitionState, PolledRecord, ReplicaState, ResetReason, Value } from '../../models/history.js';
-import { VALUE_STRIDE } from '../../models/history.js';
+import type { FinalState, HistoryOp, PartitionState, PolledRecord, ReplicaState, ResetReason, Value } from '../../models/history/history.js';
+import { VALUE_STRIDE } from '../../models/history/history.js';
 import type { AnomalyType, CheckOptions } from '../../properties/index.js';
 import { CHECKERS, makeCheckInput } from '../../properties/index.js';
 

@@ -1,6 +1,6 @@
 // Every checker must stay linear (or n log n): a million-op history in well under two seconds each.
 import { describe, expect, it } from 'vitest';
-import type { HistoryOp, Value } from '../../models/history.js';
+import type { HistoryOp, Value } from '../../models/history/history.js';
 import { CHECKERS, makeCheckInput } from '../../properties/index.js';
 import { finalState, settledPartition, v } from './builders.js';
 

@@ -1,7 +1,7 @@
 // The four Raft invariant checkers (properties/checkers/raft.ts) on hand-made histories: each
 // catches its planted anomaly and passes the clean case; none judges an ISR history.
 import { describe, expect, it } from 'vitest';
-import type { HistoryOp, ReplicaState } from '../../models/history.js';
+import type { HistoryOp, ReplicaState } from '../../models/history/history.js';
 import { finalState, replica, runChecker, v } from './builders.js';
 
 const state = { partition: 0, leader: 'b1', leaderEpoch: 2, isr: ['b1', 'b2', 'b3'], replicas: ['b1', 'b2', 'b3'] };

@@ -2,7 +2,7 @@
 // consumer group) passes all thirteen; then, for each checker, one anomaly planted into that real
 // history or final state is reported. And liveness: a run that cannot settle says so.
 import { describe, expect, test } from 'vitest';
-import type { FinalState, HistoryOp, ReplicaState } from '../../models/history.js';
+import type { FinalState, HistoryOp, ReplicaState } from '../../models/history/history.js';
 import type { AnomalyType } from '../../properties/anomaly.js';
 import { checkAll } from '../../properties/check.js';
 import { forEachPollStep } from '../../properties/_internals/poll-steps.js';

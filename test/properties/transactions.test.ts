@@ -2,7 +2,7 @@
 // lost-write of transactional records (Jepsen's G1a and lost write), and the final log as
 // read_committed reads it. Each must catch its plant and pass the clean history beside it.
 import { describe, expect, it } from 'vitest';
-import type { FinalState, HistoryOp, Value } from '../../models/history.js';
+import type { FinalState, HistoryOp, Value } from '../../models/history/history.js';
 import { buildFinalLogs } from '../../properties/final-log.js';
 import { history, runChecker, settled, v } from './builders.js';
 

@@ -3,7 +3,7 @@
 // consumer detects the truncation (KIP-320) and the history records its reset (docs/anomalies.md,
 // "One truncation").
 import { describe, expect, it } from 'vitest';
-import type { FinalState, Value } from '../../models/history.js';
+import type { FinalState, Value } from '../../models/history/history.js';
 import { checkAll } from '../../properties/index.js';
 import type { HistoryBuilder } from './builders.js';
 import { history, replica, v } from './builders.js';

@@ -4,15 +4,15 @@
 // records, because a fixed 30 s settle phase ended while the group still waited out a dead member's
 // session.timeout.ms.
 import { describe, expect, test } from 'vitest';
-import type { HistoryOp } from '../../models/history.js';
+import type { HistoryOp } from '../../models/history/history.js';
 import { buildFinalLogs } from '../../properties/final-log.js';
 import type { RunOutput } from '../../scenario/run.js';
 import { runScenario } from '../../scenario/run.js';
 import { buildRun } from '../../scenario/build.js';
-import type { Broker } from '../../models/broker.js';
-import type { Controller } from '../../models/controller.js';
-import type { DrainReader } from '../../models/drain-reader.js';
-import { DRAIN_NODE } from '../../models/drain-reader.js';
+import type { Broker } from '../../models/broker/broker.js';
+import type { Controller } from '../../models/controller/controller.js';
+import type { DrainReader } from '../../models/clients/drain-reader.js';
+import { DRAIN_NODE } from '../../models/clients/drain-reader.js';
 import { parseScenario } from '../../scenario/schema.js';
 
 const run = (raw: unknown, seed: number): RunOutput => runScenario(parseScenario(raw, 'settle'), seed);

@@ -1,7 +1,7 @@
 // The example's clients: the producer sends every 100 ms to the leader it knows; the consumer
 // polls the leader every 250 ms, processes what is below the high watermark, and commits each
 // second to the group coordinator (b2). Produces without an answer end as send-info.
-import { VALUE_STRIDE } from '../../models/history.js';
+import { VALUE_STRIDE } from '../../models/history/history.js';
 import { hwAt, type Acked, type HighWatermarks } from './acks.js';
 import { REQUEST_TIMEOUT, type ControlTimes } from './control.js';
 import type { Replication } from './replication.js';

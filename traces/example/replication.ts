@@ -5,7 +5,7 @@
 // record once every ISR member has fetched past it: the high watermark advances and the producer
 // gets its answer. Records a cut strands are never acked.
 import type { NodeId } from '../../sim/env.js';
-import { VALUE_STRIDE } from '../../models/history.js';
+import { VALUE_STRIDE } from '../../models/history/history.js';
 import type { ControlTimes } from './control.js';
 import { CUT, MS, PAUSE, type World } from './world.js';
 
