@@ -21,6 +21,7 @@ import { batchBytes, finalRecordsOf } from '../replication/records.js';
 import type { BrokerContext } from '../replication/replica.js';
 import { ReplicaCore } from '../replication/replica.js';
 import type { InternalPayload, MarkerPayload } from '../transactions/txn-records.js';
+import { txnState } from '../transactions/txn-records.js';
 import { RaftFollower, lastEntryEpoch } from './follower.js';
 import { RaftLeaderQuorum } from './leader-quorum.js';
 import type { RaftBeginEpoch, RaftInbound, RaftVote, RaftVoteResponse } from './messages.js';
@@ -452,6 +453,7 @@ export class RaftReplica {
       node: core.ctx.id, partition: core.partition, up, isLeader: core.role === 'leader', leaderEpoch: core.leaderEpoch,
       logStartOffset: 0, logEndOffset: core.log.logEndOffset, highWatermark: core.highWatermark,
       records: finalRecordsOf(core.log.batches),
+      ...txnState(core.log.batches),
     };
   }
 }

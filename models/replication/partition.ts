@@ -16,7 +16,7 @@ import { finalRecordsOf } from './records.js';
 import type { BrokerContext } from './replica.js';
 import { ReplicaCore } from './replica.js';
 import type { InternalPayload, MarkerPayload } from '../transactions/txn-records.js';
-import { classifyTxnOffsets } from '../transactions/txn-records.js';
+import { txnState } from '../transactions/txn-records.js';
 
 export class PartitionReplica {
   readonly core: ReplicaCore;
@@ -179,10 +179,4 @@ export class PartitionReplica {
       ...txnState(core.log.batches),
     };
   }
-}
-
-/** The transactional offsets of a replica's final state, only for a log that has any (ReplicaState.txn). */
-function txnState(batches: Parameters<typeof classifyTxnOffsets>[0]): { txn?: NonNullable<ReturnType<typeof classifyTxnOffsets>> } {
-  const txn = classifyTxnOffsets(batches);
-  return txn === null ? {} : { txn };
 }

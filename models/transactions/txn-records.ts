@@ -88,3 +88,9 @@ export function classifyTxnOffsets(batches: readonly RecordBatch[]): TxnOffsets 
 function pushOffsets(out: number[], batch: RecordBatch): void {
   for (let i = 0; i < batch.values.length; i++) out.push(batch.baseOffset + i);
 }
+
+/** The transactional offsets of a replica's final state, only for a log that has any (ReplicaState.txn): ISR and Raft replicas alike. */
+export function txnState(batches: Parameters<typeof classifyTxnOffsets>[0]): { txn?: NonNullable<ReturnType<typeof classifyTxnOffsets>> } {
+  const txn = classifyTxnOffsets(batches);
+  return txn === null ? {} : { txn };
+}

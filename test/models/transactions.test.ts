@@ -20,6 +20,15 @@ const TXN = {
   faults: { mode: 'none' },
 };
 
+describe('transactions on Raft-replicated partitions', () => {
+  it("judge the same as on ISR: every replica's final state says which offsets are markers and aborted records", () => {
+    const out = run({ ...TXN, protocol: { replication: 'raft' } }, 3);
+    expect(out.result.anomalies).toEqual([]);
+    expect(out.result.liveness).toEqual([]);
+    for (const replica of out.final.replicas.filter((r) => r.partition < 2)) expect(replica.txn?.control.length).toBeGreaterThan(30);
+  });
+});
+
 describe('transactions on a healthy cluster', () => {
   const out = run(TXN, 3);
 
