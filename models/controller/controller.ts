@@ -369,7 +369,14 @@ export class Controller implements Actor {
     const meta = this.partitions[m.partition];
     if (meta === undefined) return this.env.assert(false, `raft-leader for unknown partition ${m.partition}`);
     const ack = () => this.send(from, { type: 'raft-leader-ok', partition: m.partition, term: m.term });
-    if (m.term < meta.leaderEpoch || (m.term === meta.leaderEpoch && meta.leader === m.leader)) return ack();
+    if (m.term < meta.leaderEpoch) return ack();
+    if (m.term === meta.leaderEpoch && meta.leader === m.leader) {
+      // A repeated notice: acknowledged once the record is committed, not merely set here (with a
+      // quorum a set but uncommitted leader is forgotten if this controller is deposed, and a leader
+      // that had its answer would never tell the next one).
+      const shown = this.shownPartitions()[m.partition];
+      return shown !== undefined && shown.leaderEpoch === m.term && shown.leader === m.leader ? ack() : this.commit(ack);
+    }
     this.env.assert(m.term > meta.leaderEpoch, `p${m.partition}: two Raft leaders in term ${m.term}: ${meta.leader} and ${m.leader}`);
     this.set({ ...meta, leader: m.leader, leaderEpoch: m.term, isr: meta.replicas, elr: [], lastKnownLeader: m.leader });
     this.commit(ack);

@@ -98,3 +98,23 @@ describe('controller quorum under the nemesis', () => {
     expect(out.result.anomalies).toEqual([]);
   });
 });
+
+describe('Raft partitions beside a controller quorum', () => {
+  test("a Raft leader's repeated notice is acknowledged only once committed, so a deposed controller's uncommitted record is not its last word", () => {
+    // safe with replication raft and 3 controllers, seed 42: b2 leads partition 0 from 1.6 s; its
+    // notice reached an active controller that was deposed before committing it, and a repeat was
+    // acknowledged from the uncommitted state. No later controller knew the leader: the run never
+    // settled (p0 "no leader" from the settle phase on).
+    const raw = {
+      durationMs: 30000, brokers: 3, topic: { partitions: 1, replicationFactor: 3 }, controllers: 3,
+      broker: { 'min.insync.replicas': 2 }, protocol: { replication: 'raft' },
+      producers: [{ acks: 'all', messagesPerSec: 100 }],
+      consumers: [{ group: 'g1', count: 2, commit: 'after-process', 'auto.offset.reset': 'earliest' }],
+      faults: { mode: 'random', kinds: ['partition', 'crash', 'pause', 'clock-skew'], meanIntervalMs: 3000 },
+      allowedAnomalies: ['duplicate-delivery'],
+    };
+    const out = run(raw, 42);
+    expect(out.result.liveness).toEqual([]);
+    expect(out.result.anomalies).toEqual([]);
+  });
+});
