@@ -21,6 +21,7 @@ import { batchBytes, finalRecordsOf } from '../replication/records.js';
 import type { BrokerContext } from '../replication/replica.js';
 import { ReplicaCore } from '../replication/replica.js';
 import type { InternalPayload, MarkerPayload } from '../transactions/txn-records.js';
+import { classifyTxnOffsets } from '../transactions/txn-records.js';
 import { RaftFollower, lastEntryEpoch } from './follower.js';
 import { RaftLeaderQuorum } from './leader-quorum.js';
 import type { RaftBeginEpoch, RaftInbound, RaftVote, RaftVoteResponse } from './messages.js';
@@ -452,6 +453,15 @@ export class RaftReplica {
       node: core.ctx.id, partition: core.partition, up, isLeader: core.role === 'leader', leaderEpoch: core.leaderEpoch,
       logStartOffset: 0, logEndOffset: core.log.logEndOffset, highWatermark: core.highWatermark,
       records: finalRecordsOf(core.log.batches),
+      // As an ISR replica's: without it the final log would count control records and aborted or
+      // open transactions' records as committed data.
+      ...txnStateOf(core.log.batches),
     };
   }
+}
+
+/** The transactional offsets of a replica's final state, only for a log that has any (as Partition's). */
+function txnStateOf(batches: Parameters<typeof classifyTxnOffsets>[0]): Pick<ReplicaState, 'txn'> {
+  const txn = classifyTxnOffsets(batches);
+  return txn === null ? {} : { txn };
 }

@@ -1,7 +1,8 @@
 // Transactions end to end: transactional producers, the coordinator on the leader of
 // __transaction_state, markers, the last stable offset and read_committed consumers, judged by the
 // checkers; coordinator failover, zombie fencing, the coordinator's timeout abort, and a delayed
-// EndTxn of an earlier transaction with KIP-890 part 2 off (KAFKA-17754) and on.
+// EndTxn of an earlier transaction with KIP-890 part 2 off (KAFKA-17754) and on; the final log of
+// Raft-replicated partitions with transactions.
 import { describe, expect, it } from 'vitest';
 import type { Actor, Env, Message, NodeId } from '../../sim/env.js';
 import type { FinalState } from '../../models/history/history.js';
@@ -48,6 +49,21 @@ describe('transactions on a healthy cluster', () => {
 
   it('is deterministic', () => {
     expect(run(TXN, 3).result.traceHash).toBe(out.result.traceHash);
+  });
+});
+
+// Found by the generated scenarios: a Raft replica's final state lacked the transactional offsets, so
+// the final log counted commit markers (and aborted records) as committed data: unseen, lost-delivery,
+// poll-skip and, the markers all carrying one value, duplicate.
+describe('transactions over Raft-replicated partitions on a healthy cluster', () => {
+  const raft = run({ ...TXN, protocol: { replication: 'raft' } }, 3);
+
+  it('the final log leaves out control records and aborted transactions, as with ISR', () => {
+    const leader = raft.final.replicas.find((r) => r.partition === 0 && r.isLeader)!;
+    expect(leader.txn?.control.length).toBeGreaterThan(10);
+    expect(leader.txn?.aborted.length).toBeGreaterThan(0);
+    expect(raft.result.anomalies).toEqual([]);
+    expect(raft.result.liveness).toEqual([]);
   });
 });
 
