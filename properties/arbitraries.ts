@@ -100,12 +100,14 @@ const SLOW_FACTORS = [2, 5, 10, 50] as const;
 const MAX_SKEW_MS = 20_000;
 
 /** The nodes a scenario with these counts has, split as the random nemesis splits them. */
-export function scriptNodesOf(counts: { readonly brokers: number; readonly producers: readonly { readonly count: number }[]; readonly consumers: readonly { readonly count: number }[] }): ScriptNodes {
+export function scriptNodesOf(counts: { readonly brokers: number; readonly controllers?: 1 | 3 | 5; readonly producers: readonly { readonly count: number }[]; readonly consumers: readonly { readonly count: number }[] }): ScriptNodes {
   const nodes = scenarioNodes(counts);
   const consumers = nodes.consumers.map((k) => k.id);
+  // A quorum's voters crash, lose power and are cut off like brokers; one controller is only cut off.
+  const voters = nodes.controllers.length > 1 ? nodes.controllers : [];
   return {
-    crashable: [...nodes.brokers, ...consumers],
-    partitionable: [...nodes.brokers, nodes.controller, ...nodes.producers.map((p) => p.id), ...consumers],
+    crashable: [...nodes.brokers, ...voters, ...consumers],
+    partitionable: [...nodes.brokers, ...nodes.controllers, ...nodes.producers.map((p) => p.id), ...consumers],
   };
 }
 
