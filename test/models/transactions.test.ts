@@ -12,6 +12,7 @@ import { checkAll } from '../../properties/check.js';
 import { buildRun } from '../../scenario/build.js';
 import { finalState } from '../../scenario/run.js';
 import { parseScenario } from '../../scenario/schema.js';
+import { answerListOffsets } from '../../models/replication/list-offsets.js';
 import { anomalyTypes, ops, records, run } from './harness.js';
 
 const TXN = {
@@ -146,5 +147,27 @@ describe('KAFKA-17754: a delayed EndTxn of an earlier transaction', () => {
     const { anomalies, built } = runWithInjector(scenario(true), delayedCommits);
     expect(anomalies).toEqual([]);
     expect(ops({ history: built.history } as never, 'txn-end').length).toBeGreaterThan(30);
+  });
+});
+
+// Found by the generated scenarios: ListOffsets answered `latest` with the high watermark whatever the
+// isolation level, so a read_committed consumer that reset while a transaction was open started past
+// its records and never read them once committed. Kafka's Partition.fetchOffsetForTimestamp answers a
+// read_committed `latest` with the last stable offset.
+describe('ListOffsets latest for a read_committed consumer', () => {
+  // A leader in epoch 1 (its epoch starts at 0) with high watermark 9 and a transaction open from offset 3.
+  const core = (firstUnstable: number | null) => ({
+    partition: 0, leaderEpoch: 1, highWatermark: 9,
+    log: { startOffsetOf: () => 0, epochs: [{ epoch: 1, startOffset: 0 }] },
+    producers: { firstUnstableOffset: () => firstUnstable },
+  }) as unknown as Parameters<typeof answerListOffsets>[0];
+  const latest = (readCommitted: boolean, firstUnstable: number | null) => answerListOffsets(core(firstUnstable), true, {
+    type: 'list-offsets', id: 1, partition: 0, currentLeaderEpoch: 1, timestamp: 'latest', ...(readCommitted ? { readCommitted: true as const } : {}),
+  }).offset;
+
+  it('is the last stable offset for read_committed, the high watermark for read_uncommitted', () => {
+    expect(latest(true, 3)).toBe(3);
+    expect(latest(false, 3)).toBe(9);
+    expect(latest(true, null)).toBe(9);
   });
 });
