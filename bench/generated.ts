@@ -1,7 +1,8 @@
 // Generated section: ksim's verdicts on scenarios nobody tuned (issue #16). Draws scenarios from
 // properties/generated.ts (the safe envelope, Kafka's defaults and ranges) with a fixed fast-check
 // seed, runs each with a few seeds on the worker pool, and reports every anomaly but the one the
-// envelope allows (duplicate-delivery), every run that did not settle and why, and every ksim bug.
+// envelope allows (duplicate-delivery), every run that did not settle and why, every liveness failure
+// but the one it allows (counted as allowedLiveness), and every ksim bug.
 // Each offending pair's scenario is written to a folder with the command that reruns it.
 //
 //   KSIM_GENERATED_PAIRS  scenario × seed pairs (default 1000)
@@ -60,7 +61,7 @@ export async function runGeneratedBench(): Promise<BenchMetrics> {
   const scenarios = sampleGenerated(Math.ceil(total / seeds), sampleSeed);
   const anomalyRuns = new Map<string, number>();
   const findings: Finding[] = [];
-  let runs = 0, notSettled = 0, simulatedMs = 0, settleMs = 0;
+  let runs = 0, notSettled = 0, allowedLiveness = 0, simulatedMs = 0, settleMs = 0;
   const started = performance.now();
   const progress = startProgress('generated', total, 'pairs');
   // A ksim bug in one pair is a finding, not the end of the sweep: that pair's run is null.
@@ -81,6 +82,8 @@ export async function runGeneratedBench(): Promise<BenchMetrics> {
     settleMs += result.simulatedMs - result.settle.startedAtMs;
     for (const a of result.anomalies) anomalyRuns.set(a.type, (anomalyRuns.get(a.type) ?? 0) + 1);
     if (!result.settle.settled) notSettled++;
+    // The liveness the envelope allows (a quorum with transactions that sent nothing): counted, not a finding.
+    if (result.liveness.some((l) => l.allowed)) allowedLiveness++;
     const problem = problemOf(result);
     if (problem !== null) findings.push({ pair, what: problem });
     return 'continue';
@@ -91,7 +94,7 @@ export async function runGeneratedBench(): Promise<BenchMetrics> {
     pairs: runs, scenarios: scenarios.length, seedsPerScenario: seeds, sampleSeed,
     wallSeconds: wallS, pairsPerSecond: runs / wallS, meanSimulatedSeconds: simulatedMs / Math.max(1, runs) / 1000,
     meanSettleSeconds: settleMs / Math.max(1, runs) / 1000,
-    notSettled, findings: findings.length,
+    notSettled, allowedLiveness, findings: findings.length,
     anomalyRuns: [...anomalyRuns].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([type, n]) => `${type} ${n}`).join(', ') || 'none',
   };
   if (findings.length > 0) {

@@ -226,6 +226,8 @@ export interface ListOffsetsRequest {
   readonly partition: number;
   readonly currentLeaderEpoch: number;
   readonly timestamp: 'earliest' | 'latest';
+  /** A read_committed consumer's: `latest` is then the last stable offset. */
+  readonly readCommitted?: true;
 }
 export interface ListOffsetsResponse {
   readonly type: 'list-offsets-resp';

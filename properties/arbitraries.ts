@@ -26,6 +26,11 @@ export interface ProducerJson {
   readonly 'linger.ms': number;
   readonly 'batch.size': number;
   readonly messagesPerSec: number;
+  /** Transactional producers only (safeScenarioWith draws them). */
+  readonly 'transactional.id'?: string;
+  readonly recordsPerTransaction?: number;
+  readonly abortProbability?: number;
+  readonly 'transaction.timeout.ms'?: number;
 }
 
 export interface ConsumerJson {
@@ -36,6 +41,7 @@ export interface ConsumerJson {
   readonly 'session.timeout.ms': number;
   readonly 'max.poll.interval.ms': number;
   readonly processingMs: number;
+  readonly 'isolation.level'?: 'read_uncommitted' | 'read_committed';
 }
 
 export type FaultsJson =
@@ -48,6 +54,7 @@ export interface ScenarioJson {
   readonly durationMs: number;
   readonly settleMs: number;
   readonly brokers: number;
+  readonly controllers?: 1 | 3 | 5;
   readonly topic: { readonly partitions: number; readonly replicationFactor: number };
   readonly broker: {
     readonly 'min.insync.replicas': number;
@@ -60,7 +67,8 @@ export interface ScenarioJson {
     readonly 'broker.session.timeout.ms': number;
     readonly 'eligible.leader.replicas.enable': boolean;
   };
-  readonly protocol: { readonly truncation: 'high-watermark' | 'leader-epoch' };
+  readonly protocol: { readonly truncation: 'high-watermark' | 'leader-epoch'; readonly replication?: 'isr' | 'raft' };
+  readonly raft?: { readonly fsync: boolean };
   readonly producers: readonly ProducerJson[];
   readonly consumers: readonly ConsumerJson[];
   readonly network: {
@@ -100,12 +108,14 @@ const SLOW_FACTORS = [2, 5, 10, 50] as const;
 const MAX_SKEW_MS = 20_000;
 
 /** The nodes a scenario with these counts has, split as the random nemesis splits them. */
-export function scriptNodesOf(counts: { readonly brokers: number; readonly producers: readonly { readonly count: number }[]; readonly consumers: readonly { readonly count: number }[] }): ScriptNodes {
+export function scriptNodesOf(counts: { readonly brokers: number; readonly controllers?: 1 | 3 | 5; readonly producers: readonly { readonly count: number }[]; readonly consumers: readonly { readonly count: number }[] }): ScriptNodes {
   const nodes = scenarioNodes(counts);
   const consumers = nodes.consumers.map((k) => k.id);
+  // A quorum's voters crash, lose power and are cut off like brokers; one controller is only cut off.
+  const voters = nodes.controllers.length > 1 ? nodes.controllers : [];
   return {
-    crashable: [...nodes.brokers, ...consumers],
-    partitionable: [...nodes.brokers, nodes.controller, ...nodes.producers.map((p) => p.id), ...consumers],
+    crashable: [...nodes.brokers, ...voters, ...consumers],
+    partitionable: [...nodes.brokers, ...nodes.controllers, ...nodes.producers.map((p) => p.id), ...consumers],
   };
 }
 
@@ -353,6 +363,9 @@ export interface SafeScenarioOptions {
  * Scenarios in the safe region: RF ≥ 3, acks=all with min.insync.replicas ≥ 2, unclean election
  * off, leader-epoch truncation, idempotent producers, and fault scripts without power loss.
  * allowedAnomalies lists only the delivery anomalies the consumers' commit strategy explains.
+ * Now and then ISR gives way to Raft-replicated partitions (raft.fsync on or off: without power
+ * loss either is safe), one controller to a quorum of 3 or 5 (its voters crashable), and a producer
+ * is transactional, read by read_committed consumers only.
  */
 export function safeScenarioWith(opts: SafeScenarioOptions = {}): fc.Arbitrary<ScenarioJson> {
   const duration = opts.durationMs ?? { min: 2000, max: 6000 };
@@ -368,16 +381,27 @@ export function safeScenarioWith(opts: SafeScenarioOptions = {}): fc.Arbitrary<S
       lagMs: fc.integer({ min: 1000, max: 10000 }),
       elr: fc.boolean(),
       flushMessages: fc.option(fc.constantFrom(1, 100), { nil: null }),
+      controllers: fc.oneof({ weight: 3, arbitrary: fc.constant<1 | 3 | 5>(1) }, { weight: 1, arbitrary: fc.constantFrom<3 | 5>(3, 5) }),
+      raft: fc.option(fc.record({ fsync: fc.boolean() }), { freq: 3, nil: null }),
     })));
   const producer = fc.record({
     count: fc.integer({ min: 1, max: 2 }),
     inFlight: fc.integer({ min: 1, max: 5 }),
     requestTimeoutMs: fc.integer({ min: 500, max: 5000 }),
     messagesPerSec: fc.integer({ min: 20, max: 200 }),
+    txn: fc.option(fc.record({
+      recordsPerTransaction: fc.constantFrom(1, 5, 10),
+      abortProbability: fc.constantFrom(0, 0.2, 0.5),
+      timeoutMs: fc.constantFrom(2000, 60000),
+    }), { freq: 3, nil: null }),
   }).map((p): ProducerJson => ({
     count: p.count, acks: 'all', 'enable.idempotence': true, retries: 2147483647,
     'max.in.flight.requests.per.connection': p.inFlight, 'request.timeout.ms': p.requestTimeoutMs,
     'linger.ms': 5, 'batch.size': 16384, messagesPerSec: p.messagesPerSec,
+    ...(p.txn === null ? {} : {
+      'transactional.id': 'tx', recordsPerTransaction: p.txn.recordsPerTransaction,
+      abortProbability: p.txn.abortProbability, 'transaction.timeout.ms': p.txn.timeoutMs,
+    }),
   }));
   return fc.record({
     cluster,
@@ -388,12 +412,18 @@ export function safeScenarioWith(opts: SafeScenarioOptions = {}): fc.Arbitrary<S
     // session Kafka allows), so the short settle caps of these test-sized runs suffice.
     consumers: fc.array(consumerArb().map((k) => ({ ...k, processingMs: Math.min(k.processingMs, 1), 'session.timeout.ms': 6000 })), { maxLength: 2 }),
   }).chain((s) => {
-    const nodes = scriptNodesOf({ brokers: s.cluster.brokers, producers: s.producers, consumers: s.consumers });
+    // Each transactional entry its own id; with one, consumers read committed data only.
+    const producers = s.producers.map((p, i) => (p['transactional.id'] === undefined ? p : { ...p, 'transactional.id': `tx${i + 1}` }));
+    const consumers = producers.some((p) => p['transactional.id'] !== undefined)
+      ? s.consumers.map((k): ConsumerJson => ({ ...k, 'isolation.level': 'read_committed' }))
+      : s.consumers;
+    const nodes = scriptNodesOf({ brokers: s.cluster.brokers, controllers: s.cluster.controllers, producers, consumers });
     return faultScript(nodes, { durationMs: s.durationMs, kinds: SAFE_FAULT_KINDS, maxEpisodes: opts.maxEpisodes ?? 5 }).map((steps): ScenarioJson => ({
       name: 'safe-generated',
       durationMs: s.durationMs,
       settleMs: s.settleMs,
       brokers: s.cluster.brokers,
+      ...(s.cluster.controllers > 1 ? { controllers: s.cluster.controllers } : {}),
       topic: { partitions: s.cluster.partitions, replicationFactor: s.cluster.rf },
       broker: {
         'min.insync.replicas': s.cluster.minIsr,
@@ -406,13 +436,14 @@ export function safeScenarioWith(opts: SafeScenarioOptions = {}): fc.Arbitrary<S
         'broker.session.timeout.ms': 9000,
         'eligible.leader.replicas.enable': s.cluster.elr,
       },
-      protocol: { truncation: 'leader-epoch' },
-      producers: s.producers,
-      consumers: s.consumers,
+      protocol: { truncation: 'leader-epoch', ...(s.cluster.raft === null ? {} : { replication: 'raft' as const }) },
+      ...(s.cluster.raft === null ? {} : { raft: s.cluster.raft }),
+      producers,
+      consumers,
       network: { latencyMs: { min: 0.1, max: 2 }, nicMbps: 10000, dropProbability: 0, duplicateProbability: 0, reorderProbability: 0 },
       disk: { writeMs: 0.05, fsyncMs: 2, dirtyExpireMs: 30000, tornWrites: false },
       faults: { mode: 'script', steps },
-      allowedAnomalies: [...new Set(s.consumers.flatMap((k) => deliveryAnomaliesOf(k.commit)))].sort(),
+      allowedAnomalies: [...new Set(consumers.flatMap((k) => deliveryAnomaliesOf(k.commit)))].sort(),
     }));
   });
 }

@@ -6,19 +6,40 @@
 // Kafka's producer and broker timeouts with an occasional shorter one a user might set, every fault
 // kind but correlated power loss without fsync (power loss only where every write is fsynced),
 // random faults (swarm or not, at any count or role target) or scripted ones, and no settleMs: the settle cap is derived from the scenario's timeouts.
+// Also the later features: ISR or Raft-replicated partitions (`protocol.replication`, `raft.fsync`),
+// one controller or a quorum of 3 or 5 (`controllers`), and transactional producers (`transactional.id`,
+// `recordsPerTransaction`, `abortProbability`, `transaction.timeout.ms`) read by `read_committed`
+// consumers. Power loss is drawn only where every write that counts is fsynced: ISR with
+// `flush.messages: 1`, Raft with `raft.fsync` (and, with a quorum, its metadata log likewise).
 //
 // The envelope: RF ≥ 3, acks=all, min.insync.replicas ≥ 2, unclean election off, leader-epoch
 // truncation, idempotent producers, consumers that commit after processing. Nothing acknowledged may
-// be lost, duplicated or reordered there, and no consumer may read what was not committed: the only
-// anomaly allowed is `duplicate-delivery` (at-least-once redelivery after a crash or rebalance).
+// be lost, duplicated or reordered there, and no consumer may read what was not committed (nor an
+// aborted or open transaction's records): the only anomaly allowed is `duplicate-delivery`
+// (at-least-once redelivery after a crash or rebalance). One liveness failure is allowed, where
+// docs/model.md "A controller quorum" says it happens: with 3 or 5 controllers and a transactional
+// producer, a broker down before it registered can keep the transaction coordinator away all run
+// (`nothing-sent`, and then `nothing-polled`: an empty log counts as nothing polled). The checkers
+// still judge every anomaly of such a run.
 import fc from 'fast-check';
 import type { FaultKind } from '../sim/fault.js';
 import type { AnomalyType } from './anomaly.js';
-import { FAULT_TARGETS } from '../scenario/schema.js';
+import { FAULT_TARGETS, type LivenessName } from '../scenario/schema.js';
 import { faultScript, scriptNodesOf, SAFE_FAULT_KINDS } from './arbitraries.js';
 
 /** What the envelope allows: at-least-once redelivery, the price of committing after processing. */
 export const GENERATED_ALLOWED: readonly AnomalyType[] = ['duplicate-delivery'];
+
+/**
+ * The start-up liveness cost of a quorum with a transactional producer (docs/model.md "A controller
+ * quorum"): nothing sent, and so nothing polled (an empty log is a vacuous run for the consumers).
+ */
+export const QUORUM_TXN_ALLOWED_LIVENESS: readonly LivenessName[] = ['nothing-polled', 'nothing-sent'];
+
+/** What a generated scenario allows: GENERATED_ALLOWED, and QUORUM_TXN_ALLOWED_LIVENESS for a quorum with transactions. */
+export function generatedAllowed(controllers: number, transactional: boolean): (AnomalyType | LivenessName)[] {
+  return controllers > 1 && transactional ? [...GENERATED_ALLOWED, ...QUORUM_TXN_ALLOWED_LIVENESS] : [...GENERATED_ALLOWED];
+}
 
 export interface GeneratedOptions {
   /** Load phase, ms. Default 10–60 s. */
@@ -35,7 +56,14 @@ function mostly<T>(kafkaDefault: T, ...others: T[]): fc.Arbitrary<T> {
   return fc.oneof({ weight: 3, arbitrary: fc.constant(kafkaDefault) }, { weight: 1, arbitrary: fc.constantFrom(...others) });
 }
 
-function clusterArb(): fc.Arbitrary<{ brokers: number; partitions: number; rf: number; minIsr: number; broker: Record<string, unknown>; fsyncEveryWrite: boolean }> {
+interface Cluster {
+  brokers: number; partitions: number; rf: number; minIsr: number; broker: Record<string, unknown>;
+  controllers: 1 | 3 | 5; replication: 'isr' | 'raft'; raft: Record<string, unknown> | null;
+  /** Every write that counts toward a commit is fsynced: power loss loses nothing acknowledged. */
+  powerLossSafe: boolean;
+}
+
+function clusterArb(): fc.Arbitrary<Cluster> {
   return fc.integer({ min: 3, max: 6 }).chain((brokers) =>
     fc.integer({ min: 3, max: Math.min(brokers, 5) }).chain((rf) =>
       fc.record({
@@ -49,18 +77,30 @@ function clusterArb(): fc.Arbitrary<{ brokers: number; partitions: number; rf: n
         fetchWaitMs: mostly(500, 100),
         elr: fc.boolean(),
         fsyncEveryWrite: fc.boolean(),
-      }).map((c) => ({
-        brokers: c.brokers, partitions: c.partitions, rf: c.rf, minIsr: c.minIsr, fsyncEveryWrite: c.fsyncEveryWrite,
-        broker: {
-          'min.insync.replicas': c.minIsr,
-          'unclean.leader.election.enable': false,
-          'replica.lag.time.max.ms': c.lagMs,
-          'replica.fetch.wait.max.ms': c.fetchWaitMs,
-          'broker.session.timeout.ms': c.sessionMs,
-          'eligible.leader.replicas.enable': c.elr,
-          ...(c.fsyncEveryWrite ? { 'flush.messages': 1 } : {}),
-        },
-      }))));
+        controllers: fc.oneof({ weight: 2, arbitrary: fc.constant<1 | 3 | 5>(1) }, { weight: 1, arbitrary: fc.constantFrom<3 | 5>(3, 5) }),
+        replication: fc.oneof({ weight: 2, arbitrary: fc.constant<'isr' | 'raft'>('isr') }, { weight: 1, arbitrary: fc.constant<'isr' | 'raft'>('raft') }),
+        // raft.fsync: KRaft's and Redpanda's default most of the time; off (Redpanda's write.caching) now and then.
+        raftFsync: mostly(true, false),
+      }).map((c) => {
+        // raft.fsync matters only where there is a Raft group: Raft partitions or the controllers' quorum.
+        const raftUsed = c.replication === 'raft' || c.controllers > 1;
+        const raftFsync = raftUsed ? c.raftFsync : true;
+        return {
+          brokers: c.brokers, partitions: c.partitions, rf: c.rf, minIsr: c.minIsr,
+          controllers: c.controllers, replication: c.replication,
+          raft: raftUsed ? { fsync: raftFsync } : null,
+          powerLossSafe: raftFsync && (c.replication === 'raft' || c.fsyncEveryWrite),
+          broker: {
+            'min.insync.replicas': c.minIsr,
+            'unclean.leader.election.enable': false,
+            'replica.lag.time.max.ms': c.lagMs,
+            'replica.fetch.wait.max.ms': c.fetchWaitMs,
+            'broker.session.timeout.ms': c.sessionMs,
+            'eligible.leader.replicas.enable': c.elr,
+            ...(c.fsyncEveryWrite ? { 'flush.messages': 1 } : {}),
+          },
+        };
+      })));
 }
 
 function producerArb(maxRate: number): fc.Arbitrary<Record<string, unknown>> {
@@ -70,6 +110,12 @@ function producerArb(maxRate: number): fc.Arbitrary<Record<string, unknown>> {
     requestTimeoutMs: mostly(30000, 5000, 10000),
     lingerMs: mostly(5, 0, 50),
     messagesPerSec: fc.integer({ min: 10, max: maxRate }),
+    // A transactional producer now and then, with Kafka's transaction timeout mostly.
+    txn: fc.option(fc.record({
+      recordsPerTransaction: mostly(10, 1, 3, 50),
+      abortProbability: fc.constantFrom(0, 0, 0.1, 0.5),
+      timeoutMs: mostly(60000, 10000, 30000),
+    }), { freq: 2 }),
   }).map((p) => ({
     count: p.count, acks: 'all', 'enable.idempotence': true,
     'max.in.flight.requests.per.connection': p.inFlight,
@@ -78,6 +124,13 @@ function producerArb(maxRate: number): fc.Arbitrary<Record<string, unknown>> {
     'delivery.timeout.ms': Math.max(120000, p.requestTimeoutMs + p.lingerMs),
     'linger.ms': p.lingerMs,
     messagesPerSec: p.messagesPerSec,
+    ...(p.txn === null ? {} : {
+      // The id is set per entry by generatedSafeScenario (each entry its own).
+      'transactional.id': 'tx',
+      recordsPerTransaction: p.txn.recordsPerTransaction,
+      abortProbability: p.txn.abortProbability,
+      'transaction.timeout.ms': p.txn.timeoutMs,
+    }),
   }));
 }
 
@@ -90,16 +143,19 @@ function consumerArb(group: string): fc.Arbitrary<Record<string, unknown>> {
     processingMs: fc.constantFrom(0, 0.1, 1),
     reset: mostly('latest', 'earliest'),
     static: fc.boolean(),
+    readCommitted: fc.boolean(),
   }).map((k) => ({
     group, count: k.count, commit: 'after-process', 'auto.offset.reset': k.reset,
     ...(k.static ? { 'group.instance.id': `${group}-member` } : {}),
     'session.timeout.ms': k.sessionMs, 'max.poll.interval.ms': k.maxPollMs, processingMs: k.processingMs,
+    // Forced to read_committed by generatedSafeScenario when a producer is transactional.
+    'isolation.level': k.readCommitted ? 'read_committed' : 'read_uncommitted',
   }));
 }
 
 /** Fault kinds: the safe ones, and power loss where every write is fsynced (so none is correlated loss). */
-function kindsOf(fsyncEveryWrite: boolean): readonly FaultKind[] {
-  return fsyncEveryWrite ? [...SAFE_FAULT_KINDS, 'power-loss'] : SAFE_FAULT_KINDS;
+function kindsOf(powerLossSafe: boolean): readonly FaultKind[] {
+  return powerLossSafe ? [...SAFE_FAULT_KINDS, 'power-loss'] : SAFE_FAULT_KINDS;
 }
 
 function faultsArb(kinds: readonly FaultKind[], counts: Parameters<typeof scriptNodesOf>[0], durationMs: number): fc.Arbitrary<Record<string, unknown>> {
@@ -128,22 +184,29 @@ export function generatedSafeScenario(opts: GeneratedOptions = {}): fc.Arbitrary
       fc.tuple(consumerArb('g1'), consumerArb('g2')).map(([a, b]) => [a, b]),
     ),
   }).chain((s) => {
+    // Each transactional entry its own id; with one, every consumer reads committed data only.
+    const producers = s.producers.map((p, i) => ('transactional.id' in p ? { ...p, 'transactional.id': `tx${i + 1}` } : p));
+    const transactional = producers.some((p) => 'transactional.id' in p);
+    const consumers: Record<string, unknown>[] = transactional ? s.consumers.map((k) => ({ ...k, 'isolation.level': 'read_committed' })) : s.consumers;
     const counts = {
       brokers: s.cluster.brokers,
-      producers: s.producers.map((p) => ({ count: p['count'] as number })),
-      consumers: s.consumers.map((k) => ({ count: k['count'] as number })),
+      controllers: s.cluster.controllers,
+      producers: producers.map((p) => ({ count: p['count'] as number })),
+      consumers: consumers.map((k) => ({ count: k['count'] as number })),
     };
-    return faultsArb(kindsOf(s.cluster.fsyncEveryWrite), counts, s.durationMs).map((faults): GeneratedScenario => ({
+    return faultsArb(kindsOf(s.cluster.powerLossSafe), counts, s.durationMs).map((faults): GeneratedScenario => ({
       name: 'generated-safe',
       durationMs: s.durationMs,
       brokers: s.cluster.brokers,
+      ...(s.cluster.controllers > 1 ? { controllers: s.cluster.controllers } : {}),
       topic: { partitions: s.cluster.partitions, replicationFactor: s.cluster.rf },
       broker: s.cluster.broker,
-      protocol: { truncation: 'leader-epoch' },
-      producers: s.producers,
-      consumers: s.consumers,
+      protocol: { truncation: 'leader-epoch', ...(s.cluster.replication === 'raft' ? { replication: 'raft' } : {}) },
+      ...(s.cluster.raft === null ? {} : { raft: s.cluster.raft }),
+      producers,
+      consumers,
       faults,
-      allowedAnomalies: [...GENERATED_ALLOWED],
+      allowedAnomalies: generatedAllowed(s.cluster.controllers, transactional),
     }));
   });
 }

@@ -274,7 +274,11 @@ export class ConsumerFetcher {
     const { partition } = f;
     switch (f.state) {
       case 'await-reset':
-        this.env.send(to, { type: 'list-offsets', id, partition, currentLeaderEpoch: epoch, timestamp: this.config.autoOffsetReset === 'earliest' ? 'earliest' : 'latest' }, HEADER_BYTES);
+        this.env.send(to, {
+          type: 'list-offsets', id, partition, currentLeaderEpoch: epoch, timestamp: this.config.autoOffsetReset === 'earliest' ? 'earliest' : 'latest',
+          // The Java client's ListOffsets carries the consumer's isolation level (OffsetFetcher).
+          ...(this.config.isolationLevel === 'read_committed' ? { readCommitted: true } : {}),
+        }, HEADER_BYTES);
         break;
       case 'await-validation':
         this.env.send(to, { type: 'epoch-query', partition, currentLeaderEpoch: epoch, leaderEpoch: f.offsetEpoch, session: id }, HEADER_BYTES);

@@ -1,6 +1,7 @@
 // ListOffsets as a partition's leader answers a consumer's auto.offset.reset (Kafka's
-// Partition.fetchOffsetForTimestamp with read_uncommitted isolation): `earliest` is the log start
-// (always 0 here: no retention), `latest` the high watermark. A leader whose high watermark has not
+// Partition.fetchOffsetForTimestamp): `earliest` is the log start (always 0 here: no retention),
+// `latest` the high watermark, or for a read_committed consumer the last stable offset (so that it
+// does not start past the records of a transaction still open, which it would never read). A leader whose high watermark has not
 // yet reached the start of its own epoch (just elected, followers not caught up) answers `latest`
 // with OFFSET_NOT_AVAILABLE, so a consumer never starts below records the new leader may still
 // truncate; the consumer retries.
@@ -18,7 +19,8 @@ export function answerListOffsets(core: ReplicaCore, leads: boolean, req: ListOf
   if (req.timestamp === 'earliest') return answer(null, 0, epochAtLogStart(core));
   const epochStart = core.log.startOffsetOf(core.leaderEpoch);
   if (epochStart > core.highWatermark) return answer('OFFSET_NOT_AVAILABLE');
-  return answer(null, core.highWatermark, core.leaderEpoch);
+  const unstable = req.readCommitted === true ? core.producers.firstUnstableOffset() : null;
+  return answer(null, unstable === null ? core.highWatermark : Math.min(unstable, core.highWatermark), core.leaderEpoch);
 }
 
 /** The epoch the log's first offset belongs to (the last cache entry starting at or before it), or -1. */

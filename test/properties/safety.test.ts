@@ -19,7 +19,7 @@ const seedArb = fc.integer({ min: 1, max: 2 ** 31 - 1 });
 
 function nodesOf(json: ScenarioJson): Set<string> {
   const nodes = scenarioNodes(json);
-  return new Set([...nodes.brokers, nodes.controller, ...nodes.producers.map((p) => p.id), ...nodes.consumers.map((k) => k.id)]);
+  return new Set([...nodes.brokers, ...nodes.controllers, ...nodes.producers.map((p) => p.id), ...nodes.consumers.map((k) => k.id)]);
 }
 
 describe('arbitraries', () => {
@@ -64,6 +64,7 @@ describe('arbitraries', () => {
     expect(s.broker['unclean.leader.election.enable']).toBe(false);
     expect(s.protocol.truncation).toBe('leader-epoch');
     for (const p of s.producers) expect([p.acks, p['enable.idempotence']]).toEqual(['all', true]);
+    if (s.producers.some((p) => p['transactional.id'] !== null)) for (const k of s.consumers) expect(k['isolation.level']).toBe('read_committed');
     expect(s.faults.mode).toBe('script');
     for (const step of s.faults.steps) {
       expect(step.fault).not.toBe('power-loss');
