@@ -15,6 +15,11 @@ export type OffsetResetStrategy = 'earliest' | 'latest' | 'none';
 
 export interface BrokerConfig {
   readonly minInsyncReplicas: number;
+  /**
+   * transaction.state.log.min.isr: the `__transaction_state` topic's own min.insync.replicas
+   * (Kafka's TransactionStateManager creates the topic with it; default 2). Absent: the broker's.
+   */
+  readonly transactionStateLogMinIsr?: number;
   readonly uncleanLeaderElectionEnable: boolean;
   readonly replicaLagTimeMaxUs: number;
   readonly replicaFetchWaitMaxUs: number;
@@ -167,3 +172,14 @@ export const MAX_FETCH_RECORDS = 500;
 export const REPLICA_FETCH_BACKOFF_US = 1_000_000;
 /** replica.fetch.max.bytes: a follower fetch returns whole batches up to this many bytes (at least one batch). */
 export const REPLICA_FETCH_MAX_BYTES = 1_048_576;
+
+/**
+ * The min.insync.replicas that holds for a partition: the broker's, except on `__transaction_state`,
+ * whose topic Kafka creates with transaction.state.log.min.isr (TransactionStateManager's topic
+ * configs). Kafka refuses to create that topic on fewer brokers than its replication factor; ksim
+ * gives it min(3, brokers) replicas, so the setting is capped at the partition's replica count.
+ */
+export function minInsyncReplicasOf(config: BrokerConfig, layout: ClusterLayout, partition: number): number {
+  if (partition !== (layout.transactionPartition ?? null) || config.transactionStateLogMinIsr === undefined) return config.minInsyncReplicas;
+  return Math.min(config.transactionStateLogMinIsr, (layout.replicas[partition] ?? []).length);
+}

@@ -94,6 +94,7 @@ export function brokerConfig(s: Scenario): BrokerConfig {
   const b = s.broker;
   return {
     minInsyncReplicas: b['min.insync.replicas'],
+    transactionStateLogMinIsr: b['transaction.state.log.min.isr'],
     uncleanLeaderElectionEnable: b['unclean.leader.election.enable'],
     replicaLagTimeMaxUs: b['replica.lag.time.max.ms'] * MS,
     replicaFetchWaitMaxUs: b['replica.fetch.wait.max.ms'] * MS,

@@ -72,6 +72,8 @@ function dedupe<T>(items: readonly T[]): T[] {
 
 const brokerSchema = z.strictObject({
   'min.insync.replicas': int(1).default(1),
+  /** The `__transaction_state` topic's min.insync.replicas (Kafka's TransactionLogConfig default 2). */
+  'transaction.state.log.min.isr': int(1).default(2),
   'unclean.leader.election.enable': z.boolean().default(false),
   'replica.lag.time.max.ms': int(1).default(30000),
   'replica.fetch.wait.max.ms': int(0).default(500),

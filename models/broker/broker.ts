@@ -3,7 +3,7 @@
 // Built fresh on every (re)start: all it knows then is what its disk kept.
 import type { Actor, Env, Message, NodeId } from '../../sim/env.js';
 import type { BrokerConfig, ClusterLayout } from '../config.js';
-import { BROKER_HEARTBEAT_INTERVAL_US, BROKER_REQUEST_TIMEOUT_US, HEADER_BYTES } from '../config.js';
+import { BROKER_HEARTBEAT_INTERVAL_US, BROKER_REQUEST_TIMEOUT_US, HEADER_BYTES, minInsyncReplicasOf } from '../config.js';
 import { ControllerLocator } from '../controller/controller-locator.js';
 import type { HistoryRecorder, ReplicaState } from '../history/history.js';
 import { GroupCoordinator, type GroupSnapshot } from '../groups/group-coordinator.js';
@@ -57,6 +57,7 @@ export class Broker implements Actor {
       brokerEpoch: () => this.brokerEpoch,
       meta: (partition) => this.metas.get(partition),
       aliveBrokerEpoch: (broker) => this.aliveBrokers.get(broker),
+      minInsyncReplicas: (partition) => minInsyncReplicasOf(config, layout, partition),
     };
     const checkpoint = new Map<number, number>();
     for (const entry of env.disk.read(HW_CHECKPOINT_FILE) as readonly HwCheckpointEntry[]) checkpoint.set(entry.partition, entry.hw);

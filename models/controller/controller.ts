@@ -12,7 +12,7 @@
 // the quorum committed it; the others answer NOT_CONTROLLER with the leader they know.
 import type { Actor, Env, Message, NodeId } from '../../sim/env.js';
 import type { BrokerConfig, ClusterLayout, RaftConfig } from '../config.js';
-import { BROKER_REQUEST_TIMEOUT_US, HEADER_BYTES } from '../config.js';
+import { BROKER_REQUEST_TIMEOUT_US, HEADER_BYTES, minInsyncReplicasOf } from '../config.js';
 import type {
   AliveBroker, AlterPartition, BrokerHeartbeat, ControllerInbound, EpochQuery, EpochQueryResponse, ErrorCode, FetchRequest, FetchResponse,
   InitProducerId, PartitionMeta, RegisterBroker,
@@ -237,7 +237,7 @@ export class Controller implements Actor {
 
   /** KIP-966: members removed while the ISR is below min ISR stay eligible; at or above it, no ELR. */
   private elrAfterShrink(meta: PartitionMeta, isr: readonly NodeId[]): readonly NodeId[] {
-    if (isr.length >= this.config.minInsyncReplicas) return [];
+    if (isr.length >= minInsyncReplicasOf(this.config, this.layout, meta.partition)) return [];
     const removed = meta.isr.filter((b) => !isr.includes(b));
     return [...meta.elr.filter((b) => !isr.includes(b)), ...removed.filter((b) => !meta.elr.includes(b))];
   }

@@ -138,8 +138,7 @@ export class LeaderRole {
   }
 
   private append(req: AppendBatch, acks: Acks, timeoutUs: number, payloads: readonly InternalPayload[] | null, respond: AppendDone): void {
-    const config = this.core.ctx.config;
-    if (acks === 'all' && this.quorum === null && this.isr.length < config.minInsyncReplicas) return respond('NOT_ENOUGH_REPLICAS', -1);
+    if (acks === 'all' && this.quorum === null && this.isr.length < this.core.minInsyncReplicas) return respond('NOT_ENOUGH_REPLICAS', -1);
     const count = req.values.length;
     if (req.producerId >= 0) {
       const check = this.core.producers.check(req.producerId, req.producerEpoch, req.baseSequence, count);
@@ -179,7 +178,7 @@ export class LeaderRole {
     waiter.done = true;
     if (waiter.timeout !== null) this.produceTimeouts.cancel(waiter.timeout);
     // The HW passed the batch, but if the ISR shrank below min ISR meanwhile Kafka says so.
-    const enough = this.quorum !== null || this.isr.length >= this.core.ctx.config.minInsyncReplicas;
+    const enough = this.quorum !== null || this.isr.length >= this.core.minInsyncReplicas;
     waiter.respond(enough ? null : 'NOT_ENOUGH_REPLICAS_AFTER_APPEND', enough ? waiter.baseOffset : -1);
   }
 
@@ -335,7 +334,7 @@ export class LeaderRole {
   maybeAdvanceHighWatermark(): void {
     const core = this.core;
     const config = core.ctx.config;
-    if (this.quorum === null && config.eligibleLeaderReplicasEnable && this.isr.length < config.minInsyncReplicas) return;
+    if (this.quorum === null && config.eligibleLeaderReplicasEnable && this.isr.length < core.minInsyncReplicas) return;
     const hw = this.quorum === null ? this.isrHighWatermark() : this.quorum.commitIndex([...this.followers.values()].map((f) => f.logEndOffset));
     if (hw <= core.highWatermark) return;
     const previous = core.highWatermark;

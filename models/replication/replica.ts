@@ -24,6 +24,8 @@ export interface BrokerContext {
   meta(partition: number): PartitionMeta | undefined;
   /** The broker epoch of a broker this broker's metadata holds unfenced; undefined if fenced or unknown. */
   aliveBrokerEpoch(broker: NodeId): number | undefined;
+  /** The min.insync.replicas of a partition (config.ts minInsyncReplicasOf); absent: the broker's. */
+  minInsyncReplicas?(partition: number): number;
 }
 
 export type Role = 'none' | 'leader' | 'follower';
@@ -52,8 +54,11 @@ export class ReplicaCore {
   private readonly snapshots: ProducerSnapshots;
   /** Bytes appended since the log last rolled a segment (log.segment.bytes); counted from 0 on each start. */
   private segmentBytes = 0;
+  /** This partition's min.insync.replicas (the broker's, or transaction.state.log.min.isr on `__transaction_state`). */
+  readonly minInsyncReplicas: number;
 
   constructor(readonly ctx: BrokerContext, readonly partition: number) {
+    this.minInsyncReplicas = ctx.minInsyncReplicas?.(partition) ?? ctx.config.minInsyncReplicas;
     this.log = new ReplicaLog(ctx.env, partition, ctx.config.truncation === 'high-watermark');
     this.snapshots = new ProducerSnapshots(ctx.env, partition);
   }

@@ -30,6 +30,7 @@ describe('defaults', () => {
       topic: { partitions: 1, replicationFactor: 3 },
       broker: {
         'min.insync.replicas': 1,
+        'transaction.state.log.min.isr': 2,
         'unclean.leader.election.enable': false,
         'replica.lag.time.max.ms': 30000,
         'replica.fetch.wait.max.ms': 500,
