@@ -343,7 +343,10 @@ export class Network {
         if (at < 0) {
           for (const h of group) this.dropHeld(h.ev, R_TIMED_OUT);
           // The connection is dead: the next message opens a new one.
-          if (current) this.newConnection(link);
+          if (current) {
+            this.newConnection(link);
+            this.synDoneUs.delete(link);
+          }
           continue;
         }
         const arrival = at + this.random.int(this.latencyMinUs, this.latencyMaxUs);

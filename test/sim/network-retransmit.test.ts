@@ -103,6 +103,25 @@ describe('partitionMode retransmit', () => {
     expect(drops).toEqual([['b', 'closed'], ['a', 'closed']]);
   });
 
+  it('a connection opened across the cut delivers once its SYN gets through; TCP gives up after ~925 s', () => {
+    const world = probeWorld(['a', 'b'], RETRANSMIT);
+    world.at(0, () => world.applyFault({ atMs: 0, fault: 'partition', isolate: ['b'] }));
+    sendAt(world, 1_000_000, 'a', 'b', 1); // never connected: SYNs at 2, 4, 8, 16 s …
+    world.at(10_000_000, () => world.applyFault({ atMs: 0, fault: 'heal' }));
+    world.runUntil(100_000_000);
+    expect(arrivals(world, 'b')).toEqual([[1, 16_001_000]]);
+
+    const long = probeWorld(['a', 'b'], RETRANSMIT);
+    sendAt(long, 0, 'a', 'b', 0);
+    long.at(10_000, () => long.applyFault({ atMs: 0, fault: 'partition', isolate: ['b'] }));
+    sendAt(long, 20_000, 'a', 'b', 1);
+    long.at(1_000_000_000, () => long.applyFault({ atMs: 0, fault: 'heal' }));
+    sendAt(long, 1_000_100_000, 'a', 'b', 2); // a new connection: not behind the dead one
+    long.runUntil(1_100_000_000);
+    expect(arrivals(long, 'b')).toEqual([[0, 1000], [2, 1_000_101_000]]);
+    expect(long.trace.records?.filter((r) => r.kind === 'drop').map((r) => r.reason)).toEqual(['timed-out']);
+  });
+
   it('a crash still breaks the connection: held messages are lost', () => {
     const world = probeWorld(['a', 'b'], RETRANSMIT);
     sendAt(world, 0, 'a', 'b', 0);
