@@ -81,6 +81,13 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
     number: 11, title: 'consumer commit order: commit before processing', preset: 'commit-before-process', target: 'lost-delivery',
     fix: 'commit after processing', fixSettings: { consumers: [{ commit: 'after-process' }] }, seedBudget: 50,
   },
+  {
+    // Three steps, each needed: the producer's slow links, the 40 s cut from the coordinator, the heal
+    // (after which the held EndTxn arrives). Seed 8 is the first with an intermediate read (seed 1
+    // shows an aborted read).
+    number: 12, title: 'delayed EndTxn of an earlier transaction (KAFKA-17754)', preset: 'kafka17754-delayed-endtxn', target: 'intermediate-read',
+    fix: 'KIP-890 part 2 (an epoch bump per transaction)', fixSettings: { protocol: { transactionEpochBump: true } }, seedBudget: 10,
+  },
 ];
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -200,6 +200,7 @@ export function buildRun(s: Scenario, seed: number, options: BuildOptions = {}):
       latencyMinUs: Math.round(s.network.latencyMs.min * MS), latencyMaxUs: Math.round(s.network.latencyMs.max * MS),
       nicMbps: s.network.nicMbps, dropProbability: s.network.dropProbability,
       duplicateProbability: s.network.duplicateProbability, reorderProbability: s.network.reorderProbability,
+      partitionMode: s.network.partitionMode,
     },
     disk: {
       writeUs: Math.round(s.disk.writeMs * MS), fsyncUs: Math.round(s.disk.fsyncMs * MS),

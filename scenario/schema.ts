@@ -259,6 +259,12 @@ const networkSchema = z.strictObject({
   dropProbability: probability().default(0),
   duplicateProbability: probability().default(0),
   reorderProbability: probability().default(0),
+  /**
+   * What a partition does to connections: drop (they break, what was in flight is lost) or
+   * retransmit (an iptables DROP firewall: they survive, and what met the cut arrives after the heal
+   * at the sender's next TCP retransmission).
+   */
+  partitionMode: z.enum(['drop', 'retransmit']).default('drop'),
 });
 
 const diskSchema = z.strictObject({

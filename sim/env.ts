@@ -71,6 +71,14 @@ export interface Env {
   cancelTimer(id: TimerId): void;
   /** Sends a message over the simulated network; `bytes` is its size on the wire (for the NIC). */
   send<M extends Message>(to: NodeId, msg: M, bytes?: number): void;
+  /**
+   * Closes this node's connection to `to`, as Kafka's NetworkClient does when a request to it times
+   * out: later messages travel on a new connection. With network.partitionMode 'retransmit' what was
+   * sent on the old one still arrives (its data is retransmitted after a partition heals) and what
+   * `to` sends back on it is lost; with 'drop' (the default) ksim keeps one connection per pair of
+   * nodes and this does nothing.
+   */
+  closeConnection(to: NodeId): void;
   /** This node's disk. */
   readonly disk: Disk;
   /** This node's random stream (forked from the root by node name, fresh per incarnation). */

@@ -10,7 +10,10 @@ export const EV_CANCELLED = -1;
 export const EV_CALL = 0;
 /** A node's timer: `fn`, `id` = its slot in the Env, `ref` = the TimerId. */
 export const EV_TIMER = 1;
-/** A message arriving: `node` = receiver, `from` = sender, `id`, `epoch` = connection, `ref` = message. */
+/**
+ * A message arriving: `node` = receiver, `from` = sender, `id`, `epoch` = connection, `ref` = message,
+ * `life` = the connection's generation (network.ts; not a life stamp: deliveries check `epoch`).
+ */
 export const EV_DELIVER = 2;
 /** A disk operation completing: `ref` = its DiskOp (the disk reuses both together), `fn` = done. */
 export const EV_DISK = 3;

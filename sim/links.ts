@@ -2,6 +2,8 @@
 // epoch. A connection breaks when its link is cut or when either end's process dies or restarts:
 // the epoch moves on, and every message stamped with an old epoch is dropped when it arrives
 // (lazily, without touching the event queue). `broken` remembers why, for the drop record.
+// With `keepOnCut` (network.partitionMode retransmit) a cut leaves connections open: the network
+// holds what meets the cut and the sender's TCP retransmits it after the heal (network.ts).
 
 /** Why a connection last broke. */
 export const BROKE_BY_CUT = 0;
@@ -14,11 +16,17 @@ export class Links {
   readonly epoch: Uint32Array;
   /** BROKE_BY_CUT or BROKE_BY_CRASH: the cause of the link's last break. */
   readonly broken: Uint8Array;
+  /**
+   * partitionMode retransmit only: 1 once the link's current connection got a message through (its
+   * handshake is done); a connection first used across a cut is still sending SYNs.
+   */
+  readonly established: Uint8Array;
 
-  constructor(readonly n: number) {
+  constructor(readonly n: number, private readonly keepOnCut = false) {
     this.cut = new Uint8Array(n * n);
     this.epoch = new Uint32Array(n * n);
     this.broken = new Uint8Array(n * n);
+    this.established = new Uint8Array(n * n);
   }
 
   isCut(from: number, to: number): boolean {
@@ -31,7 +39,7 @@ export class Links {
     const k = from * this.n + to;
     if (this.cut[k] === 1) return;
     this.cut[k] = 1;
-    this.breakLink(k, BROKE_BY_CUT);
+    if (!this.keepOnCut) this.breakLink(k, BROKE_BY_CUT);
   }
 
   /** A node's process died or restarted: every connection to or from it breaks. */
@@ -45,6 +53,7 @@ export class Links {
   private breakLink(k: number, cause: number): void {
     this.epoch[k] = ((this.epoch[k] as number) + 1) >>> 0;
     this.broken[k] = cause;
+    this.established[k] = 0;
   }
 
   cutBoth(a: number, b: number): void {

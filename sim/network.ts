@@ -3,6 +3,16 @@
 // its arrival is clamped to the link's previous arrival so jitter never reorders a connection.
 // Losses are decided lazily at arrival from the connection epoch stamped at send (a cut, a crash or
 // a restart of either end breaks the connection), so no fault ever has to search the event queue.
+//
+// partitionMode 'retransmit' (opt-in) models a partition made by a firewall that drops packets
+// (iptables DROP), as Jepsen makes them: a cut breaks no connection. What meets the cut is held and
+// delivered after the heal, at the sender's next TCP retransmission (Linux: RTO from 200 ms,
+// doubling, capped at 120 s, given up after tcp_retries2 = 15 retransmissions; a connection opened
+// across the cut retries its SYN at 1 s doubling, tcp_syn_retries = 6). An actor may close its
+// connection to a node (Env.closeConnection, Kafka's NetworkClient on a request timeout): later
+// messages go on a new connection with a FIFO clamp of its own, while the old connection's data,
+// once it was established, is still retransmitted by the sender's kernel and arrives after the heal;
+// what the peer sends back on the old connection meets the closed socket and is lost.
 import type { Message, NodeId, Random } from './env.js';
 import { EV_DELIVER, SimEvent } from './event.js';
 import { kernelKindId } from './kinds.js';
@@ -22,6 +32,49 @@ export interface NetworkConfig {
   duplicateProbability: number;
   /** A reordered message gets an extra random delay and escapes the FIFO clamp. */
   reorderProbability: number;
+  /**
+   * What a cut does to connections: 'drop' (DESIGN.md: they break and what was in flight is lost,
+   * the default) or 'retransmit' (they survive; what meets the cut arrives after the heal).
+   */
+  partitionMode?: PartitionMode;
+}
+
+export type PartitionMode = 'drop' | 'retransmit';
+
+/** Linux's TCP_RTO_MIN: the first retransmission timeout of an established LAN connection. */
+export const RTO_MIN_US = 200_000;
+/** Linux's TCP_RTO_MAX: the retransmission timeout doubles up to it. */
+export const RTO_MAX_US = 120_000_000;
+/** Linux's net.ipv4.tcp_retries2 default: retransmissions before an established connection gives up (~924.6 s). */
+export const TCP_RETRIES2 = 15;
+/** Linux's TCP_TIMEOUT_INIT: the first SYN retransmission timeout. */
+export const SYN_RTO_US = 1_000_000;
+/** Linux's net.ipv4.tcp_syn_retries default. */
+export const TCP_SYN_RETRIES = 6;
+
+/**
+ * When a connection whose first unacknowledged data was lost at `lostAtUs` next retransmits at or
+ * after `nowUs`, or -1 when TCP has given up by then. Exponential backoff from the first timeout.
+ */
+export function nextRetransmitUs(lostAtUs: number, established: boolean, nowUs: number): number {
+  let rto = established ? RTO_MIN_US : SYN_RTO_US;
+  const tries = established ? TCP_RETRIES2 : TCP_SYN_RETRIES;
+  let t = lostAtUs;
+  for (let i = 0; i < tries; i++) {
+    t += rto;
+    if (t >= nowUs) return t;
+    rto = Math.min(2 * rto, RTO_MAX_US);
+  }
+  return -1;
+}
+
+/** A message that met a cut in partitionMode retransmit: its delivery event, not yet scheduled. */
+interface HeldMessage {
+  readonly ev: SimEvent;
+  /** When it was sent into the cut, or arrived at it: the retransmission timer's start. */
+  readonly lostAtUs: number;
+  /** Its connection had completed its handshake (else it waits on SYN retransmissions). */
+  readonly established: boolean;
 }
 
 /** What the network needs to know about a node. */
@@ -43,11 +96,15 @@ const K_DELIVER = kernelKindId('deliver');
 const K_DROP = kernelKindId('drop');
 const K_DUPLICATE = kernelKindId('duplicate');
 
-const DROP_REASONS = ['cut', 'crashed', 'chaos', 'down'] as const;
+const DROP_REASONS = ['cut', 'crashed', 'chaos', 'down', 'closed', 'timed-out'] as const;
 const R_CUT = 0;
 const R_CRASHED = 1;
 const R_CHAOS = 2;
 const R_DOWN = 3;
+/** partitionMode retransmit: sent on a connection its sender closed before the handshake, or meeting the receiver's closed socket. */
+const R_CLOSED = 4;
+/** partitionMode retransmit: the sender's TCP gave up retransmitting before the heal. */
+const R_TIMED_OUT = 5;
 
 export class Network {
   readonly links: Links;
@@ -61,6 +118,18 @@ export class Network {
   /** NIC transmission time of one byte: 8 bits at nicMbps bits per microsecond. */
   private readonly usPerByte: number;
   private nextMessageId = 1;
+  /** partitionMode retransmit: cuts hold messages instead of dropping them. */
+  private readonly retransmit: boolean;
+  /** Connection generation of each directed link: Env.closeConnection starts a new one (both directions). */
+  private readonly conn: Uint32Array;
+  /** Messages on a link with a generation below this meet a socket their receiver closed. */
+  private readonly closedBelow: Uint32Array;
+  /** Messages held by a cut, per directed link, in the order they met it (partitionMode retransmit). */
+  private readonly held = new Map<number, HeldMessage[]>();
+  /** partitionMode retransmit: when a connection released across a heal completes its handshake (its SYN's retransmission). */
+  private readonly synDoneUs = new Map<number, number>();
+  /** Connections (`link:generation`) closed before their handshake: their data never left the sender. */
+  private readonly abandoned = new Set<string>();
   /**
    * Delivery events done with, for reuse: reused events soon live in V8's old generation, where
    * moving them around the event heap costs no write-barrier slow path, and a message allocates no
@@ -77,7 +146,10 @@ export class Network {
     private readonly random: Random,
   ) {
     this.n = nodes.length;
-    this.links = new Links(this.n);
+    this.retransmit = config.partitionMode === 'retransmit';
+    this.links = new Links(this.n, this.retransmit);
+    this.conn = new Uint32Array(this.n * this.n);
+    this.closedBelow = new Uint32Array(this.n * this.n);
     this.nicFreeUs = new Float64Array(this.n);
     this.lastArrivalUs = new Float64Array(this.n * this.n);
     this.latencyMinUs = Math.round(config.latencyMinUs);
@@ -93,7 +165,11 @@ export class Network {
     const type = msg.type;
     this.traceSend(now, src, from, to, type, id, bytes);
     const link = from * this.n + to;
-    if (this.links.cut[link] === 1) return this.traceDrop(now, dst, to, from, src, type, id, R_CUT);
+    if (this.links.cut[link] === 1) {
+      if (this.retransmit) return this.holdSent(now, from, to, link, msg, id);
+      return this.traceDrop(now, dst, to, from, src, type, id, R_CUT);
+    }
+    if (this.retransmit) this.links.established[link] = 1;
     const cfg = this.config;
     const rnd = this.random;
     if (cfg.dropProbability > 0 && rnd.chance(cfg.dropProbability)) {
@@ -136,6 +212,8 @@ export class Network {
     ev.epoch = this.links.epoch[link] as number;
     ev.id = id;
     ev.ref = msg;
+    // A delivery event's `life` carries its connection generation (0 unless partitionMode retransmit).
+    ev.life = this.conn[link] as number;
     // Integer (rounded, or now plus an integer draw) and never before now: no checks needed.
     this.sched.atKnown(arrival, ev);
   }
@@ -153,6 +231,12 @@ export class Network {
       this.traceDrop(this.sched.now, dst, to, from, src, (ev.ref as Message).type, ev.id, reason);
       // A crashed process on a live machine: its OS refuses the connection, and the sender hears so.
       if (dst.state === ST_CRASHED && ev.ref !== DISCONNECT) this.refuse(to, from);
+      return this.spare(ev);
+    }
+    // Only in partitionMode retransmit can a message meet a cut its connection outlived.
+    if (this.links.cut[link] === 1) return this.holdArrived(ev, link);
+    if (ev.life !== this.conn[link] && this.closedOld(ev, link)) {
+      this.traceDrop(this.sched.now, dst, to, from, this.nodes[from] as NetNode, (ev.ref as Message).type, ev.id, R_CLOSED);
       return this.spare(ev);
     }
     if (dst.state === ST_PAUSED) return dst.hold(ev);
@@ -192,12 +276,145 @@ export class Network {
   }
 
   /**
+   * partitionMode retransmit: a message sent into a cut waits in its sender's TCP send queue. Its
+   * NIC time is not counted (a held backlog goes out at once after the heal).
+   */
+  private holdSent(now: number, from: number, to: number, link: number, msg: Message, id: number): void {
+    let ev = this.spareEvents.pop();
+    if (ev === undefined) ev = new SimEvent(EV_DELIVER, to, 0);
+    else ev.node = to;
+    ev.from = from;
+    ev.epoch = this.links.epoch[link] as number;
+    ev.id = id;
+    ev.ref = msg;
+    ev.life = this.conn[link] as number;
+    this.hold(ev, link, now, this.links.established[link] === 1);
+  }
+
+  /** partitionMode retransmit: a message in flight met a cut (its connection was established). */
+  private holdArrived(ev: SimEvent, link: number): void {
+    // A reset is not retransmitted: it is lost like any segment, and the connection stays as it was.
+    if (ev.ref === DISCONNECT) {
+      this.traceDrop(this.sched.now, this.nodes[ev.node] as NetNode, ev.node, ev.from, this.nodes[ev.from] as NetNode, DISCONNECT.type, ev.id, R_CUT);
+      return this.spare(ev);
+    }
+    this.hold(ev, link, this.sched.now, true);
+  }
+
+  private hold(ev: SimEvent, link: number, now: number, established: boolean): void {
+    let list = this.held.get(link);
+    if (list === undefined) {
+      list = [];
+      this.held.set(link, list);
+    }
+    list.push({ ev, lostAtUs: now, established });
+    const tr = this.trace;
+    const type = (ev.ref as Message).type;
+    tr.beginNamed(now, 'hold', ev.node);
+    tr.pairSym(ev.from, type);
+    tr.mix(ev.id);
+    if (tr.recording) {
+      tr.push({ t: now, kind: 'hold', node: (this.nodes[ev.node] as NetNode).id, from: (this.nodes[ev.from] as NetNode).id, msg: type, id: ev.id, conn: ev.life });
+    }
+  }
+
+  /**
+   * partitionMode retransmit: the links are open again. Each connection's held messages leave at
+   * its next retransmission and arrive, in order, one latency later; new messages on the same
+   * connection queue behind them (the FIFO clamp). A connection TCP gave up on loses them.
+   */
+  private releaseHeld(healed: readonly number[]): void {
+    const now = this.sched.now;
+    for (const link of healed) {
+      const list = this.held.get(link);
+      if (list === undefined || this.links.cut[link] === 1) continue;
+      this.held.delete(link);
+      // Per connection generation, in the order their first message met the cut.
+      const byConn = new Map<number, HeldMessage[]>();
+      for (const h of list) {
+        const group = byConn.get(h.ev.life);
+        if (group === undefined) byConn.set(h.ev.life, [h]);
+        else group.push(h);
+      }
+      for (const [conn, group] of byConn) {
+        const first = group[0] as HeldMessage;
+        const current = conn === this.conn[link];
+        const at = nextRetransmitUs(first.lostAtUs, first.established, now);
+        if (at < 0) {
+          for (const h of group) this.dropHeld(h.ev, R_TIMED_OUT);
+          // The connection is dead: the next message opens a new one.
+          if (current) {
+            this.newConnection(link);
+            this.synDoneUs.delete(link);
+          }
+          continue;
+        }
+        const arrival = at + this.random.int(this.latencyMinUs, this.latencyMaxUs);
+        if (current) {
+          if (!first.established) this.synDoneUs.set(link, at);
+          this.links.established[link] = 1;
+          if (arrival > (this.lastArrivalUs[link] as number)) this.lastArrivalUs[link] = arrival;
+        }
+        for (const h of group) this.sched.atKnown(arrival, h.ev);
+      }
+    }
+  }
+
+  /** A message of an old connection: lost if its receiver closed it, or its sender closed it before the handshake. */
+  private closedOld(ev: SimEvent, link: number): boolean {
+    return ev.life < (this.closedBelow[link] as number) || this.abandoned.has(`${link}:${ev.life}`);
+  }
+
+  private dropHeld(ev: SimEvent, reason: number): void {
+    const to = ev.node;
+    const from = ev.from;
+    this.traceDrop(this.sched.now, this.nodes[to] as NetNode, to, from, this.nodes[from] as NetNode, (ev.ref as Message).type, ev.id, reason);
+    this.spare(ev);
+  }
+
+  private newConnection(link: number): void {
+    this.conn[link] = ((this.conn[link] as number) + 1) >>> 0;
+    this.links.established[link] = 0;
+    this.lastArrivalUs[link] = 0;
+  }
+
+  /**
+   * `from` closes its connection to `to` (Env.closeConnection). partitionMode drop keeps one
+   * connection per pair of nodes (DESIGN.md), and this does nothing. In retransmit mode both
+   * directions start a new connection with a FIFO clamp of its own; what `from` had sent on the old
+   * one still arrives once it was established (its kernel keeps retransmitting a closed socket's
+   * data), and is dropped if the handshake never completed; what `to` sent back on it is lost.
+   */
+  closeConnection(from: number, to: number): void {
+    if (!this.retransmit || from === to) return;
+    const link = from * this.n + to;
+    const back = to * this.n + from;
+    const old = this.conn[link] as number;
+    const synDone = this.synDoneUs.get(link);
+    const wasEstablished = this.links.established[link] === 1 && (synDone === undefined || synDone <= this.sched.now);
+    this.synDoneUs.delete(link);
+    this.newConnection(link);
+    this.newConnection(back);
+    this.closedBelow[back] = this.conn[back] as number;
+    if (wasEstablished) return;
+    // Closed while still connecting: what it was to carry never left (nor will arrive).
+    this.abandoned.add(`${link}:${old}`);
+    const list = this.held.get(link);
+    if (list === undefined) return;
+    const keep = list.filter((h) => h.ev.life !== old);
+    for (const h of list) if (h.ev.life === old) this.dropHeld(h.ev, R_CLOSED);
+    if (keep.length === 0) this.held.delete(link);
+    else this.held.set(link, keep);
+  }
+
+  /**
    * Links a cut broke are open again: the connection across them is dead (DESIGN: a cut breaks it),
    * and both ends find out as soon as they can reach each other — a reset each way. Without it a
    * request dropped by the cut would wait out its whole timeout, where real TCP would have
    * retransmitted it after the heal.
    */
   resetHealed(healed: readonly number[]): void {
+    if (this.retransmit) return this.releaseHeld(healed);
     const done = new Set<number>();
     for (const k of healed) {
       const a = Math.floor(k / this.n);

@@ -117,6 +117,13 @@ export class NodeEnv implements Env {
     this.net.send(this.host.index, dst, msg, bytes);
   }
 
+  closeConnection(to: NodeId): void {
+    this.checkAlive('closeConnection');
+    const dst = this.index.get(to);
+    if (dst === undefined) this.fail(`closeConnection to unknown node '${to}'`);
+    this.net.closeConnection(this.host.index, dst);
+  }
+
   trace(kind: string, fields?: TraceFields): void {
     const tr = this.ctx.trace;
     const t = this.ctx.sched.now;

@@ -330,6 +330,7 @@ export class Producer implements Actor {
   private onRequestTimeout(request: InFlightRequest): void {
     if (!this.requests.has(request.id)) return;
     this.takeArrivals(this.arrivals!, this.env.now());
+    this.env.closeConnection(request.node);
     this.failConnection(request.node, 'REQUEST_TIMED_OUT');
     this.runSender();
   }

@@ -130,6 +130,9 @@ export class TxnProducer implements Actor {
     const id = this.nextRequestId++;
     const timer = this.env.setTimer(timeoutUs, () => {
       if (!this.calls.delete(id)) return;
+      // NetworkClient.handleTimedOutRequests closes the connection of a request that timed out; the
+      // retry goes on a new one (what was sent on the old one may still arrive: network.ts).
+      this.env.closeConnection(to);
       done(null);
     });
     this.calls.set(id, { to, done, timer });

@@ -8,11 +8,11 @@ import { ANOMALY_NAMES } from '../../scenario/schema.js';
 
 const PRESETS = [
   'acks-all-min-isr-1', 'acks1-leader-crash', 'commit-after-process', 'commit-before-process', 'default',
-  'isr-vs-raft', 'jepsen-unclean-election', 'kafka7128-stale-hw-isr-join', 'kafka7164-missed-epoch-change', 'kip101-double-power-loss',
+  'isr-vs-raft', 'jepsen-unclean-election', 'kafka17754-delayed-endtxn', 'kafka7128-stale-hw-isr-join', 'kafka7164-missed-epoch-change', 'kip101-double-power-loss',
   'kip101-hw-truncation',
   'kip279-fast-failover', 'kip966-last-replica-standing', 'retry-duplicates', 'safe', 'safe-transactions',
 ];
-const SCRIPTED = ['kafka7128-stale-hw-isr-join', 'kafka7164-missed-epoch-change', 'kip279-fast-failover'];
+const SCRIPTED = ['kafka17754-delayed-endtxn', 'kafka7128-stale-hw-isr-join', 'kafka7164-missed-epoch-change', 'kip279-fast-failover'];
 
 let dir = '';
 beforeAll(() => {
@@ -75,6 +75,8 @@ describe('presets', () => {
     expect([kip101.protocol.truncation, kip101.topic.replicationFactor]).toEqual(['high-watermark', 2]);
     const kafka7128 = loadScenario('kafka7128-stale-hw-isr-join');
     expect([kafka7128.protocol.isrJoinPastEpochStart, kafka7128.protocol.truncation, kafka7128.topic.replicationFactor]).toEqual([false, 'leader-epoch', 4]);
+    const kafka17754 = loadScenario('kafka17754-delayed-endtxn');
+    expect([kafka17754.protocol.transactionEpochBump, kafka17754.network.partitionMode, kafka17754.consumers[0]?.['isolation.level']]).toEqual([false, 'retransmit', 'read_committed']);
     expect(loadScenario('retry-duplicates').producers[0]?.['enable.idempotence']).toBe(false);
     expect(loadScenario('commit-before-process').consumers[0]?.commit).toBe('before-process');
     expect(loadScenario('commit-after-process').consumers[0]?.commit).toBe('after-process');

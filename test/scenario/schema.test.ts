@@ -85,6 +85,7 @@ describe('defaults', () => {
         dropProbability: 0,
         duplicateProbability: 0,
         reorderProbability: 0,
+        partitionMode: 'drop',
       },
       disk: { writeMs: 0.05, fsyncMs: 2, dirtyExpireMs: 30000, tornWrites: false },
       faults: {
