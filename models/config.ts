@@ -68,8 +68,10 @@ export interface RaftConfig {
 /**
  * `commit-old-term`: the leader advances its commit index over entries of earlier terms by counting
  * replicas (Figure 8 of the Raft paper), without the current-term entry rule.
+ * `vote-any-log`: a voter grants its (pre-)vote without the election restriction (Raft §5.4.1: the
+ * candidate's log at least as up to date as its own), so a replica missing committed entries can lead.
  */
-export type RaftPlantedBug = 'commit-old-term';
+export type RaftPlantedBug = 'commit-old-term' | 'vote-any-log';
 
 export interface TopicConfig {
   readonly partitions: number;

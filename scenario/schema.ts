@@ -131,7 +131,7 @@ const raftSchema = z.strictObject({
   /** fsync an entry before it counts toward the quorum (KRaft and Redpanda do); false: it counts once in the page cache. */
   fsync: z.boolean().default(true),
   /** Test-only: a planted protocol bug the Raft checkers must find. */
-  plantedBug: z.enum(['commit-old-term']).nullable().default(null),
+  plantedBug: z.enum(['commit-old-term', 'vote-any-log']).nullable().default(null),
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -211,6 +211,7 @@ export class RaftReplica {
 
   /** Raft §5.4.1: the candidate's log is at least as up to date as ours (last entry's epoch, then length). */
   private upToDate(lastEpoch: number, logEnd: number): boolean {
+    if (this.config.plantedBug === 'vote-any-log') return true;
     const mine = lastEntryEpoch(this.core);
     return lastEpoch > mine || (lastEpoch === mine && logEnd >= this.core.log.logEndOffset);
   }
