@@ -124,7 +124,7 @@ describe('defaults', () => {
     const s = parse({ description: 'one line', allowedAnomalies: ['lost-write', 'lost-write', 'duplicate'] });
     expect(s.description).toBe('one line');
     expect(s.allowedAnomalies).toEqual(['lost-write', 'duplicate']);
-    expect(parse({ allowedAnomalies: [...ANOMALY_NAMES] }).allowedAnomalies).toHaveLength(17);
+    expect(parse({ allowedAnomalies: [...ANOMALY_NAMES] }).allowedAnomalies).toHaveLength(19);
     expect(errorOf({ seed: 7 })).toBe('scenario.json: unknown key "seed"');
   });
 });
