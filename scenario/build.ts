@@ -172,25 +172,24 @@ function consumerConfig(s: Scenario, entry: number, groupInstanceId: string | nu
 /** Pipeline instance `n` (1-based within its entry) of pipelines[entry]; `index` numbers its producer values. */
 function pipelineConfig(s: Scenario, entry: number, n: number, index: number): PipelineConfig {
   const t = s.pipelines[entry]!;
-  const MS_ = MS;
   const consumer: ConsumerConfig = {
     group: t.group, groupInstanceId: null, commit: 'after-process', autoOffsetReset: t['auto.offset.reset'], validatePositions: s.protocol.epochFencing,
-    autoCommitIntervalUs: 5000 * MS_, sessionTimeoutUs: t['session.timeout.ms'] * MS_,
-    heartbeatIntervalUs: Math.min(3000 * MS_, Math.floor(t['session.timeout.ms'] * MS_ / 3)),
-    maxPollIntervalUs: t['max.poll.interval.ms'] * MS_, processingUs: Math.round(t.processingMs * MS_), fetchWaitMaxUs: 500 * MS_, maxPollRecords: 500,
+    autoCommitIntervalUs: 5000 * MS, sessionTimeoutUs: t['session.timeout.ms'] * MS,
+    heartbeatIntervalUs: Math.min(3000 * MS, Math.floor(t['session.timeout.ms'] * MS / 3)),
+    maxPollIntervalUs: t['max.poll.interval.ms'] * MS, processingUs: Math.round(t.processingMs * MS), fetchWaitMaxUs: 500 * MS, maxPollRecords: 500,
     ...(t['isolation.level'] === 'read_committed' ? { isolationLevel: 'read_committed' as const } : {}),
     partitions: topicPartitionsOf(s, t.input, 0)!,
   };
   // The producer's own settings are the Java client's defaults (Streams sets none that matter here).
   const producer: ProducerConfig = {
-    index, firstValue: 0, acks: 'all', enableIdempotence: true, retries: 2147483647, maxInFlight: 5, requestTimeoutUs: 30000 * MS_,
-    deliveryTimeoutUs: 120000 * MS_, lingerUs: 5 * MS_, batchSize: 16384, retryBackoffUs: 100 * MS_, bufferMemory: 33554432, maxBlockUs: 60000 * MS_,
-    maxRequestSize: 1048576, messagesPerSec: 0, valueBytes: 100, stopAtUs: s.durationMs * MS_, partitions: topicPartitionsOf(s, t.output, 1)!,
+    index, firstValue: 0, acks: 'all', enableIdempotence: true, retries: 2147483647, maxInFlight: 5, requestTimeoutUs: 30000 * MS,
+    deliveryTimeoutUs: 120000 * MS, lingerUs: 5 * MS, batchSize: 16384, retryBackoffUs: 100 * MS, bufferMemory: 33554432, maxBlockUs: 60000 * MS,
+    maxRequestSize: 1048576, messagesPerSec: 0, valueBytes: 100, stopAtUs: s.durationMs * MS, partitions: topicPartitionsOf(s, t.output, 1)!,
   };
   return {
     consumer, producer, guarantee: t['processing.guarantee'],
     transactional: {
-      transactionalId: `${t['transactional.id']}-${n}`, transactionTimeoutUs: t['transaction.timeout.ms'] * MS_,
+      transactionalId: `${t['transactional.id']}-${n}`, transactionTimeoutUs: t['transaction.timeout.ms'] * MS,
       recordsPerTransaction: t.recordsPerTransaction, abortProbability: t.abortProbability,
     },
   };

@@ -377,7 +377,10 @@ export class TxnProducer implements Actor {
     this.callCoordinator((id) => ({ type: 'add-offsets-to-txn', id, transactionalId, producerId, producerEpoch: epoch, group: offsets.group }), (resp) => {
       if (this.txn !== txn || txn.endCommit !== null) return;
       const answer = resp as AddOffsetsToTxnResponse | null;
-      if (answer !== null && answer.error === null) return this.txnOffsetCommit(txn, offsets);
+      if (answer !== null && answer.error === null) {
+        this.env.trace('txn-add-offsets', { group: offsets.group, producerId, producerEpoch: epoch });
+        return this.txnOffsetCommit(txn, offsets);
+      }
       if (answer !== null && FENCED.has(answer.error!)) return this.fenced(txn, answer.error!);
       if (answer === null || COORDINATOR_MOVED.has(answer.error!) || answer.error === 'CONCURRENT_TRANSACTIONS') {
         this.env.setTimer(RETRY_BACKOFF_US, () => { if (this.txn === txn && txn.endCommit === null) this.addOffsets(txn, offsets); });
