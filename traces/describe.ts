@@ -159,6 +159,10 @@ const RENDER = new Map<string, Render>([
     detail: `group coordinator: ${r['commit'] === true ? 'commit' : 'abort'} marker of producer ${formatField('producerId', r['producerId'])} ${r['commit'] === true ? 'materializes' : 'drops'} ${str(r, 'group') ?? '?'}'s ${offsetPairs(r)}`,
     short: r['commit'] === true ? 'offsets committed' : 'offsets dropped',
   })],
+  ['offset-fetch-unstable', (r) => ({
+    detail: `group coordinator: OffsetFetch(require_stable) for ${str(r, 'group') ?? '?'} answered UNSTABLE_OFFSET_COMMIT: a transaction committing partitions ${(list(r, 'partitions') ?? []).join(',')} is undecided`,
+    short: 'unstable offsets',
+  })],
   ['pipeline-txn', (r) => ({
     detail: `pipeline (${str(r, 'group') ?? '?'}): transaction of ${plural(num(r, 'records'), 'input record')} ${str(r, 'outcome') ?? '?'}${str(r, 'outcome') === 'committed' ? '' : ': back to the committed offsets'}`,
     short: `txn ${str(r, 'outcome') ?? '?'}`,

@@ -155,6 +155,7 @@ export class GroupCoordinator {
     // KIP-447: a read_committed consumer asks for stable offsets only; it retries while a transaction
     // that commits one of its partitions is undecided (OffsetMetadataManager.fetchOffsets).
     if (m.requireStable === true && group !== undefined && [...group.pendingTxn.values()].some((pending) => m.partitions.some((p) => pending.has(p)))) {
+      this.env.trace('offset-fetch-unstable', { group: m.group, partitions: [...m.partitions] });
       return this.send(from, { type: 'offset-fetch-resp', id: m.id, error: 'UNSTABLE_OFFSET_COMMIT', offsets: [] });
     }
     const offsets = group?.offsets;

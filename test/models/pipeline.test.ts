@@ -2,7 +2,9 @@
 // input and write topic output in transactions that commit their offsets (AddOffsetsToTxn,
 // TxnOffsetCommit, markers on __consumer_offsets); every input record has exactly one committed
 // output, under a crash of an instance right after a commit, where committing the offsets outside
-// the transaction (at_least_once) writes outputs twice; and a few random-fault seeds of the preset.
+// the transaction (at_least_once) writes outputs twice; an instance paused past its session is
+// fenced through the group (KIP-447), and the new owner of its partition waits for its undecided
+// offsets (require_stable); and a few random-fault seeds of the preset.
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../scenario/load.js';
 import { runScenario } from '../../scenario/run.js';
@@ -53,6 +55,39 @@ describe('an instance crashing right after a commit', () => {
     const out = run({ ...PIPELINE, pipelines: [{ ...PIPELINE.pipelines[0], 'processing.guarantee': 'at_least_once' }], faults: CRASH });
     expect(anomalyTypes(out)).toContain('pipeline-duplicate');
     expect(anomalyTypes(out)).not.toContain('pipeline-lost');
+  });
+});
+
+describe('KIP-447: an instance paused past its session timeout in the middle of a transaction', () => {
+  it('is fenced by the group when it resumes: its TxnOffsetCommit is refused and its transaction aborted', () => {
+    // t2 takes t1's partition over from the committed offsets while t1 is paused; t1's transaction
+    // outlives the pause (transaction.timeout.ms 60 s). Without the group's member and generation
+    // check on TxnOffsetCommit the same run commits t1's outputs too: pipeline-duplicate 2.
+    const out = run({
+      ...PIPELINE, durationMs: 20000, consumers: [],
+      pipelines: [{ ...PIPELINE.pipelines[0], 'session.timeout.ms': 6000, 'transaction.timeout.ms': 60000 }],
+      faults: { mode: 'script', steps: [{ atMs: 6007, fault: 'pause', node: 't1' }, { atMs: 20007, fault: 'resume', node: 't1' }] },
+    });
+    const refused = records(out, 'txn-abortable-error', 't1').map((r) => r['error']);
+    expect(refused).toContain('UNKNOWN_MEMBER_ID');
+    expect(records(out, 'pipeline-txn', 't1').some((r) => r['outcome'] === 'aborted')).toBe(true);
+    expect(anomalyTypes(out).filter((t) => t.startsWith('pipeline-'))).toEqual([]);
+    expect(out.result.settle.settled).toBe(true);
+  });
+});
+
+describe('KIP-447 require_stable: an instance paused between its TxnOffsetCommit and its commit', () => {
+  it('holds the new owner of its partition back until the transaction is decided', () => {
+    // Without require_stable the new owner t2 starts from the offsets committed before t1's
+    // transaction, and both commit the same inputs: pipeline-duplicate 3 in this run.
+    const out = run({
+      ...PIPELINE, durationMs: 20000, consumers: [],
+      pipelines: [{ ...PIPELINE.pipelines[0], 'session.timeout.ms': 6000, 'transaction.timeout.ms': 60000 }],
+      faults: { mode: 'script', steps: [{ atMs: 6000, fault: 'pause', node: 't1' }, { atMs: 20000, fault: 'resume', node: 't1' }] },
+    });
+    expect(records(out, 'offset-fetch-unstable').length).toBeGreaterThan(10);
+    expect(anomalyTypes(out).filter((t) => t.startsWith('pipeline-'))).toEqual([]);
+    expect(out.result.settle.settled).toBe(true);
   });
 });
 
