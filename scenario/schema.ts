@@ -460,13 +460,15 @@ function resolveScenario(s: z.output<typeof scenarioInput>, ctx: z.RefinementCtx
   if (s.topics !== undefined && (s.topic.partitions !== 1 || s.topic.replicationFactor !== undefined)) {
     ctx.addIssue({ code: 'custom', path: ['topic'], message: 'give either "topic" or "topics", not both' });
   }
-  const topics = s.topics?.map((t) => ({ ...t, replicationFactor: t.replicationFactor ?? Math.min(3, s.brokers) }));
+  const { topics: listed, ...single } = s;
+  const topics = listed?.map((t) => ({ ...t, replicationFactor: t.replicationFactor ?? Math.min(3, s.brokers) }));
   const pipelines = s.pipelines.map((p) => ({
     ...p, 'isolation.level': p['isolation.level'] ?? (p['processing.guarantee'] === 'exactly_once_v2' ? 'read_committed' as const : 'read_uncommitted' as const),
   }));
   return {
-    ...s,
-    topics,
+    ...single,
+    // Absent without a list (`{}` resolves to the keys it always had).
+    ...(topics === undefined ? {} : { topics }),
     pipelines,
     topic: { ...s.topic, replicationFactor },
     broker: { ...s.broker, 'eligible.leader.replicas.enable': eligibleLeaderReplicas },
