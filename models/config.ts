@@ -155,7 +155,7 @@ export interface ConsumerConfig {
   readonly maxPollRecords: number;
   /** isolation.level; absent: read_uncommitted. */
   readonly isolationLevel?: IsolationLevel;
-  /** The partitions of the topic the group subscribes to (scenario `topics` / `consumers[].topic`); absent: every data partition. */
+  /** The partitions of the topic the group subscribes to (scenario `topics` / `consumers[].subscribe`); absent: every data partition. */
   readonly partitions?: readonly number[];
 }
 

@@ -165,7 +165,7 @@ function consumerConfig(s: Scenario, entry: number, groupInstanceId: string | nu
     maxPollIntervalUs: k['max.poll.interval.ms'] * MS, processingUs: Math.round(k.processingMs * MS),
     fetchWaitMaxUs: 500 * MS, maxPollRecords: 500,
     ...(k['isolation.level'] === 'read_committed' ? { isolationLevel: 'read_committed' as const } : {}),
-    ...(s.topics === undefined ? {} : { partitions: topicPartitionsOf(s, k.topic)! }),
+    ...(s.topics === undefined ? {} : { partitions: topicPartitionsOf(s, k.subscribe)! }),
   };
 }
 
@@ -305,7 +305,7 @@ function consumerGroups(s: Scenario, nodes: ScenarioNodes): ConsumerGroupNodes[]
     else members.push(id);
     if (topic !== undefined && s.topics !== undefined) partitions.set(group, topic);
   };
-  for (const { id, entry } of nodes.consumers) add(s.consumers[entry]!.group, id, topicPartitionsOf(s, s.consumers[entry]!.topic));
+  for (const { id, entry } of nodes.consumers) add(s.consumers[entry]!.group, id, topicPartitionsOf(s, s.consumers[entry]!.subscribe));
   for (const { id, entry } of nodes.pipelines) add(s.pipelines[entry]!.group, id, topicPartitionsOf(s, s.pipelines[entry]!.input, 0));
   return [...groups].map(([group, consumers]) => {
     const topic = partitions.get(group);

@@ -249,8 +249,8 @@ const consumerSchema = z.strictObject({
   processingMs: millis().default(1),
   /** read_committed: reads stop at the last stable offset, and aborted transactions' records are skipped. */
   'isolation.level': z.enum(['read_uncommitted', 'read_committed']).default('read_uncommitted'),
-  /** The topic of `topics` the group subscribes to; null: the first (or the single `topic`). */
-  topic: z.string().min(1).nullable().default(null),
+  /** The topic of `topics` the group subscribes to (the client's subscribe()); null: the first (or the single `topic`). */
+  subscribe: z.string().min(1).nullable().default(null),
 });
 
 // A consume-transform-produce pipeline (models/transactions/pipeline.ts): `count` instances t1… in
@@ -619,7 +619,7 @@ function checkTopics(s: Scenario, ctx: z.RefinementCtx): void {
       : `${show(name)} is not a topic of "topics" (${names.length === 0 ? 'there is no "topics" list' : names.map(show).join(', ')})`;
     ctx.addIssue({ code: 'custom', path, message });
   };
-  s.consumers.forEach((k, i) => { if (k.topic !== null) known(['consumers', i, 'topic'], k.topic, 0, 'the consumer'); });
+  s.consumers.forEach((k, i) => { if (k.subscribe !== null) known(['consumers', i, 'subscribe'], k.subscribe, 0, 'the consumer'); });
   s.pipelines.forEach((p, i) => {
     if (s.topics === undefined) return ctx.addIssue({ code: 'custom', path: ['pipelines', i], message: 'a pipeline reads one topic and writes another: list them in "topics"' });
     known(['pipelines', i, 'input'], p.input, 0, 'the pipeline\'s input');

@@ -15,7 +15,7 @@ const PIPELINE = {
   topics: [{ name: 'input', partitions: 2 }, { name: 'output', partitions: 2 }],
   producers: [{ messagesPerSec: 100 }],
   pipelines: [{ count: 2, input: 'input', output: 'output' }],
-  consumers: [{ topic: 'output', commit: 'after-process', 'auto.offset.reset': 'earliest', 'isolation.level': 'read_committed' }],
+  consumers: [{ subscribe: 'output', commit: 'after-process', 'auto.offset.reset': 'earliest', 'isolation.level': 'read_committed' }],
 };
 /**
  * t1 dies between a transaction's commit and its OffsetCommit under at_least_once (found by trying

@@ -77,7 +77,7 @@ describe('defaults', () => {
         'max.poll.interval.ms': 300000,
         processingMs: 1,
         'isolation.level': 'read_uncommitted',
-        topic: null,
+        subscribe: null,
       }],
       pipelines: [],
       network: {
@@ -442,7 +442,7 @@ describe('topics and pipelines', () => {
   const topics = [{ name: 'input', partitions: 2 }, { name: 'output', partitions: 3, replicationFactor: 2 }];
 
   test('a list of topics numbers their partitions in order; consumers and pipelines name theirs', () => {
-    const s = parse({ topics, consumers: [{ topic: 'output' }], pipelines: [{ count: 2 }] });
+    const s = parse({ topics, consumers: [{ subscribe: 'output' }], pipelines: [{ count: 2 }] });
     expect(s.topics).toEqual([{ name: 'input', partitions: 2, replicationFactor: 3 }, { name: 'output', partitions: 3, replicationFactor: 2 }]);
     expect(s.pipelines[0]).toMatchObject({ group: 'pipeline', input: null, output: null, 'processing.guarantee': 'exactly_once_v2', 'isolation.level': 'read_committed', 'transaction.timeout.ms': 10000 });
     expect(scenarioNodes(s).pipelines.map((t) => t.id)).toEqual(['t1', 't2']);
@@ -456,7 +456,7 @@ describe('topics and pipelines', () => {
     expect(errorOf({ topics, pipelines: [{ input: 'nope' }] })).toMatch(/pipelines\.0\.input.*"nope" is not a topic/);
     expect(errorOf({ topics, pipelines: [{ output: 'input' }] })).toMatch(/pipelines\.0\.output.*also the pipeline's input/);
     expect(errorOf({ topics: [topics[0]], pipelines: [{}] })).toMatch(/pipelines\.0\.output.*needs a topic/);
-    expect(errorOf({ topics, consumers: [{ topic: 'x' }] })).toMatch(/consumers\.0\.topic/);
+    expect(errorOf({ topics, consumers: [{ subscribe: 'x' }] })).toMatch(/consumers\.0\.subscribe/);
     expect(errorOf({ topics: [topics[0], topics[0]] })).toMatch(/topics\.1\.name.*names two topics/);
     expect(errorOf({ topics, pipelines: [{ 'processing.guarantee': 'exactly_once' }] })).toMatch(/pipelines\.0\.processing\.guarantee/);
     expect(errorOf({ topics, pipelines: [{ colour: 'red' }] })).toMatch(/pipelines\.0.*colour/);
