@@ -122,6 +122,8 @@ export interface ProducerConfig {
   readonly valueBytes: number;
   /** Stop producing new values at this simulated time (the load phase ends before settle). */
   readonly stopAtUs: number;
+  /** The partitions of the topic this producer writes (scenario `topics` / `producers[].topic`); absent: every data partition. */
+  readonly partitions?: readonly number[];
 }
 
 /** A transactional producer's own settings (models/transactions/txn-producer.ts), besides ProducerConfig's. */
@@ -160,6 +162,8 @@ export interface ConsumerConfig {
   readonly maxPollRecords: number;
   /** isolation.level; absent: read_uncommitted. */
   readonly isolationLevel?: IsolationLevel;
+  /** The partitions of the topic the group subscribes to (scenario `topics` / `consumers[].subscribe`); absent: every data partition. */
+  readonly partitions?: readonly number[];
 }
 
 /** Fixed overhead of a request or response. */

@@ -56,7 +56,9 @@ export type ErrorCode =
   | 'INVALID_PRODUCER_ID_MAPPING'
   | 'INVALID_TXN_STATE'
   | 'CONCURRENT_TRANSACTIONS'
-  | 'TRANSACTION_COORDINATOR_FENCED';
+  | 'TRANSACTION_COORDINATOR_FENCED'
+  /** KIP-447: OffsetFetch with require_stable while a transactional offset commit to the partition is pending. */
+  | 'UNSTABLE_OFFSET_COMMIT';
 
 // ---- broker ↔ controller ----
 

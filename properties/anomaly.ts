@@ -18,6 +18,8 @@ export const ANOMALY_TYPES = [
   'lost-write',
   'nonmonotonic-poll',
   'nonmonotonic-send',
+  'pipeline-duplicate',
+  'pipeline-lost',
   'poll-skip',
   'state-machine-safety',
   'unseen',

@@ -14,6 +14,7 @@ import { checkLostDelivery } from './checkers/lost-delivery.js';
 import { checkLostWrite } from './checkers/lost-write.js';
 import { checkNonmonotonicPoll } from './checkers/nonmonotonic-poll.js';
 import { checkNonmonotonicSend } from './checkers/nonmonotonic-send.js';
+import { checkPipelineDuplicate, checkPipelineLost } from './checkers/pipeline.js';
 import { checkPollSkip } from './checkers/poll-skip.js';
 import { checkUnseen } from './checkers/unseen.js';
 import { checkElectionSafety, checkLeaderCompleteness, checkLogMatching, checkStateMachineSafety } from './checkers/raft.js';
@@ -34,6 +35,8 @@ export const CHECKERS: readonly { readonly type: AnomalyType; readonly check: Ch
   { type: 'lost-write', check: checkLostWrite },
   { type: 'nonmonotonic-poll', check: checkNonmonotonicPoll },
   { type: 'nonmonotonic-send', check: checkNonmonotonicSend },
+  { type: 'pipeline-duplicate', check: checkPipelineDuplicate },
+  { type: 'pipeline-lost', check: checkPipelineLost },
   { type: 'poll-skip', check: checkPollSkip },
   { type: 'state-machine-safety', check: checkStateMachineSafety },
   { type: 'unseen', check: checkUnseen },

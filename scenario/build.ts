@@ -15,9 +15,10 @@ import { DRAIN_NODE, DrainReader } from '../models/clients/drain-reader.js';
 import { History } from '../models/history/history-log.js';
 import { Producer } from '../models/clients/producer.js';
 import { TxnProducer } from '../models/transactions/txn-producer.js';
+import { Pipeline, type PipelineConfig } from '../models/transactions/pipeline.js';
 import { ClusterView } from './cluster-view.js';
 import type { FaultTarget, Scenario, ScenarioNodes } from './schema.js';
-import { groupInstanceIds, scenarioNodes } from './schema.js';
+import { groupInstanceIds, scenarioNodes, topicPartitionsOf, topicPlacements } from './schema.js';
 import { drainCapMs, settleCapMs } from './settle-cap.js';
 
 const MS = 1000;
@@ -61,6 +62,8 @@ export interface FaultSchedule {
 export interface ConsumerGroupNodes {
   readonly group: string;
   readonly consumers: readonly NodeId[];
+  /** The subscribed topic's partitions (a list of topics); absent: every data partition. */
+  readonly partitions?: readonly number[];
 }
 
 export interface RunProgress {
@@ -141,7 +144,10 @@ export function transactionalConfigs(s: Scenario): (TransactionalConfig | null)[
 
 function producerConfig(s: Scenario, entry: number, index: number): ProducerConfig {
   const p = s.producers[entry]!;
+  // With a list of topics, producers write the first.
+  const partitions = s.topics === undefined ? {} : { partitions: topicPartitionsOf(s, null)! };
   return {
+    ...partitions,
     index, firstValue: 0, acks: p.acks, enableIdempotence: p['enable.idempotence'], retries: p.retries,
     maxInFlight: p['max.in.flight.requests.per.connection'], requestTimeoutUs: p['request.timeout.ms'] * MS,
     deliveryTimeoutUs: p['delivery.timeout.ms'] * MS, lingerUs: p['linger.ms'] * MS, batchSize: p['batch.size'],
@@ -160,6 +166,33 @@ function consumerConfig(s: Scenario, entry: number, groupInstanceId: string | nu
     maxPollIntervalUs: k['max.poll.interval.ms'] * MS, processingUs: Math.round(k.processingMs * MS),
     fetchWaitMaxUs: 500 * MS, maxPollRecords: 500,
     ...(k['isolation.level'] === 'read_committed' ? { isolationLevel: 'read_committed' as const } : {}),
+    ...(s.topics === undefined ? {} : { partitions: topicPartitionsOf(s, k.subscribe)! }),
+  };
+}
+
+/** Pipeline instance `n` (1-based within its entry) of pipelines[entry]; `index` numbers its producer values. */
+function pipelineConfig(s: Scenario, entry: number, n: number, index: number): PipelineConfig {
+  const t = s.pipelines[entry]!;
+  const consumer: ConsumerConfig = {
+    group: t.group, groupInstanceId: null, commit: 'after-process', autoOffsetReset: t['auto.offset.reset'], validatePositions: s.protocol.epochFencing,
+    autoCommitIntervalUs: 5000 * MS, sessionTimeoutUs: t['session.timeout.ms'] * MS,
+    heartbeatIntervalUs: Math.min(3000 * MS, Math.floor(t['session.timeout.ms'] * MS / 3)),
+    maxPollIntervalUs: t['max.poll.interval.ms'] * MS, processingUs: Math.round(t.processingMs * MS), fetchWaitMaxUs: 500 * MS, maxPollRecords: 500,
+    ...(t['isolation.level'] === 'read_committed' ? { isolationLevel: 'read_committed' as const } : {}),
+    partitions: topicPartitionsOf(s, t.input, 0)!,
+  };
+  // The producer's own settings are the Java client's defaults (Streams sets none that matter here).
+  const producer: ProducerConfig = {
+    index, firstValue: 0, acks: 'all', enableIdempotence: true, retries: 2147483647, maxInFlight: 5, requestTimeoutUs: 30000 * MS,
+    deliveryTimeoutUs: 120000 * MS, lingerUs: 5 * MS, batchSize: 16384, retryBackoffUs: 100 * MS, bufferMemory: 33554432, maxBlockUs: 60000 * MS,
+    maxRequestSize: 1048576, messagesPerSec: 0, valueBytes: 100, stopAtUs: s.durationMs * MS, partitions: topicPartitionsOf(s, t.output, 1)!,
+  };
+  return {
+    consumer, producer, guarantee: t['processing.guarantee'],
+    transactional: {
+      transactionalId: `${t['transactional.id']}-${n}`, transactionTimeoutUs: t['transaction.timeout.ms'] * MS,
+      recordsPerTransaction: t.recordsPerTransaction, abortProbability: t.abortProbability,
+    },
   };
 }
 
@@ -169,7 +202,7 @@ function consumerConfig(s: Scenario, entry: number, groupInstanceId: string | nu
  */
 function clusterLayout(s: Scenario, nodes: ScenarioNodes): ClusterLayout {
   const layout = groupLayout(s, nodes);
-  if (!s.producers.some((p) => p['transactional.id'] !== null)) return layout;
+  if (!s.producers.some((p) => p['transactional.id'] !== null) && s.pipelines.length === 0) return layout;
   // `__transaction_state`: one partition after the others, RF = min(3, brokers), like the offsets partition.
   const brokers = nodes.brokers;
   const index = layout.replicas.length;
@@ -178,10 +211,12 @@ function clusterLayout(s: Scenario, nodes: ScenarioNodes): ClusterLayout {
 }
 
 function groupLayout(s: Scenario, nodes: ScenarioNodes): ClusterLayout {
-  const dataPartitions = s.topic.partitions;
-  const replicas = assignReplicas(nodes.brokers, dataPartitions, s.topic.replicationFactor);
+  const topics = topicPlacements(s);
+  const dataPartitions = topics.reduce((sum, t) => sum + t.partitions, 0);
+  // Each topic's partitions with its own replication factor, leaders spread by the partition's place.
+  const replicas = topics.flatMap((t) => assignReplicas(nodes.brokers, t.first + t.partitions, t.replicationFactor).slice(t.first));
   const controllers = nodes.controllers.length > 1 ? { controllers: nodes.controllers } : {};
-  if (nodes.consumers.length === 0) return { brokers: nodes.brokers, controller: nodes.controller, ...controllers, replicas, dataPartitions, offsetsPartition: null };
+  if (nodes.consumers.length === 0 && nodes.pipelines.length === 0) return { brokers: nodes.brokers, controller: nodes.controller, ...controllers, replicas, dataPartitions, offsetsPartition: null };
   const brokers = nodes.brokers;
   const offsetsReplicas = Array.from({ length: Math.min(3, brokers.length) }, (_, i) => brokers[(dataPartitions + i) % brokers.length]!);
   return { brokers, controller: nodes.controller, ...controllers, replicas: [...replicas, offsetsReplicas], dataPartitions, offsetsPartition: dataPartitions };
@@ -239,6 +274,17 @@ export function buildRun(s: Scenario, seed: number, options: BuildOptions = {}):
     const kc = consumerConfig(s, entry, instanceIds[i] ?? null);
     world.addNode(id, (env) => new Consumer(env, layout, kc, history));
   }
+  // Pipeline instances: their producers' values are numbered after every producer's.
+  const perEntry = new Map<number, number>();
+  for (const [i, { id, entry }] of nodes.pipelines.entries()) {
+    const n = (perEntry.get(entry) ?? 0) + 1;
+    perEntry.set(entry, n);
+    const tc = pipelineConfig(s, entry, n, nodes.producers.length + i + 1);
+    world.addNode(id, counted((incarnation, env) => {
+      const producer = { ...tc.producer, firstValue: (incarnation - 1) * PRODUCER_INCARNATION_VALUES };
+      return new Pipeline(env, layout, { ...tc, producer }, history);
+    }));
+  }
   world.addNode(DRAIN_NODE, (env) => new DrainReader(env, layout, history));
   world.onFault((step, t) => {
     if (step.fault === 'crash' || step.fault === 'power-loss') history.record({ kind: 'crash', t, process: step.node, power: step.fault === 'power-loss' });
@@ -248,19 +294,25 @@ export function buildRun(s: Scenario, seed: number, options: BuildOptions = {}):
   return {
     world, history, layout, faults, durationUs,
     settleCapUs: settleCapMs(s) * MS, drainCapUs: drainCapMs(s) * MS,
-    producers: nodes.producers.map((p) => p.id), groups: consumerGroups(s, nodes), drain: DRAIN_NODE,
+    producers: [...nodes.producers.map((p) => p.id), ...nodes.pipelines.map((t) => t.id)], groups: consumerGroups(s, nodes), drain: DRAIN_NODE,
   };
 }
 
 function consumerGroups(s: Scenario, nodes: ScenarioNodes): ConsumerGroupNodes[] {
   const groups = new Map<string, NodeId[]>();
-  for (const { id, entry } of nodes.consumers) {
-    const group = s.consumers[entry]!.group;
+  const partitions = new Map<string, readonly number[]>();
+  const add = (group: string, id: NodeId, topic: readonly number[] | undefined): void => {
     const members = groups.get(group);
     if (members === undefined) groups.set(group, [id]);
     else members.push(id);
-  }
-  return [...groups].map(([group, consumers]) => ({ group, consumers }));
+    if (topic !== undefined && s.topics !== undefined) partitions.set(group, topic);
+  };
+  for (const { id, entry } of nodes.consumers) add(s.consumers[entry]!.group, id, topicPartitionsOf(s, s.consumers[entry]!.subscribe));
+  for (const { id, entry } of nodes.pipelines) add(s.pipelines[entry]!.group, id, topicPartitionsOf(s, s.pipelines[entry]!.input, 0));
+  return [...groups].map(([group, consumers]) => {
+    const topic = partitions.get(group);
+    return topic === undefined ? { group, consumers } : { group, consumers, partitions: topic };
+  });
 }
 
 /**
@@ -289,8 +341,9 @@ function faultSchedule(s: Scenario, world: World, nodes: ScenarioNodes, layout: 
   const clients = [...nodes.producers.map((p) => p.id), ...nodes.consumers.map((k) => k.id)];
   // A controller quorum's voters crash like brokers; the single controller only is cut off (as before quorums).
   const quorum = nodes.controllers.length > 1 ? nodes.controllers : [];
-  const crashable = [...nodes.brokers, ...quorum, ...nodes.consumers.map((k) => k.id)];
-  const partitionable = [...nodes.brokers, ...nodes.controllers, ...clients];
+  const pipelines = nodes.pipelines.map((t) => t.id);
+  const crashable = [...nodes.brokers, ...quorum, ...nodes.consumers.map((k) => k.id), ...pipelines];
+  const partitionable = [...nodes.brokers, ...nodes.controllers, ...clients, ...pipelines];
   const plan = generatePlan(world.random.fork('nemesis'), {
     kinds: s.faults.kinds, meanIntervalMs: s.faults.meanIntervalMs, durationMs: s.durationMs, crashable, partitionable,
     targets: planTargets(s.faults.targets, nodes.brokers.length, crashable.length, s.topic.replicationFactor),

@@ -12,6 +12,7 @@ import { activeController } from './active-controller.js';
 import type { PartitionState } from '../models/history/history.js';
 import { Producer } from '../models/clients/producer.js';
 import { TxnProducer } from '../models/transactions/txn-producer.js';
+import { Pipeline } from '../models/transactions/pipeline.js';
 import type { BuiltRun, ConsumerGroupNodes } from './build.js';
 
 /** One thing that is not quiescent. `key` identifies it across steps (how long it has been stuck). */
@@ -46,7 +47,7 @@ export function quiescenceProblems(built: BuiltRun): Problem[] {
   for (const group of built.groups) groupProblems(built, group, offsets, highWatermarks, problems);
   for (const id of built.producers) {
     const producer = world.actor(id);
-    const pending = producer instanceof Producer || producer instanceof TxnProducer ? producer.pendingSends() : 0;
+    const pending = producer instanceof Producer || producer instanceof TxnProducer || producer instanceof Pipeline ? producer.pendingSends() : 0;
     if (pending > 0) problems.push({ key: `${id}:pending`, text: `${id}: ${pending} send${pending === 1 ? '' : 's'} outstanding` });
   }
   return problems;
@@ -116,7 +117,7 @@ function groupProblems(
   const live = new Map<NodeId, ConsumerProgress>();
   for (const id of nodes.consumers) {
     const consumer = built.world.actor(id);
-    if (consumer instanceof Consumer) live.set(id, consumer.groupProgress());
+    if (consumer instanceof Consumer || consumer instanceof Pipeline) live.set(id, consumer.groupProgress());
     else add(`${id}:down`, `: ${id} is down`);
   }
   const liveIds = new Set([...live.values()].map((k) => k.memberId));
@@ -135,14 +136,14 @@ function groupProblems(
     const member = k.memberId === '' ? 'no member id yet' : `member ${k.memberId}, generation ${k.generation}`;
     add(`${id}:member`, `: ${id} not in the group (${k.stable ? 'stable' : 'joining'}, ${member}; the group is ${PHASE_NAMES[view.phase]} in generation ${view.generation})`);
   }
-  if (view.phase === 'stable') ownershipProblems(built, view, add);
+  if (view.phase === 'stable') ownershipProblems(built, view, nodes.partitions, add);
   // A member outside the generation holds a stale assignment: its progress says nothing yet.
   for (const [id, k] of inGroup) progressProblems(id, k, highWatermarks, add);
 }
 
-function ownershipProblems(built: BuiltRun, view: GroupSnapshot, add: (what: string, text: string) => void): void {
+function ownershipProblems(built: BuiltRun, view: GroupSnapshot, topic: readonly number[] | undefined, add: (what: string, text: string) => void): void {
   const owned = new Set(view.members.flatMap((m) => m.partitions));
-  for (let p = 0; p < built.layout.dataPartitions; p++) {
+  for (const p of topic ?? Array.from({ length: built.layout.dataPartitions }, (_, i) => i)) {
     if (!owned.has(p)) add(`p${p}:owner`, ` p${p}: assigned to no member in generation ${view.generation}`);
   }
 }

@@ -36,7 +36,7 @@ export const DEFAULT_FAULT_TARGETS: readonly FaultTarget[] = ['any', 'leader', '
 export const ANOMALY_NAMES = [
   'lost-write', 'unseen', 'duplicate', 'inconsistent-offsets', 'nonmonotonic-poll', 'poll-skip',
   'nonmonotonic-send', 'aborted-read', 'log-divergence', 'committed-record-lost',
-  'duplicate-delivery', 'lost-delivery', 'intermediate-read',
+  'duplicate-delivery', 'lost-delivery', 'intermediate-read', 'pipeline-duplicate', 'pipeline-lost',
   'election-safety', 'log-matching', 'leader-completeness', 'state-machine-safety',
 ] as const;
 export type AnomalyName = (typeof ANOMALY_NAMES)[number];
@@ -95,6 +95,14 @@ const brokerSchema = z.strictObject({
 
 // replicationFactor stays optional here: its default depends on `brokers` (resolveScenario).
 const topicSchema = z.strictObject({
+  partitions: int(1).default(1),
+  replicationFactor: int(1).optional(),
+});
+
+// `topics`: several named topics (a consume-transform-produce pipeline reads one and writes another).
+// Their partitions are numbered one after the other in list order (topicPartitions).
+const topicEntrySchema = z.strictObject({
+  name: printable,
   partitions: int(1).default(1),
   replicationFactor: int(1).optional(),
 });
@@ -243,6 +251,33 @@ const consumerSchema = z.strictObject({
   processingMs: millis().default(1),
   /** read_committed: reads stop at the last stable offset, and aborted transactions' records are skipped. */
   'isolation.level': z.enum(['read_uncommitted', 'read_committed']).default('read_uncommitted'),
+  /** The topic of `topics` the group subscribes to (the client's subscribe()); null: the first (or the single `topic`). */
+  subscribe: z.string().min(1).nullable().default(null),
+});
+
+// A consume-transform-produce pipeline (models/transactions/pipeline.ts): `count` instances t1… in
+// one group, each a consumer of `input` and a transactional producer to `output`, as Kafka Streams'
+// stream threads. Defaults are Kafka Streams' (exactly_once_v2: read_committed, transaction.timeout.ms
+// 10000, auto.offset.reset earliest) and the consumer's.
+const pipelineSchema = z.strictObject({
+  /** The group (Streams: application.id). */
+  group: printable.default('pipeline'),
+  count: int(1).default(1),
+  /** Topic names of `topics`; null: the first (input) and the second (output). */
+  input: z.string().min(1).nullable().default(null),
+  output: z.string().min(1).nullable().default(null),
+  /** Instance n uses "<id>-<n>" (KIP-447: a fixed transactional.id per instance, fenced through the group). */
+  'transactional.id': z.string().min(1).default('pipeline'),
+  'processing.guarantee': z.enum(['exactly_once_v2', 'at_least_once']).default('exactly_once_v2'),
+  'isolation.level': z.enum(['read_uncommitted', 'read_committed']).optional(),
+  'transaction.timeout.ms': int(1).default(10000),
+  'session.timeout.ms': int(1).default(45000),
+  'max.poll.interval.ms': int(1).default(300000),
+  'auto.offset.reset': z.enum(['earliest', 'latest', 'none']).default('earliest'),
+  /** Input records each transaction holds at most (one poll's records). */
+  recordsPerTransaction: int(1).default(10),
+  abortProbability: probability().default(0),
+  processingMs: millis().default(1),
 });
 
 const latencySchema = z
@@ -408,11 +443,14 @@ const scenarioInput = z.strictObject({
    */
   controllers: z.literal([1, 3, 5], { error: (issue) => `${show(issue.input)} is not a valid controllers count (use 1, 3 or 5)` }).default(1),
   topic: topicSchema.prefault({}),
+  /** Several named topics instead of `topic` (absent: the one topic). Producers write the first. */
+  topics: z.array(topicEntrySchema).min(1).optional(),
   broker: brokerSchema.prefault({}),
   protocol: protocolSchema.prefault({}),
   raft: raftSchema.prefault({}),
   producers: z.array(producerSchema).prefault([{}]),
   consumers: z.array(consumerSchema).prefault([{}]),
+  pipelines: z.array(pipelineSchema).default(() => []),
   network: networkSchema.prefault({}),
   disk: diskSchema.prefault({}),
   faults: faultsSchema.prefault({}),
@@ -427,8 +465,19 @@ function resolveScenario(s: z.output<typeof scenarioInput>, ctx: z.RefinementCtx
   const { switches, conflicts } = resolveProtocol(s.protocol, s.broker['eligible.leader.replicas.enable']);
   for (const conflict of conflicts) ctx.addIssue({ code: 'custom', path: ['protocol', conflict.key], message: conflict.message });
   const { eligibleLeaderReplicas, ...protocol } = switches;
+  if (s.topics !== undefined && (s.topic.partitions !== 1 || s.topic.replicationFactor !== undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['topic'], message: 'give either "topic" or "topics", not both' });
+  }
+  const { topics: listed, ...single } = s;
+  const topics = listed?.map((t) => ({ ...t, replicationFactor: t.replicationFactor ?? Math.min(3, s.brokers) }));
+  const pipelines = s.pipelines.map((p) => ({
+    ...p, 'isolation.level': p['isolation.level'] ?? (p['processing.guarantee'] === 'exactly_once_v2' ? 'read_committed' as const : 'read_uncommitted' as const),
+  }));
   return {
-    ...s,
+    ...single,
+    // Absent without a list (`{}` resolves to the keys it always had).
+    ...(topics === undefined ? {} : { topics }),
+    pipelines,
     topic: { ...s.topic, replicationFactor },
     broker: { ...s.broker, 'eligible.leader.replicas.enable': eligibleLeaderReplicas },
     protocol: { version: s.protocol.version ?? null, ...protocol, replication: s.protocol.replication },
@@ -449,11 +498,14 @@ export interface ScenarioNodes {
   readonly controllers: readonly NodeId[];
   readonly producers: readonly { readonly id: NodeId; readonly entry: number }[];
   readonly consumers: readonly { readonly id: NodeId; readonly entry: number }[];
+  /** Pipeline instances t1…, with the pipelines[] entry each comes from (empty without pipelines). */
+  readonly pipelines: readonly { readonly id: NodeId; readonly entry: number }[];
 }
 
 type NodeCounts = Pick<Scenario, 'brokers'> & Partial<Pick<Scenario, 'controllers'>> & {
   readonly producers: readonly { readonly count: number }[];
   readonly consumers: readonly { readonly count: number }[];
+  readonly pipelines?: readonly { readonly count: number }[];
 };
 
 /** Names nodes as DESIGN.md does: b1…bN, c1, p1…pM and k1…kK numbered across all entries. */
@@ -467,7 +519,34 @@ export function scenarioNodes(s: NodeCounts): ScenarioNodes {
     controllers: Array.from({ length: s.controllers ?? 1 }, (_, i) => `c${i + 1}`),
     producers: clients('p', s.producers),
     consumers: clients('k', s.consumers),
+    pipelines: clients('t', s.pipelines ?? []),
   };
+}
+
+/** One topic's place among the data partitions: its partitions are first…first+partitions-1. */
+export interface TopicPlacement {
+  readonly name: string;
+  readonly first: number;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+}
+
+/** The topics in partition order: `topics`, or the single `topic` (named "topic"). */
+export function topicPlacements(s: Pick<Scenario, 'topic' | 'topics'>): TopicPlacement[] {
+  const list = s.topics ?? [{ name: 'topic', partitions: s.topic.partitions, replicationFactor: s.topic.replicationFactor }];
+  let first = 0;
+  return list.map((t) => {
+    const placed = { name: t.name, first, partitions: t.partitions, replicationFactor: t.replicationFactor };
+    first += t.partitions;
+    return placed;
+  });
+}
+
+/** The partitions of the named topic (null: the `fallback`-th topic), or undefined when it has none. */
+export function topicPartitionsOf(s: Pick<Scenario, 'topic' | 'topics'>, name: string | null, fallback = 0): number[] | undefined {
+  const topics = topicPlacements(s);
+  const topic = name === null ? topics[fallback] : topics.find((t) => t.name === name);
+  return topic === undefined ? undefined : Array.from({ length: topic.partitions }, (_, i) => topic.first + i);
 }
 
 /**
@@ -483,7 +562,7 @@ export function groupInstanceIds(consumers: readonly { readonly count: number; r
 }
 
 function allNodeIds(nodes: ScenarioNodes): NodeId[] {
-  return [...nodes.brokers, ...nodes.controllers, ...nodes.producers.map((p) => p.id), ...nodes.consumers.map((k) => k.id)];
+  return [...nodes.brokers, ...nodes.controllers, ...nodes.producers.map((p) => p.id), ...nodes.consumers.map((k) => k.id), ...nodes.pipelines.map((t) => t.id)];
 }
 
 type PathKey = string | number;
@@ -500,7 +579,10 @@ function stepNodeRefs(step: FaultStep): { path: PathKey[]; node: NodeId }[] {
 /** Abbreviates b1, b2, b3 as b1…b3 so the list of known nodes stays one short line. */
 function describeNodes(nodes: ScenarioNodes): string {
   const range = (ids: readonly NodeId[]) => (ids.length > 2 ? `${ids[0]}…${ids[ids.length - 1]}` : ids.join(', '));
-  const parts = [range(nodes.brokers), range(nodes.controllers), range(nodes.producers.map((p) => p.id)), range(nodes.consumers.map((k) => k.id))];
+  const parts = [
+    range(nodes.brokers), range(nodes.controllers), range(nodes.producers.map((p) => p.id)), range(nodes.consumers.map((k) => k.id)),
+    range(nodes.pipelines.map((t) => t.id)),
+  ];
   return parts.filter((part) => part !== '').join(', ');
 }
 
@@ -515,6 +597,7 @@ function checkCrossFields(s: Scenario, ctx: z.RefinementCtx): void {
     ctx.addIssue({ code: 'custom', path: ['broker', 'min.insync.replicas'], message: `${minIsr} is greater than topic.replicationFactor (${rf})` });
   }
   checkConsumers(s, ctx);
+  checkTopics(s, ctx);
   const nodes = scenarioNodes(s);
   const known = new Set(allNodeIds(nodes));
   s.faults.steps.forEach((step, i) => {
@@ -525,6 +608,33 @@ function checkCrossFields(s: Scenario, ctx: z.RefinementCtx): void {
         message: `${show(ref.node)} is not a node of this scenario (nodes: ${describeNodes(nodes)})`,
       });
     }
+  });
+}
+
+/** Topic names unique and within the brokers; every topic a consumer or pipeline names exists. */
+function checkTopics(s: Scenario, ctx: z.RefinementCtx): void {
+  const names = (s.topics ?? []).map((t) => t.name);
+  (s.topics ?? []).forEach((t, i) => {
+    if (names.indexOf(t.name) !== i) ctx.addIssue({ code: 'custom', path: ['topics', i, 'name'], message: `${show(t.name)} names two topics` });
+    if (t.replicationFactor > s.brokers) ctx.addIssue({ code: 'custom', path: ['topics', i, 'replicationFactor'], message: `${t.replicationFactor} is greater than brokers (${s.brokers})` });
+    const minIsr = s.broker['min.insync.replicas'];
+    if (minIsr > t.replicationFactor) ctx.addIssue({ code: 'custom', path: ['broker', 'min.insync.replicas'], message: `${minIsr} is greater than topics.${i}.replicationFactor (${t.replicationFactor})` });
+  });
+  const known = (path: PathKey[], name: string | null, fallback: number, what: string): void => {
+    if (topicPartitionsOf(s, name, fallback) !== undefined) return;
+    const message = name === null
+      ? `${what} needs a topic: "topics" lists ${names.length === 0 ? 'none' : `only ${names.length}`}`
+      : `${show(name)} is not a topic of "topics" (${names.length === 0 ? 'there is no "topics" list' : names.map(show).join(', ')})`;
+    ctx.addIssue({ code: 'custom', path, message });
+  };
+  s.consumers.forEach((k, i) => { if (k.subscribe !== null) known(['consumers', i, 'subscribe'], k.subscribe, 0, 'the consumer'); });
+  s.pipelines.forEach((p, i) => {
+    if (s.topics === undefined) return ctx.addIssue({ code: 'custom', path: ['pipelines', i], message: 'a pipeline reads one topic and writes another: list them in "topics"' });
+    known(['pipelines', i, 'input'], p.input, 0, 'the pipeline\'s input');
+    known(['pipelines', i, 'output'], p.output, 1, 'the pipeline\'s output');
+    const input = p.input ?? names[0];
+    const output = p.output ?? names[1];
+    if (input !== undefined && input === output) ctx.addIssue({ code: 'custom', path: ['pipelines', i, 'output'], message: `${show(output)} is also the pipeline's input` });
   });
 }
 

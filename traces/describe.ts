@@ -47,6 +47,12 @@ function commit(record: TraceRecord): Description {
   return { detail: `${group}${where} ${outcome}`, short: `commit ${last}${ok ? '' : ' ✗'}` };
 }
 
+/** `[p, o, p, o…]` as "partition p offset o, …". */
+function offsetPairs(record: TraceRecord): string {
+  const pairs = list(record, 'offsets') ?? [];
+  return pairs.flatMap((p, i) => (i % 2 === 0 ? [`partition ${p} offset ${pairs[i + 1] ?? '?'}`] : [])).join(', ') || 'no offsets';
+}
+
 function assign(record: TraceRecord): Description {
   const group = str(record, 'group') === undefined ? '' : `group ${str(record, 'group')}, `;
   const member = str(record, 'member') === undefined ? '' : ` (member ${str(record, 'member')})`;
@@ -140,6 +146,26 @@ const RENDER = new Map<string, Render>([
   ['txn-markers', (r) => ({
     detail: `coordinator: ${r['commit'] === true ? 'commit' : 'abort'} markers for ${str(r, 'transactionalId') ?? '?'} to partitions ${(list(r, 'partitions') ?? []).join(',')}`,
     short: r['commit'] === true ? 'COMMIT markers' : 'ABORT markers',
+  })],
+  ['txn-add-offsets', (r) => ({
+    detail: `AddOffsetsToTxn answered: group ${str(r, 'group') ?? '?'}'s offsets partition joins the transaction (producer ${formatField('producerId', r['producerId'])} epoch ${formatField('producerEpoch', r['producerEpoch'])})`,
+    short: 'add offsets',
+  })],
+  ['txn-offset-commit', (r) => ({
+    detail: `group coordinator: TxnOffsetCommit for ${str(r, 'group') ?? '?'} from producer ${formatField('producerId', r['producerId'])} epoch ${formatField('producerEpoch', r['producerEpoch'])}, generation ${formatField('generation', r['generation'])}: ${offsetPairs(r)} pending until its marker`,
+    short: 'txn offsets pending',
+  })],
+  ['txn-offsets-complete', (r) => ({
+    detail: `group coordinator: ${r['commit'] === true ? 'commit' : 'abort'} marker of producer ${formatField('producerId', r['producerId'])} ${r['commit'] === true ? 'materializes' : 'drops'} ${str(r, 'group') ?? '?'}'s ${offsetPairs(r)}`,
+    short: r['commit'] === true ? 'offsets committed' : 'offsets dropped',
+  })],
+  ['offset-fetch-unstable', (r) => ({
+    detail: `group coordinator: OffsetFetch(require_stable) for ${str(r, 'group') ?? '?'} answered UNSTABLE_OFFSET_COMMIT: a transaction committing partitions ${(list(r, 'partitions') ?? []).join(',')} is undecided`,
+    short: 'unstable offsets',
+  })],
+  ['pipeline-txn', (r) => ({
+    detail: `pipeline (${str(r, 'group') ?? '?'}): transaction of ${plural(num(r, 'records'), 'input record')} ${str(r, 'outcome') ?? '?'}${str(r, 'outcome') === 'committed' ? '' : ': back to the committed offsets'}`,
+    short: `txn ${str(r, 'outcome') ?? '?'}`,
   })],
   ['txn-end', (r) => ({ detail: `EndTxn(${r['commit'] === true ? 'commit' : 'abort'}) sent, ${plural(num(r, 'records'), 'record')}, epoch ${formatField('producerEpoch', r['producerEpoch'])}`, short: r['commit'] === true ? 'commit' : 'abort' })],
   ['truncate', (r) => {

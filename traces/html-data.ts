@@ -87,6 +87,7 @@ const NOT_MARKERS = new Set(['send', 'deliver', 'drop', 'duplicate', 'timer', 'd
 const KNOWN_CATEGORIES = new Set([
   'leader', 'follower', 'isr', 'hw', 'truncate', 'election', 'fenced', 'unfenced', 'send-ok', 'send-fail', 'send-info',
   'poll', 'process', 'assign', 'fault', 'disk-loss', 'settle', 'lso', 'txn-state', 'txn-markers', 'txn-end',
+  'txn-offset-commit', 'txn-offsets-complete',
 ]);
 /** Kinds the models may spell differently, drawn as the marker they mean. */
 const ALIASES = new Map([['assigned', 'assign'], ['isr-change', 'isr']]);

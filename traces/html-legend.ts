@@ -11,6 +11,7 @@ const MARKER_NAMES: readonly (readonly [string, string])[] = [
   ['assign', 'assignment'], ['poll', 'poll'], ['process', 'processed'], ['commit', 'offset commit'], ['commit-fail', 'commit failed'],
   ['node-start', 'started'], ['node-up', 'restarted / resumed'], ['node-down', 'crashed / powered off'], ['node-pause', 'paused'],
   ['lso', 'last stable offset'], ['txn-end', 'EndTxn sent'], ['txn-state', 'transaction state'], ['txn-markers', 'transaction markers'],
+  ['txn-offset-commit', 'transactional offsets pending'], ['txn-offsets-complete', 'transactional offsets decided'],
   ['fault', 'fault step'], ['disk-loss', 'unsynced data lost'], ['settle', 'settle phase'], ['other', 'other event'],
 ];
 const BAND_NAMES: readonly (readonly [string, string])[] = [

@@ -57,6 +57,8 @@ export const SCRIPT_STATE = String.raw`
     'txn-end': { shape: 'square', color: '#d69e2e', label: 2 },
     'txn-state': { shape: 'diamond', color: '#d69e2e', label: 2 },
     'txn-markers': { shape: 'flag', color: '#d69e2e', label: 2 },
+    'txn-offset-commit': { shape: 'ring', color: '#d69e2e', label: 2 },
+    'txn-offsets-complete': { shape: 'diamond', color: '#b7791f', label: 2 },
     'other': { shape: 'ring', color: '#4a5568', label: 3 }
   };
   var BAND = {

@@ -1,5 +1,5 @@
 // Which nodes a trace mentions, in the order every view shows them: brokers b1…bN, the
-// controller c1, producers p1…, consumers k1…, then anything else by name.
+// controller c1, producers p1…, consumers k1…, pipeline instances t1…, then anything else by name.
 import type { NodeId } from '../sim/env.js';
 import type { TraceRecord } from '../sim/trace-record.js';
 import { groupsOf, str } from './fields.js';
@@ -9,6 +9,7 @@ const ROLES: readonly { readonly prefix: string; readonly role: string }[] = [
   { prefix: 'c', role: 'controller' },
   { prefix: 'p', role: 'producer' },
   { prefix: 'k', role: 'consumer' },
+  { prefix: 't', role: 'pipeline' },
 ];
 
 /** broker | controller | producer | consumer | node, from the name's letter and number. */

@@ -29,6 +29,8 @@ export const ANOMALY_CODES: Readonly<Record<AnomalyType, string>> = {
   'lost-write': 'LW',
   'nonmonotonic-poll': 'NP',
   'nonmonotonic-send': 'NS',
+  'pipeline-duplicate': 'PD',
+  'pipeline-lost': 'PL',
   'poll-skip': 'PS',
   unseen: 'US',
 };

@@ -3,6 +3,7 @@
 import type { FaultStep } from '../../sim/fault.js';
 import type { RunOutput } from '../../scenario/run.js';
 import type { Scenario } from '../../scenario/schema.js';
+import { topicPlacements } from '../../scenario/schema.js';
 import { escapeHtml } from '../../traces/html-escape.js';
 import { laneOrder, nodeRole } from '../../traces/lanes.js';
 import { runCharts, type ChartSpec } from './charts.js';
@@ -74,7 +75,9 @@ export interface RunSection {
 export function runSection(scenario: Scenario, output: RunOutput, heading: string, replay: string, prefix = '', intro = ''): RunSection {
   const trace = output.trace ?? [];
   const brokers = laneOrder(trace).filter((node) => nodeRole(node) === 'broker');
-  const series = runSeries({ history: output.history, trace, partitions: scenario.topic.partitions, brokers, settleStartMs: output.result.settle.startedAtMs });
+  // Every data partition: with a list of topics, all of theirs.
+  const partitions = topicPlacements(scenario).reduce((sum, t) => sum + t.partitions, 0);
+  const series = runSeries({ history: output.history, trace, partitions, brokers, settleStartMs: output.result.settle.startedAtMs });
   const charts = runCharts(series, prefix);
   const html = `<section id="${escapeHtml(prefix)}run"><h2>${escapeHtml(heading)}</h2>${intro === '' ? '' : `<p class="intro">${escapeHtml(intro)}</p>`}${verdict(output)}
 <p>Reproduce: <code>${escapeHtml(replay)}</code> · trace hash <code>${escapeHtml(output.result.traceHash)}</code></p>

@@ -74,7 +74,7 @@ export class Broker implements Actor {
     const txnLog = layout.transactionPartition ?? null;
     this.txnCoordinator = txnLog === null ? null : new TxnCoordinator({
       env, replica: this.replicas.get(txnLog), meta: (partition) => this.metas.get(partition), transactionPartition: txnLog,
-      epochBump: config.transactionEpochBump ?? true,
+      epochBump: config.transactionEpochBump ?? true, offsetsPartition: offsets,
     });
   }
 
@@ -111,9 +111,9 @@ export class Broker implements Actor {
       case 'raft-vote': case 'raft-vote-resp': case 'raft-begin-epoch': case 'raft-leader-ok':
         return this.onRaft(from, m);
       case 'find-coordinator': case 'join-group': case 'sync-group': case 'group-heartbeat':
-      case 'leave-group': case 'offset-commit': case 'offset-fetch':
+      case 'leave-group': case 'offset-commit': case 'offset-fetch': case 'txn-offset-commit':
         return this.groups.receive(from, m);
-      case 'find-txn-coordinator': case 'txn-init-producer-id': case 'add-partitions-to-txn': case 'end-txn':
+      case 'find-txn-coordinator': case 'txn-init-producer-id': case 'add-partitions-to-txn': case 'add-offsets-to-txn': case 'end-txn':
         return this.txnCoordinator?.receive(from, m);
       case 'write-txn-markers': return this.onWriteTxnMarkers(from, m);
       case 'write-txn-markers-resp': return this.txnCoordinator?.onMarkersResponse(m);
@@ -134,7 +134,13 @@ export class Broker implements Actor {
       this.env.send(from, resp, HEADER_BYTES + 8 * results.length);
     };
     for (const partition of m.partitions) {
-      const done = answer(partition);
+      const answered = answer(partition);
+      // KafkaApis.maybeSendResponseCallback: once the marker is in the offsets partition, the group
+      // coordinator materializes or drops the producer's pending transactional offset commits.
+      const done = partition !== this.layout.offsetsPartition ? answered : (error: ErrorCode | null): void => {
+        if (error === null) this.groups.onTransactionCompleted(m.producerId, m.producerEpoch, m.commit);
+        answered(error);
+      };
       const replica = this.replicas.get(partition);
       const marker = { kind: 'marker', commit: m.commit, producerId: m.producerId, producerEpoch: m.producerEpoch, coordinatorEpoch: m.coordinatorEpoch } as const;
       if (replica === undefined) done('NOT_LEADER_OR_FOLLOWER');

@@ -63,7 +63,7 @@ export class Consumer implements Actor {
 
   constructor(private readonly env: Env, layout: ClusterLayout, private readonly config: ConsumerConfig, private readonly history: HistoryRecorder) {
     this.calls = new GroupCalls(env, layout.brokers, config.group);
-    this.member = new GroupMember(env, config, this.calls, history, layout.dataPartitions);
+    this.member = new GroupMember(env, config, this.calls, history, layout.dataPartitions, config.partitions);
     this.offsets = new GroupOffsets(env, this.calls, history, config.group, config.groupInstanceId);
     this.fetcher = new ConsumerFetcher(env, layout, config, history);
     this.nextAutoCommitUs = env.now() + config.autoCommitIntervalUs;

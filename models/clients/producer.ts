@@ -83,8 +83,10 @@ export class Producer implements Actor {
   ) {
     this.nextRequestId = firstRequestId(env);
     this.controllers = new ControllerLocator(layout);
-    // Data partitions only: the offsets partition after them is the group coordinator's.
-    const partitions = layout.dataPartitions;
+    // Data partitions only: the offsets partition after them is the group coordinator's. With a
+    // list of topics the producer writes the first, whose partitions come first (0…n-1).
+    const partitions = config.partitions?.length ?? layout.dataPartitions;
+    env.assert(config.partitions?.every((p, i) => p === i) ?? true, 'a plain producer writes the first topic, whose partitions start at 0');
     this.accumulator = new RecordAccumulator({
       partitions, batchSize: config.batchSize, valueBytes: config.valueBytes, bufferMemory: config.bufferMemory,
       lingerUs: config.lingerUs, retryBackoffUs: config.retryBackoffUs,

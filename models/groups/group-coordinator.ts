@@ -6,12 +6,12 @@
 import type { Env, Message, NodeId } from '../../sim/env.js';
 import { HEADER_BYTES } from '../config.js';
 import type {
-  FindCoordinatorRequest, GroupRequest, GroupResponse, OffsetCommitRequest, OffsetFetchRequest,
+  FindCoordinatorRequest, GroupRequest, GroupResponse, OffsetCommitRequest, OffsetFetchRequest, TxnOffsetCommitRequest,
 } from './group-messages.js';
 import { joinGroupError } from './group-messages.js';
 import { GroupMembership } from './group-membership.js';
 import type { GroupLogPayload } from './group-records.js';
-import { loadGroups } from './group-records.js';
+import { completeTxnOffsets, loadGroups } from './group-records.js';
 import type { Group, GroupPhase } from './group-state.js';
 import { emptyGroup, groupFromLog, memberRecords } from './group-state.js';
 import type { ErrorCode } from '../messages.js';
@@ -27,6 +27,12 @@ export class GroupCoordinator {
   private groups: Map<string, Group> | null = null;
   /** The offsets replica's role session the groups were loaded in. */
   private loadedSession = -1;
+  /**
+   * The newest producer epoch of each producer's transaction markers in the offsets partition: a
+   * TxnOffsetCommit with an older epoch belongs to a transaction already ended (the log's own
+   * producer-epoch check on the transactional offset batch, ProducerStateManager).
+   */
+  private producerEpochs = new Map<number, number>();
   private readonly membership: GroupMembership;
   private readonly ids;
 
@@ -65,6 +71,7 @@ export class GroupCoordinator {
       case 'leave-group': return this.send(from, { type: 'leave-group-resp', id: m.id, error: this.membership.leave(groups.get(m.group), m) });
       case 'offset-commit': return this.onOffsetCommit(from, groups, m);
       case 'offset-fetch': return this.onOffsetFetch(from, groups, m);
+      case 'txn-offset-commit': return this.onTxnOffsetCommit(from, groups, m);
     }
   }
 
@@ -98,8 +105,60 @@ export class GroupCoordinator {
     });
   }
 
+  /**
+   * TxnOffsetCommit (GroupCoordinator.handleTxnCommitOffsets; in 4.x OffsetMetadataManager with
+   * ClassicGroup.validateOffsetCommit(isTransactional)): the member and generation must be the
+   * group's current ones (KIP-447: a producer of an instance that lost its partitions is fenced
+   * here), with no check of the group's phase. The records are appended at once and held pending
+   * for the producer (GroupMetadata.prepareTxnOffsetCommit) until its marker decides them.
+   */
+  private onTxnOffsetCommit(from: NodeId, groups: Map<string, Group>, m: TxnOffsetCommitRequest): void {
+    const reply = (error: ErrorCode | null): void => this.send(from, { type: 'txn-offset-commit-resp', id: m.id, error });
+    const group = groups.get(m.group);
+    if (group === undefined) return reply('ILLEGAL_GENERATION');
+    if (!group.members.has(m.memberId)) return reply('UNKNOWN_MEMBER_ID');
+    if (m.generation !== group.generation) return reply('ILLEGAL_GENERATION');
+    if (m.producerEpoch < (this.producerEpochs.get(m.producerId) ?? -1)) return reply('INVALID_PRODUCER_EPOCH');
+    let pending = group.pendingTxn.get(m.producerId);
+    if (pending === undefined) group.pendingTxn.set(m.producerId, pending = new Map());
+    for (const committed of m.offsets) pending.set(committed.partition, committed);
+    const payloads: GroupLogPayload[] = m.offsets.map(({ partition, offset, leaderEpoch }) => ({
+      kind: 'offset', group: m.group, partition, offset, leaderEpoch, generation: m.generation, memberId: m.memberId, producerId: m.producerId,
+    }));
+    this.env.trace('txn-offset-commit', { group: m.group, producerId: m.producerId, producerEpoch: m.producerEpoch, generation: m.generation, offsets: m.offsets.flatMap((o) => [o.partition, o.offset]) });
+    this.append(payloads, (error) => {
+      // A failed append leaves nothing pending (onTxnOffsetCommitAppend: failed offsets are removed).
+      if (error !== null && group.pendingTxn.get(m.producerId) === pending) group.pendingTxn.delete(m.producerId);
+      reply(error);
+    });
+  }
+
+  /**
+   * The producer's marker is committed in the offsets partition (GroupCoordinator.onTransactionCompleted,
+   * called by KafkaApis once WriteTxnMarkers appended it): its pending offsets become the group's
+   * committed offsets, or are dropped on an abort.
+   */
+  onTransactionCompleted(producerId: number, producerEpoch: number, commit: boolean): void {
+    const groups = this.ensureLoaded();
+    if (groups === null) return;
+    this.producerEpochs.set(producerId, Math.max(producerEpoch, this.producerEpochs.get(producerId) ?? -1));
+    for (const group of groups.values()) {
+      const pending = group.pendingTxn.get(producerId);
+      if (pending === undefined) continue;
+      this.env.trace('txn-offsets-complete', { group: group.id, producerId, commit, offsets: [...pending.values()].flatMap((o) => [o.partition, o.offset]) });
+      completeTxnOffsets(group.offsets, group.pendingTxn, producerId, commit);
+    }
+  }
+
   private onOffsetFetch(from: NodeId, groups: Map<string, Group>, m: OffsetFetchRequest): void {
-    const offsets = groups.get(m.group)?.offsets;
+    const group = groups.get(m.group);
+    // KIP-447: a read_committed consumer asks for stable offsets only; it retries while a transaction
+    // that commits one of its partitions is undecided (OffsetMetadataManager.fetchOffsets).
+    if (m.requireStable === true && group !== undefined && [...group.pendingTxn.values()].some((pending) => m.partitions.some((p) => pending.has(p)))) {
+      this.env.trace('offset-fetch-unstable', { group: m.group, partitions: [...m.partitions] });
+      return this.send(from, { type: 'offset-fetch-resp', id: m.id, error: 'UNSTABLE_OFFSET_COMMIT', offsets: [] });
+    }
+    const offsets = group?.offsets;
     this.send(from, {
       type: 'offset-fetch-resp', id: m.id, error: null,
       offsets: m.partitions.map((partition) => offsets?.get(partition) ?? { partition, offset: -1, leaderEpoch: -1 }),
@@ -140,7 +199,8 @@ export class GroupCoordinator {
   private load(session: number): void {
     if (this.groups !== null) this.unload();
     const groups = new Map<string, Group>();
-    for (const [id, loaded] of loadGroups(this.replica!.core.log.expandRecords())) {
+    this.producerEpochs = new Map();
+    for (const [id, loaded] of loadGroups(this.replica!.core.log.expandRecords(), this.producerEpochs)) {
       const group = groupFromLog(id, loaded);
       this.membership.activate(group);
       groups.set(id, group);
@@ -215,6 +275,7 @@ function notCoordinator(m: Exclude<GroupRequest, FindCoordinatorRequest>): Group
     case 'leave-group': return { type: 'leave-group-resp', id: m.id, error };
     case 'offset-commit': return { type: 'offset-commit-resp', id: m.id, error };
     case 'offset-fetch': return { type: 'offset-fetch-resp', id: m.id, error, offsets: [] };
+    case 'txn-offset-commit': return { type: 'txn-offset-commit-resp', id: m.id, error };
   }
 }
 

@@ -10,7 +10,7 @@ import type { ConsumerConfig } from '../config.js';
 import { rangeAssign } from './group-assignor.js';
 import type { GroupCalls } from './group-calls.js';
 import { CLIENT_RETRY_BACKOFF_US, COORDINATOR_REQUEST_TIMEOUT_US } from './group-calls.js';
-import type { GroupHeartbeatResponse, JoinGroupResponse, SyncGroupResponse } from './group-messages.js';
+import type { GroupHeartbeatResponse, JoinGroupResponse, MemberAssignment, SyncGroupResponse } from './group-messages.js';
 import type { HistoryRecorder } from '../history/history.js';
 import type { ErrorCode } from '../messages.js';
 
@@ -48,7 +48,16 @@ export class GroupMember {
     private readonly calls: GroupCalls,
     private readonly history: HistoryRecorder,
     private readonly dataPartitions: number,
+    /** The subscribed topic's partitions (a list of topics); absent: every data partition. */
+    private readonly topicPartitions?: readonly number[],
   ) {}
+
+  /** RangeAssignor over the subscribed topic's partitions. */
+  private assign(members: JoinGroupResponse['members']): MemberAssignment[] {
+    const topic = this.topicPartitions;
+    if (topic === undefined) return rangeAssign(members, this.dataPartitions);
+    return rangeAssign(members, topic.length).map((a) => ({ memberId: a.memberId, partitions: a.partitions.map((i) => topic[i]!) }));
+  }
 
   start(): void {
     this.env.setTimer(this.config.heartbeatIntervalUs, () => this.heartbeatTick());
@@ -115,7 +124,7 @@ export class GroupMember {
     this.lastHeartbeatOkUs = this.env.now();
     // A static leader that replaced itself in a Stable group leads without assigning (skipAssignment).
     const assigns = resp.leader === resp.memberId && !resp.skipAssignment;
-    const assignments = assigns ? rangeAssign(resp.members, this.dataPartitions) : [];
+    const assignments = assigns ? this.assign(resp.members) : [];
     const attempt = this.attempt;
     const { generation, memberId } = this;
     const { group, groupInstanceId } = this.config;

@@ -93,19 +93,38 @@ export interface OffsetCommitRequest {
 }
 export interface OffsetCommitResponse { readonly type: 'offset-commit-resp'; readonly id: number; readonly error: ErrorCode | null }
 
-export interface OffsetFetchRequest { readonly type: 'offset-fetch'; readonly id: number; readonly group: string; readonly partitions: readonly number[] }
+/**
+ * `requireStable` (KIP-447, OffsetFetch v7): answer UNSTABLE_OFFSET_COMMIT rather than an offset
+ * while a transactional commit to one of the partitions is pending. Absent: false.
+ */
+export interface OffsetFetchRequest {
+  readonly type: 'offset-fetch'; readonly id: number; readonly group: string; readonly partitions: readonly number[]; readonly requireStable?: true;
+}
 /** offset -1: the group never committed that partition. */
 export interface OffsetFetchResponse { readonly type: 'offset-fetch-resp'; readonly id: number; readonly error: ErrorCode | null; readonly offsets: readonly CommittedOffset[] }
+
+/**
+ * TxnOffsetCommit (KIP-98, with KIP-447's group metadata): a transactional producer's offsets for
+ * `group`, pending at the group coordinator until the producer's transaction marker reaches the
+ * offsets partition. `generation` and `memberId` are the consumer's (ConsumerGroupMetadata), so a
+ * producer of an instance that lost its partitions in a rebalance is fenced by the group.
+ */
+export interface TxnOffsetCommitRequest {
+  readonly type: 'txn-offset-commit'; readonly id: number; readonly transactionalId: string; readonly group: string;
+  readonly producerId: number; readonly producerEpoch: number; readonly generation: number; readonly memberId: string;
+  readonly offsets: readonly CommittedOffset[];
+}
+export interface TxnOffsetCommitResponse { readonly type: 'txn-offset-commit-resp'; readonly id: number; readonly error: ErrorCode | null }
 
 /** What a broker receives from consumers (part of BrokerInbound). */
 export type GroupRequest =
   | FindCoordinatorRequest | JoinGroupRequest | SyncGroupRequest | GroupHeartbeatRequest
-  | LeaveGroupRequest | OffsetCommitRequest | OffsetFetchRequest;
+  | LeaveGroupRequest | OffsetCommitRequest | OffsetFetchRequest | TxnOffsetCommitRequest;
 
 /** What a consumer receives from brokers in answer. */
 export type GroupResponse =
   | FindCoordinatorResponse | JoinGroupResponse | SyncGroupResponse | GroupHeartbeatResponse
-  | LeaveGroupResponse | OffsetCommitResponse | OffsetFetchResponse;
+  | LeaveGroupResponse | OffsetCommitResponse | OffsetFetchResponse | TxnOffsetCommitResponse;
 
 /** A JoinGroup answered with an error: no generation, no leader, no members. */
 export function joinGroupError(id: number, error: ErrorCode, memberId: string): JoinGroupResponse {

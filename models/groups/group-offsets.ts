@@ -83,11 +83,13 @@ export class GroupOffsets {
   }
 
   /** OffsetFetch, retried until answered or `current()` says the assignment it was for is gone. */
-  fetchCommitted(partitions: readonly number[], current: () => boolean, done: (offsets: readonly CommittedOffset[]) => void): void {
+  fetchCommitted(partitions: readonly number[], current: () => boolean, done: (offsets: readonly CommittedOffset[]) => void, requireStable = false): void {
     const attempt = (): void => this.calls.withCoordinator((coordinator) => {
       if (!current()) return;
       const { group } = this;
-      this.calls.call(coordinator, (id) => ({ type: 'offset-fetch', id, group, partitions }), COORDINATOR_REQUEST_TIMEOUT_US, (resp) => {
+      // KIP-447 require_stable: UNSTABLE_OFFSET_COMMIT is retried below like any other error.
+      const stable = requireStable ? { requireStable: true as const } : {};
+      this.calls.call(coordinator, (id) => ({ type: 'offset-fetch', id, group, partitions, ...stable }), COORDINATOR_REQUEST_TIMEOUT_US, (resp) => {
         if (!current()) return;
         const answer = resp as OffsetFetchResponse | null;
         if (answer !== null && answer.error === null) return done(answer.offsets);

@@ -24,6 +24,11 @@ export type GroupLogPayload =
   | {
     readonly kind: 'offset'; readonly group: string; readonly partition: number; readonly offset: number; readonly leaderEpoch: number;
     readonly generation: number; readonly memberId: string;
+    /**
+     * A transactional offset commit (TxnOffsetCommit): pending until this producer's transaction
+     * marker follows it in the log; absent for an ordinary commit.
+     */
+    readonly producerId?: number;
   }
   /** The controllers' metadata log (controllers > 1): the controller's whole state after one change (models/controller/controller.ts); null marks a new active controller's start. */
   | { readonly kind: 'metadata'; readonly image: object | null };
@@ -31,31 +36,60 @@ export type GroupLogPayload =
 /** Internal records carry no data value. */
 export const INTERNAL_VALUE = -1;
 
+/** Transactional offset commits not yet decided, by producer id, then partition (GroupMetadata.pendingTransactionalOffsetCommits). */
+export type PendingTxnOffsets = Map<number, Map<number, CommittedOffset>>;
+
 export interface LoadedGroup {
   readonly generation: number;
   readonly leader: string | null;
   readonly members: readonly GroupMemberRecord[];
   readonly offsets: ReadonlyMap<number, CommittedOffset>;
+  /** Transactional commits whose producer's marker is not in the log yet. */
+  readonly pendingTxn: PendingTxnOffsets;
 }
 
-/** Replays the offsets log: the last group record and the last offset record of each partition win. */
-export function loadGroups(records: readonly LogRecord[]): Map<string, LoadedGroup> {
-  const groups = new Map<string, { generation: number; leader: string | null; members: readonly GroupMemberRecord[]; offsets: Map<number, CommittedOffset> }>();
+/** Moves a producer's pending transactional commits into the committed offsets (commit) or drops them (abort). */
+export function completeTxnOffsets(offsets: Map<number, CommittedOffset>, pending: PendingTxnOffsets, producerId: number, commit: boolean): void {
+  const mine = pending.get(producerId);
+  if (mine === undefined) return;
+  pending.delete(producerId);
+  if (commit) for (const [partition, committed] of mine) offsets.set(partition, committed);
+}
+
+/**
+ * Replays the offsets log: the last group record and the last offset record of each partition win;
+ * a transactional offset record waits for its producer's marker, which materializes it (commit) or
+ * drops it (abort), as GroupMetadataManager.loadGroupsAndOffsets replays them. `producerEpochs`
+ * receives the newest marker epoch of each producer (the coordinator fences older TxnOffsetCommits).
+ */
+export function loadGroups(records: readonly LogRecord[], producerEpochs?: Map<number, number>): Map<string, LoadedGroup> {
+  const groups = new Map<string, { generation: number; leader: string | null; members: readonly GroupMemberRecord[]; offsets: Map<number, CommittedOffset>; pendingTxn: PendingTxnOffsets }>();
   const entry = (group: string) => {
     let found = groups.get(group);
     if (found === undefined) {
-      found = { generation: 0, leader: null, members: [], offsets: new Map() };
+      found = { generation: 0, leader: null, members: [], offsets: new Map(), pendingTxn: new Map() };
       groups.set(group, found);
     }
     return found;
   };
   for (const record of records) {
     const payload = payloadOf(record);
-    // Only the group coordinator's kinds (a transactional offset commit's marker is not one).
+    if (payload?.kind === 'marker') {
+      producerEpochs?.set(payload.producerId, Math.max(payload.producerEpoch, producerEpochs.get(payload.producerId) ?? -1));
+      for (const group of groups.values()) completeTxnOffsets(group.offsets, group.pendingTxn, payload.producerId, payload.commit);
+      continue;
+    }
+    // Only the group coordinator's kinds.
     if (payload === undefined || (payload.kind !== 'offset' && payload.kind !== 'group')) continue;
     const group = entry(payload.group);
     if (payload.kind === 'offset') {
-      group.offsets.set(payload.partition, { partition: payload.partition, offset: payload.offset, leaderEpoch: payload.leaderEpoch });
+      const committed = { partition: payload.partition, offset: payload.offset, leaderEpoch: payload.leaderEpoch };
+      if (payload.producerId === undefined) group.offsets.set(payload.partition, committed);
+      else {
+        let mine = group.pendingTxn.get(payload.producerId);
+        if (mine === undefined) group.pendingTxn.set(payload.producerId, mine = new Map());
+        mine.set(payload.partition, committed);
+      }
       continue;
     }
     group.generation = payload.generation;

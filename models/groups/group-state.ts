@@ -3,7 +3,7 @@
 // partition and is rebuilt from that partition's log (group-records.ts) whenever it starts to.
 import type { NodeId, TimerId } from '../../sim/env.js';
 import type { CommittedOffset } from './group-messages.js';
-import type { GroupMemberRecord, LoadedGroup } from './group-records.js';
+import type { GroupMemberRecord, LoadedGroup, PendingTxnOffsets } from './group-records.js';
 
 /** Kafka's group states: Empty, PreparingRebalance, CompletingRebalance, Stable. */
 export type GroupPhase = 'empty' | 'preparing' | 'completing' | 'stable';
@@ -40,6 +40,8 @@ export interface Group {
   readonly pending: Map<string, TimerId>;
   /** Committed offsets: applied only once their record is committed in the offsets partition. */
   readonly offsets: Map<number, CommittedOffset>;
+  /** Transactional offset commits waiting for their producer's marker (pendingTransactionalOffsetCommits). */
+  readonly pendingTxn: PendingTxnOffsets;
   /** Ends the join phase: stops waiting for members that have not rejoined. */
   joinTimer: TimerId;
   /** Kafka's group.initial.rebalance.delay.ms: a group forming from empty waits the whole delay for more members. */
@@ -50,7 +52,7 @@ export interface Group {
 
 export function emptyGroup(id: string): Group {
   return {
-    id, phase: 'empty', generation: 0, leader: null, members: new Map(), staticMembers: new Map(), pending: new Map(), offsets: new Map(),
+    id, phase: 'empty', generation: 0, leader: null, members: new Map(), staticMembers: new Map(), pending: new Map(), offsets: new Map(), pendingTxn: new Map(),
     joinTimer: -1, holdUntilDeadline: false, storing: false,
   };
 }
@@ -69,6 +71,7 @@ export function groupFromLog(id: string, loaded: LoadedGroup): Group {
     if (m.groupInstanceId !== null) group.staticMembers.set(m.groupInstanceId, m.memberId);
   }
   for (const [partition, offset] of loaded.offsets) group.offsets.set(partition, offset);
+  for (const [producerId, offsets] of loaded.pendingTxn) group.pendingTxn.set(producerId, new Map(offsets));
   return group;
 }
 

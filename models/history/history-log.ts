@@ -17,7 +17,7 @@ type ObjectOp = Exclude<HistoryOp, { kind: ColumnKind }>;
 /** Kind codes of the kind column, in a fixed order (the index into KINDS). */
 const KINDS = [
   'send-invoke', 'send-ok', 'send-fail', 'send-info', 'process',
-  'poll', 'assign', 'commit-ok', 'commit-fail', 'hw-advance', 'crash', 'reset', 'leader-elected', 'txn-end',
+  'poll', 'assign', 'commit-ok', 'commit-fail', 'hw-advance', 'crash', 'reset', 'leader-elected', 'txn-end', 'transform',
 ] as const satisfies readonly HistoryKind[];
 const K_SEND_INVOKE = 0;
 const K_SEND_OK = 1;

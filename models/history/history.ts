@@ -40,6 +40,17 @@ export type HistoryOp =
    * once the commit was answered, fail once the abort was, info when the outcome is unknown.
    */
   | { readonly kind: 'txn-end'; readonly t: Micros; readonly process: NodeId; readonly transactionalId: string; readonly commit: boolean; readonly values: readonly Value[] }
+  /**
+   * A consume-transform-produce pipeline began a transaction (models/transactions/pipeline.ts):
+   * `outputs[i]` is the record it writes for `inputs[i]`, the record it read; `offsets` are the
+   * group's next offsets to read that the transaction commits (empty when the pipeline commits its
+   * offsets outside the transaction, processing.guarantee at_least_once). Written when the
+   * transaction begins: whether it committed is for the final logs to say.
+   */
+  | {
+    readonly kind: 'transform'; readonly t: Micros; readonly process: NodeId; readonly group: string; readonly transactionalId: string;
+    readonly inputs: readonly PolledRecord[]; readonly outputs: readonly Value[]; readonly offsets: readonly { readonly partition: number; readonly offset: number }[];
+  }
   /** Offset commit: offsets are the next offsets to read, per partition. */
   | { readonly kind: 'commit-ok' | 'commit-fail'; readonly t: Micros; readonly process: NodeId; readonly group: string; readonly generation: number; readonly offsets: readonly { readonly partition: number; readonly offset: number }[] }
   /** The application finished processing a record. */

@@ -23,7 +23,7 @@ import type { ErrorCode, PartitionMeta } from '../messages.js';
 import type { PartitionReplica } from '../replication/partition.js';
 import { payloadOf } from '../replication/records.js';
 import type {
-  AddPartitionsToTxn, EndTxn, TxnCoordinatorRequest, TxnInitProducerId, TxnResponse, WriteTxnMarkers, WriteTxnMarkersResponse,
+  AddOffsetsToTxn, AddPartitionsToTxn, EndTxn, TxnCoordinatorRequest, TxnInitProducerId, TxnResponse, WriteTxnMarkers, WriteTxnMarkersResponse,
 } from './txn-messages.js';
 import type { TxnLogPayload, TxnState } from './txn-records.js';
 
@@ -64,6 +64,8 @@ export interface TxnCoordinatorHost {
   readonly transactionPartition: number;
   /** KIP-890 part 2. */
   readonly epochBump: boolean;
+  /** The `__consumer_offsets` partition AddOffsetsToTxn adds to a transaction; null (or absent) when the run has none. */
+  readonly offsetsPartition?: number | null;
 }
 
 export class TxnCoordinator {
@@ -97,6 +99,7 @@ export class TxnCoordinator {
     switch (m.type) {
       case 'txn-init-producer-id': return this.initProducerId(from, txns, m);
       case 'add-partitions-to-txn': return this.addPartitions(from, txns, m);
+      case 'add-offsets-to-txn': return this.addOffsets(from, txns, m);
       case 'end-txn': return this.endTxnFromClient(from, txns, m);
     }
   }
@@ -146,11 +149,27 @@ export class TxnCoordinator {
   /** handleAddPartitionsToTransaction */
   private addPartitions(from: NodeId, txns: TxnMap, m: AddPartitionsToTxn): void {
     const reply = (error: ErrorCode | null): void => this.send(from, { type: 'add-partitions-to-txn-resp', id: m.id, error });
+    this.addToTransaction(txns, m, m.partitions, reply);
+  }
+
+  /**
+   * AddOffsetsToTxn (KafkaApis.handleAddOffsetsToTxnRequest): the group's `__consumer_offsets`
+   * partition joins the transaction like a data partition, so the markers reach the group
+   * coordinator. ksim has one offsets partition for every group (Kafka: partitionFor(groupId)).
+   */
+  private addOffsets(from: NodeId, txns: TxnMap, m: AddOffsetsToTxn): void {
+    const reply = (error: ErrorCode | null): void => this.send(from, { type: 'add-offsets-to-txn-resp', id: m.id, error });
+    const offsets = this.host.offsetsPartition ?? null;
+    this.env.assert(offsets !== null, `AddOffsetsToTxn for group ${m.group} in a run without an offsets partition`);
+    this.addToTransaction(txns, m, [offsets!], reply);
+  }
+
+  private addToTransaction(txns: TxnMap, m: AddPartitionsToTxn | AddOffsetsToTxn, requested: readonly number[], reply: (error: ErrorCode | null) => void): void {
     const meta = txns.get(m.transactionalId);
     if (meta === undefined || meta.producerId !== m.producerId) return reply('INVALID_PRODUCER_ID_MAPPING');
     if (meta.producerEpoch !== m.producerEpoch) return reply('PRODUCER_FENCED');
     if (meta.pending !== null || meta.state === 'PrepareCommit' || meta.state === 'PrepareAbort') return reply('CONCURRENT_TRANSACTIONS');
-    const added = m.partitions.filter((p) => !meta.partitions.includes(p));
+    const added = requested.filter((p) => !meta.partitions.includes(p));
     if (meta.state === 'Ongoing' && added.length === 0) return reply(null);
     const partitions = [...meta.partitions, ...added].sort((a, b) => a - b);
     const startUs = meta.state === 'Ongoing' ? meta.startUs : this.env.now();
@@ -379,6 +398,7 @@ function errorResponse(m: Exclude<TxnCoordinatorRequest, { type: 'find-txn-coord
   switch (m.type) {
     case 'txn-init-producer-id': return { type: 'txn-init-producer-id-resp', id: m.id, error, producerId: -1, producerEpoch: -1 };
     case 'add-partitions-to-txn': return { type: 'add-partitions-to-txn-resp', id: m.id, error };
+    case 'add-offsets-to-txn': return { type: 'add-offsets-to-txn-resp', id: m.id, error };
     case 'end-txn': return { type: 'end-txn-resp', id: m.id, error, producerId: -1, producerEpoch: -1 };
   }
 }

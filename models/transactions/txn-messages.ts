@@ -26,6 +26,16 @@ export interface AddPartitionsToTxn {
 }
 export interface AddPartitionsToTxnResponse { readonly type: 'add-partitions-to-txn-resp'; readonly id: number; readonly error: ErrorCode | null }
 
+/**
+ * AddOffsetsToTxn (sendOffsetsToTransaction's first step): the coordinator adds the group's
+ * `__consumer_offsets` partition to the transaction, so its markers reach the group coordinator.
+ */
+export interface AddOffsetsToTxn {
+  readonly type: 'add-offsets-to-txn'; readonly id: number; readonly transactionalId: string;
+  readonly producerId: number; readonly producerEpoch: number; readonly group: string;
+}
+export interface AddOffsetsToTxnResponse { readonly type: 'add-offsets-to-txn-resp'; readonly id: number; readonly error: ErrorCode | null }
+
 export interface EndTxn {
   readonly type: 'end-txn'; readonly id: number; readonly transactionalId: string;
   readonly producerId: number; readonly producerEpoch: number; readonly commit: boolean;
@@ -44,7 +54,7 @@ export interface WriteTxnMarkersResponse {
 }
 
 /** What a broker's transaction coordinator is asked. */
-export type TxnCoordinatorRequest = FindTxnCoordinator | TxnInitProducerId | AddPartitionsToTxn | EndTxn;
+export type TxnCoordinatorRequest = FindTxnCoordinator | TxnInitProducerId | AddPartitionsToTxn | AddOffsetsToTxn | EndTxn;
 /** Every transaction message a broker receives. */
 export type TxnRequest = TxnCoordinatorRequest | WriteTxnMarkers | WriteTxnMarkersResponse;
-export type TxnResponse = FindTxnCoordinatorResponse | TxnInitProducerIdResponse | AddPartitionsToTxnResponse | EndTxnResponse;
+export type TxnResponse = FindTxnCoordinatorResponse | TxnInitProducerIdResponse | AddPartitionsToTxnResponse | AddOffsetsToTxnResponse | EndTxnResponse;

@@ -27,8 +27,9 @@ import type { ErrorCode, MetadataResponse, ProduceBatch, ProduceRequest, Produce
 import { COORDINATOR_REQUEST_TIMEOUT_US } from '../groups/group-calls.js';
 import { batchBytes } from '../replication/records.js';
 import { firstRequestId } from '../request-ids.js';
+import type { CommittedOffset, FindCoordinatorResponse, TxnOffsetCommitResponse } from '../groups/group-messages.js';
 import type {
-  AddPartitionsToTxnResponse, EndTxnResponse, FindTxnCoordinatorResponse, TxnInitProducerIdResponse, TxnResponse,
+  AddOffsetsToTxnResponse, AddPartitionsToTxnResponse, EndTxnResponse, FindTxnCoordinatorResponse, TxnInitProducerIdResponse, TxnResponse,
 } from './txn-messages.js';
 
 const RETRY_BACKOFF_US = 100_000;
@@ -40,8 +41,31 @@ const FENCED: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['PRODUCER_FENCED', 'I
 /** Coordinator errors after which the client looks the coordinator up again and retries. */
 const COORDINATOR_MOVED: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE']);
 
+/** The consumer's offsets a pipeline's transaction commits, with its group metadata (ConsumerGroupMetadata). */
+export interface TxnGroupOffsets {
+  readonly group: string;
+  readonly generation: number;
+  readonly memberId: string;
+  readonly offsets: readonly CommittedOffset[];
+}
+
+/** How a transaction ended for its application: committed, aborted, or unknown (the instance was fenced). */
+export type TxnOutcome = 'committed' | 'aborted' | 'unknown';
+
+/** The application that begins the transactions itself (a pipeline); absent, the producer writes its own. */
+export interface TxnDriver {
+  /** The producer can begin a transaction (initialized, no transaction open). */
+  ready(): void;
+  /** The transaction begun last is over. */
+  ended(outcome: TxnOutcome): void;
+}
+
 interface Transaction {
   readonly values: readonly Value[];
+  /** sendOffsetsToTransaction's offsets (a pipeline's transaction); null: none. */
+  readonly groupOffsets: TxnGroupOffsets | null;
+  /** The offsets were added to the transaction and committed to the group coordinator. */
+  offsetsSent: boolean;
   readonly partitionOf: readonly number[];
   readonly startUs: number;
   /** Per partition: its values in order, its sequence (once assigned), its acknowledged base offset. */
@@ -70,6 +94,8 @@ export class TxnProducer implements Actor {
   private producerId = -1;
   private epoch = -1;
   private coordinator: NodeId | null = null;
+  /** The group coordinator, for TxnOffsetCommit. */
+  private groupCoordinator: NodeId | null = null;
   private readonly leaders = new Map<number, NodeId | null>();
   private readonly nextSequence: number[];
   private txn: Transaction | null = null;
@@ -93,6 +119,7 @@ export class TxnProducer implements Actor {
     private readonly config: ProducerConfig,
     private readonly txnConfig: TransactionalConfig,
     private readonly history: HistoryRecorder,
+    private readonly driver: TxnDriver | null = null,
   ) {
     this.nextRequestId = firstRequestId(env);
     this.nextSequence = Array.from({ length: layout.dataPartitions }, () => 0);
@@ -105,7 +132,7 @@ export class TxnProducer implements Actor {
   }
 
   receive(_from: NodeId, msg: Message): void {
-    const m = msg as TxnResponse | ProduceResponse | MetadataResponse;
+    const m = msg as TxnResponse | ProduceResponse | MetadataResponse | FindCoordinatorResponse | TxnOffsetCommitResponse;
     if (m.type === 'metadata-resp') return this.onMetadata(m);
     const call = this.calls.get(m.id);
     if (call === undefined) return;
@@ -202,24 +229,36 @@ export class TxnProducer implements Actor {
   // ---------------------------------------------------------------- one transaction
 
   private scheduleNext(): void {
+    if (this.driver !== null) return this.driver.ready();
     const intervalUs = Math.round((1_000_000 * this.txnConfig.recordsPerTransaction) / Math.max(this.config.messagesPerSec, 1e-9));
     const at = Math.max(this.env.now(), this.lastStartUs + intervalUs);
     if (at >= this.config.stopAtUs) return;
     this.env.setTimer(at - this.env.now(), () => this.beginTransaction());
   }
 
+  /**
+   * A pipeline's transaction: `count` records (the outputs of the records it read) and the group's
+   * offsets after them; returns the records' values in order.
+   */
+  beginDriven(count: number, groupOffsets: TxnGroupOffsets | null): readonly Value[] {
+    this.env.assert(this.driver !== null && this.txn === null, 'a driven transaction begun while another is open');
+    this.beginTransaction(count, groupOffsets);
+    return this.txn!.values;
+  }
+
   /** beginTransaction and the application's send() of each record. */
-  private beginTransaction(): void {
+  private beginTransaction(count = this.txnConfig.recordsPerTransaction, groupOffsets: TxnGroupOffsets | null = null): void {
     const now = this.env.now();
     this.lastStartUs = now;
     const values: Value[] = [];
     const partitionOf: number[] = [];
     const batches: Transaction['batches'] = new Map();
     const base = this.config.index * VALUE_STRIDE + this.config.firstValue;
-    for (let i = 0; i < this.txnConfig.recordsPerTransaction; i++) {
+    const topic = this.config.partitions;
+    for (let i = 0; i < count; i++) {
       const k = this.counter++;
       const value = base + k;
-      const partition = k % this.layout.dataPartitions;
+      const partition = topic === undefined ? k % this.layout.dataPartitions : topic[k % topic.length]!;
       values.push(value);
       partitionOf.push(partition);
       this.history.sendInvoke(now, this.env.node, value, partition);
@@ -230,7 +269,7 @@ export class TxnProducer implements Actor {
       }
       batch.values.push(value);
     }
-    this.txn = { values, partitionOf, startUs: now, batches, maybeWritten: false, endCommit: null, bumpAfter: false };
+    this.txn = { values, groupOffsets, offsetsSent: false, partitionOf, startUs: now, batches, maybeWritten: false, endCommit: null, bumpAfter: false };
     this.addPartitions(this.txn);
   }
 
@@ -327,8 +366,76 @@ export class TxnProducer implements Actor {
   private maybeEnd(txn: Transaction): void {
     if (this.txn !== txn || txn.endCommit !== null) return;
     for (const batch of txn.batches.values()) if (batch.baseOffset < 0) return;
+    if (txn.groupOffsets !== null && !txn.offsetsSent) return this.addOffsets(txn, txn.groupOffsets);
     const abort = this.txnConfig.abortProbability > 0 && this.random.chance(this.txnConfig.abortProbability);
     this.endTransaction(txn, !abort);
+  }
+
+  // ---------------------------------------------------------------- sendOffsetsToTransaction
+
+  /** AddOffsetsToTxn (AddOffsetsToTxnHandler): errors handled as AddPartitionsToTxn's. */
+  private addOffsets(txn: Transaction, offsets: TxnGroupOffsets): void {
+    const transactionalId = this.txnConfig.transactionalId;
+    const { producerId, epoch } = this;
+    this.callCoordinator((id) => ({ type: 'add-offsets-to-txn', id, transactionalId, producerId, producerEpoch: epoch, group: offsets.group }), (resp) => {
+      if (this.txn !== txn || txn.endCommit !== null) return;
+      const answer = resp as AddOffsetsToTxnResponse | null;
+      if (answer !== null && answer.error === null) {
+        this.env.trace('txn-add-offsets', { group: offsets.group, producerId, producerEpoch: epoch });
+        return this.txnOffsetCommit(txn, offsets);
+      }
+      if (answer !== null && FENCED.has(answer.error!)) return this.fenced(txn, answer.error!);
+      if (answer === null || COORDINATOR_MOVED.has(answer.error!) || answer.error === 'CONCURRENT_TRANSACTIONS') {
+        this.env.setTimer(RETRY_BACKOFF_US, () => { if (this.txn === txn && txn.endCommit === null) this.addOffsets(txn, offsets); });
+        return;
+      }
+      this.abortable(txn);
+    });
+  }
+
+  /**
+   * TxnOffsetCommit to the group coordinator (TxnOffsetCommitHandler): retried on coordinator
+   * errors and timeouts; a member or generation the group no longer has (KIP-447's fencing of an
+   * instance that lost its partitions) is an abortable error (CommitFailedException); a fenced
+   * producer epoch is fatal.
+   */
+  private txnOffsetCommit(txn: Transaction, offsets: TxnGroupOffsets): void {
+    if (this.groupCoordinator === null) return this.findGroupCoordinator(txn, () => this.txnOffsetCommit(txn, offsets));
+    const transactionalId = this.txnConfig.transactionalId;
+    const { producerId, epoch } = this;
+    const { group, generation, memberId } = offsets;
+    const to = this.groupCoordinator;
+    this.call(to, (id) => ({ type: 'txn-offset-commit', id, transactionalId, group, producerId, producerEpoch: epoch, generation, memberId, offsets: offsets.offsets }), (resp) => {
+      if (this.txn !== txn || txn.endCommit !== null) return;
+      const answer = resp as TxnOffsetCommitResponse | null;
+      if (answer !== null && answer.error === null) {
+        txn.offsetsSent = true;
+        return this.maybeEnd(txn);
+      }
+      const error = answer?.error ?? null;
+      if (error !== null && FENCED.has(error)) return this.fenced(txn, error);
+      if (error === 'ILLEGAL_GENERATION' || error === 'UNKNOWN_MEMBER_ID' || error === 'FENCED_INSTANCE_ID') {
+        this.env.trace('txn-abortable-error', { group, error });
+        return this.abortable(txn);
+      }
+      if (error === null || COORDINATOR_MOVED.has(error)) this.groupCoordinator = null;
+      this.env.setTimer(RETRY_BACKOFF_US, () => { if (this.txn === txn && txn.endCommit === null) this.txnOffsetCommit(txn, offsets); });
+    }, HEADER_BYTES + 16 * offsets.offsets.length);
+  }
+
+  private findGroupCoordinator(txn: Transaction, then: () => void): void {
+    const brokers = this.layout.brokers;
+    const to = brokers[this.coordinatorLookupTurn++ % brokers.length]!;
+    const group = txn.groupOffsets!.group;
+    this.call(to, (id) => ({ type: 'find-coordinator', id, group }), (resp) => {
+      if (this.txn !== txn || txn.endCommit !== null) return;
+      const answer = resp as FindCoordinatorResponse | null;
+      if (answer !== null && answer.error === null && answer.coordinator !== null) {
+        this.groupCoordinator = answer.coordinator;
+        return then();
+      }
+      this.env.setTimer(RETRY_BACKOFF_US, () => { if (this.txn === txn && txn.endCommit === null) this.findGroupCoordinator(txn, then); });
+    });
   }
 
   /** abortTransaction after an abortable error; the epoch is bumped afterwards (KIP-360). */
@@ -394,6 +501,7 @@ export class TxnProducer implements Actor {
       index.set(partition, k + 1);
       this.history.sendOk(t, process, value, partition, txn.batches.get(partition)!.baseOffset + k);
     });
+    this.driver?.ended(outcome === 'ok' ? 'committed' : outcome === 'fail' ? 'aborted' : 'unknown');
   }
 
   // ---------------------------------------------------------------- metadata

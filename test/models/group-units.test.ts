@@ -3,11 +3,12 @@ import { describe, expect, test } from 'vitest';
 import { rangeAssign } from '../../models/groups/group-assignor.js';
 import type { GroupMemberInfo } from '../../models/groups/group-messages.js';
 import type { GroupLogPayload } from '../../models/groups/group-records.js';
+import type { MarkerPayload } from '../../models/transactions/txn-records.js';
 import { INTERNAL_VALUE, loadGroups } from '../../models/groups/group-records.js';
 import type { LogRecord } from '../../models/replication/records.js';
 import { batchOf, recordOf } from './records.js';
 
-function record(offset: number, payload: GroupLogPayload): LogRecord {
+function record(offset: number, payload: GroupLogPayload | MarkerPayload): LogRecord {
   return recordOf(offset, INTERNAL_VALUE, batchOf(offset, 1, -1, -1, -1, -1, [payload]));
 }
 
@@ -80,5 +81,27 @@ describe('loading groups from the offsets log', () => {
     // A group known only from its commits keeps generation 0 until a group record names one.
     expect(groups.get('g2')!.generation).toBe(0);
     expect([...groups.get('g2')!.offsets]).toEqual([[1, { partition: 1, offset: 3, leaderEpoch: -1 }]]);
+  });
+
+  test('transactional offsets wait for their producer\'s marker: a commit materializes them, an abort drops them', () => {
+    const txnOffset = (offset: number, partition: number, producerId: number) =>
+      ({ kind: 'offset', group: 'g1', partition, offset, leaderEpoch: 1, generation: 1, memberId: 'k1-x', producerId }) as const;
+    const marker = (commit: boolean, producerId: number, producerEpoch: number) => ({ kind: 'marker', commit, producerId, producerEpoch, coordinatorEpoch: 0 }) as const;
+    const log: LogRecord[] = [
+      record(0, { kind: 'offset', group: 'g1', partition: 0, offset: 5, leaderEpoch: 1, generation: 1, memberId: 'k1-x' }),
+      record(1, txnOffset(10, 0, 7)),
+      record(2, txnOffset(40, 1, 8)),
+      record(3, marker(true, 7, 2)),
+      record(4, txnOffset(20, 0, 7)),
+      record(5, marker(false, 7, 3)),
+      record(6, txnOffset(30, 0, 9)),
+    ];
+    const epochs = new Map<number, number>();
+    const g1 = loadGroups(log, epochs).get('g1')!;
+    // Producer 7's first commit materialized; its second was aborted; 8's and 9's are still pending.
+    expect([...g1.offsets]).toEqual([[0, { partition: 0, offset: 10, leaderEpoch: 1 }]]);
+    expect([...g1.pendingTxn.keys()]).toEqual([8, 9]);
+    expect(g1.pendingTxn.get(9)!.get(0)!.offset).toBe(30);
+    expect([...epochs]).toEqual([[7, 3]]);
   });
 });

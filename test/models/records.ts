@@ -1,5 +1,5 @@
 // Log batches for unit tests, built as the leader builds them.
-import type { GroupLogPayload } from '../../models/groups/group-records.js';
+import type { InternalPayload } from '../../models/transactions/txn-records.js';
 import type { LogRecord, RecordBatch } from '../../models/replication/records.js';
 import { batchBytes } from '../../models/replication/records.js';
 
@@ -13,7 +13,7 @@ export interface ProducerFields {
 /** A batch of `count` records at `baseOffset` with values 1000 + offset (or the values given). */
 export function logBatch(
   baseOffset: number, epoch: number, count = 1, producer: ProducerFields | null = null,
-  payloads: readonly GroupLogPayload[] | null = null, values?: readonly number[],
+  payloads: readonly InternalPayload[] | null = null, values?: readonly number[],
 ): RecordBatch {
   return {
     baseOffset, epoch,
@@ -30,7 +30,7 @@ export function logBatch(
  */
 export function batchOf(
   baseOffset: number, epoch: number, producerId = -1, producerEpoch = -1, baseSequence = -1, lastSequence = -1,
-  payloads: readonly GroupLogPayload[] | null = null,
+  payloads: readonly InternalPayload[] | null = null,
 ): RecordBatch {
   const count = payloads?.length ?? (producerId >= 0 ? lastSequence - baseSequence + 1 : 1);
   return logBatch(baseOffset, epoch, count, producerId >= 0 ? { id: producerId, epoch: producerEpoch, baseSequence } : null, payloads);

@@ -115,6 +115,21 @@ describe('checkers on a real run', () => {
         { kind: 'txn-end', t: poll.t + 1, process: invoke.process, transactionalId: 'tx', commit: true, values: [value] },
       ], clean.final];
     },
+    // A pipeline's transform ops (properties/checkers/pipeline.ts) over the clean run's committed records.
+    'pipeline-duplicate': () => {
+      const [input, a, b] = leader(clean.final).records;
+      const read = { partition: 0, offset: input!.offset, value: input!.value };
+      const transform = (output: number, t: number): HistoryOp => ({ kind: 'transform', t, process: 't1', group: 'pipeline', transactionalId: 'pipeline-1', inputs: [read], outputs: [output], offsets: [] });
+      return [[...cleanOps, transform(a!.value, 5_000_000), transform(b!.value, 5_000_001)], clean.final];
+    },
+    'pipeline-lost': () => {
+      const records = leader(clean.final).records;
+      const read = { partition: 0, offset: records[5]!.offset, value: records[5]!.value };
+      return [[...cleanOps, {
+        kind: 'transform', t: 5_000_000, process: 't1', group: 'pipeline', transactionalId: 'pipeline-1', inputs: [read], outputs: [records[6]!.value],
+        offsets: [{ partition: 0, offset: 10 }],
+      }], clean.final];
+    },
   };
   const l0end = () => leader(clean.final).highWatermark;
 

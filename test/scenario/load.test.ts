@@ -7,7 +7,7 @@ import { listPresets, loadScenario, presetsDir, readScenario } from '../../scena
 import { ANOMALY_NAMES } from '../../scenario/schema.js';
 
 const PRESETS = [
-  'acks-all-min-isr-1', 'acks1-leader-crash', 'commit-after-process', 'commit-before-process', 'default',
+  'acks-all-min-isr-1', 'acks1-leader-crash', 'commit-after-process', 'commit-before-process', 'default', 'exactly-once-pipeline',
   'isr-vs-raft', 'jepsen-unclean-election', 'kafka17754-delayed-endtxn', 'kafka7128-stale-hw-isr-join', 'kafka7164-missed-epoch-change', 'kip101-double-power-loss',
   'kip101-hw-truncation',
   'kip279-fast-failover', 'kip966-last-replica-standing', 'retry-duplicates', 'safe', 'safe-transactions',

@@ -78,7 +78,9 @@ describe('defaults', () => {
         'max.poll.interval.ms': 300000,
         processingMs: 1,
         'isolation.level': 'read_uncommitted',
+        subscribe: null,
       }],
+      pipelines: [],
       network: {
         latencyMs: { min: 0.1, max: 2 },
         nicMbps: 10000,
@@ -126,7 +128,7 @@ describe('defaults', () => {
     const s = parse({ description: 'one line', allowedAnomalies: ['lost-write', 'lost-write', 'duplicate'] });
     expect(s.description).toBe('one line');
     expect(s.allowedAnomalies).toEqual(['lost-write', 'duplicate']);
-    expect(parse({ allowedAnomalies: [...ANOMALY_NAMES] }).allowedAnomalies).toHaveLength(17);
+    expect(parse({ allowedAnomalies: [...ANOMALY_NAMES] }).allowedAnomalies).toHaveLength(19);
     expect(errorOf({ seed: 7 })).toBe('scenario.json: unknown key "seed"');
   });
 });
@@ -435,5 +437,30 @@ describe('faults.targets', () => {
     expect(parseScenario({}, 's.json').faults.swarm).toBe(true);
     expect(parseScenario({ faults: { swarm: false } }, 's.json').faults.swarm).toBe(false);
     expect(() => parseScenario({ faults: { swarm: 'no' } }, 's.json')).toThrow(/faults\.swarm/);
+  });
+});
+
+describe('topics and pipelines', () => {
+  const topics = [{ name: 'input', partitions: 2 }, { name: 'output', partitions: 3, replicationFactor: 2 }];
+
+  test('a list of topics numbers their partitions in order; consumers and pipelines name theirs', () => {
+    const s = parse({ topics, consumers: [{ subscribe: 'output' }], pipelines: [{ count: 2 }] });
+    expect(s.topics).toEqual([{ name: 'input', partitions: 2, replicationFactor: 3 }, { name: 'output', partitions: 3, replicationFactor: 2 }]);
+    expect(s.pipelines[0]).toMatchObject({ group: 'pipeline', input: null, output: null, 'processing.guarantee': 'exactly_once_v2', 'isolation.level': 'read_committed', 'transaction.timeout.ms': 10000 });
+    expect(scenarioNodes(s).pipelines.map((t) => t.id)).toEqual(['t1', 't2']);
+    expect(parse({ topics, pipelines: [{ 'processing.guarantee': 'at_least_once' }] }).pipelines[0]!['isolation.level']).toBe('read_uncommitted');
+    expect('topics' in parse({})).toBe(false);
+  });
+
+  test('refuses, in one line naming the key, what cannot be built', () => {
+    expect(errorOf({ topic: { partitions: 2 }, topics })).toMatch(/topic.*either "topic" or "topics"/);
+    expect(errorOf({ pipelines: [{}] })).toMatch(/pipelines\.0.*list them in "topics"/);
+    expect(errorOf({ topics, pipelines: [{ input: 'nope' }] })).toMatch(/pipelines\.0\.input.*"nope" is not a topic/);
+    expect(errorOf({ topics, pipelines: [{ output: 'input' }] })).toMatch(/pipelines\.0\.output.*also the pipeline's input/);
+    expect(errorOf({ topics: [topics[0]], pipelines: [{}] })).toMatch(/pipelines\.0\.output.*needs a topic/);
+    expect(errorOf({ topics, consumers: [{ subscribe: 'x' }] })).toMatch(/consumers\.0\.subscribe/);
+    expect(errorOf({ topics: [topics[0], topics[0]] })).toMatch(/topics\.1\.name.*names two topics/);
+    expect(errorOf({ topics, pipelines: [{ 'processing.guarantee': 'exactly_once' }] })).toMatch(/pipelines\.0\.processing\.guarantee/);
+    expect(errorOf({ topics, pipelines: [{ colour: 'red' }] })).toMatch(/pipelines\.0.*colour/);
   });
 });
