@@ -23,15 +23,33 @@ interface PartitionView {
 export class ClusterView {
   private readonly partitions: PartitionView[];
   private activeController: NodeId;
+  /** For setUp(): a controller announced itself active, the brokers that registered, the partitions that had a leader. */
+  private controllerActive = false;
+  private readonly registered = new Set<NodeId>();
+  private readonly led = new Set<number>();
 
   constructor(world: World, private readonly layout: ClusterLayout) {
     this.activeController = layout.controller;
     this.partitions = layout.replicas.slice(0, layout.dataPartitions).map((replicas) => ({ leader: null, lastLeader: null, isr: replicas }));
     // controllers > 1: the voter that last announced itself active (c1 until one does).
-    world.observeTrace('controller-active', (_t, node) => { this.activeController = node; });
+    world.observeTrace('controller-active', (_t, node) => {
+      this.activeController = node;
+      this.controllerActive = true;
+    });
+    world.observeTrace('registered', (_t, node) => { this.registered.add(node); });
     world.observeTrace('election', (_t, _node, _kind, fields) => this.onElection(fields));
     world.observeTrace('isr-change', (_t, _node, _kind, fields) => this.onIsr(fields, null));
     world.observeTrace('isr', (_t, node, _kind, fields) => this.onIsr(fields, node));
+  }
+
+  /**
+   * Is the cluster set up: a controller of the quorum active, every broker registered, every
+   * partition (data and internal) led at least once? What a Jepsen test's setup waits for before its
+   * nemesis starts.
+   */
+  setUp(): boolean {
+    return this.controllerActive && this.layout.brokers.every((b) => this.registered.has(b))
+      && this.layout.replicas.every((_replicas, p) => this.led.has(p));
   }
 
   leader(partition: number): NodeId | null {
@@ -73,7 +91,9 @@ export class ClusterView {
   };
 
   private onElection(fields: TraceFields | undefined): void {
-    const view = this.partitions[Number(fields?.['partition'])];
+    const partition = Number(fields?.['partition']);
+    if (typeof fields?.['leader'] === 'string') this.led.add(partition);
+    const view = this.partitions[partition];
     if (view === undefined) return;
     const leader = fields?.['leader'];
     view.leader = typeof leader === 'string' ? leader : null;

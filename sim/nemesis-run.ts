@@ -27,6 +27,10 @@ export class NemesisRun {
   private readonly endOf = new Map<string, number>();
   /** A cascade's role as its stage 0 resolved it, by episode: the later stages take its nodes in turn. */
   private readonly cascades = new Map<number, ReturnType<RoleResolver>>();
+  /** With a gate: has it opened? */
+  private open = false;
+  /** Entries left out because the episode they undo was (the gate was still closed). */
+  private readonly skipped = new Set<number>();
 
   constructor(
     private readonly world: World,
@@ -34,6 +38,13 @@ export class NemesisRun {
     private readonly resolve: RoleResolver,
     /** Nodes a role partition may cut the role off from. */
     private readonly partitionable: readonly NodeId[],
+    /**
+     * Absent: every entry acts when its time comes. Given: the nemesis starts once this first says
+     * true (asked as each entry fires; the cluster is set up, as Jepsen starts its nemesis after the
+     * setup): an episode due before does nothing, nor does its undo, and the script (steps()) leaves
+     * both out.
+     */
+    private readonly gate?: () => boolean,
   ) {
     this.resolved = plan.entries.map((entry) => (isRoleStep(entry) ? [] : [entry]));
     plan.entries.forEach((entry, i) => {
@@ -43,8 +54,14 @@ export class NemesisRun {
 
   /** Schedules every entry, in plan order; before the world starts. */
   schedule(): void {
+    const index = new Map(this.plan.entries.map((entry, i) => [entry, i] as const));
     this.plan.entries.forEach((entry, i) => {
-      if (!isRoleStep(entry)) return this.world.scheduleFaults([entry]);
+      if (!isRoleStep(entry)) {
+        if (this.gate === undefined) return this.world.scheduleFaults([entry]);
+        // A fault call takes the entry's place in the queue, as scheduleFaults would.
+        const undo = this.plan.undos?.get(entry);
+        return this.world.scheduleFaultCall(entry.atMs, () => this.ordinary(i, undo === undefined ? undefined : index.get(undo)));
+      }
       if (entry.phase === 'start') this.world.scheduleFaultCall(entry.atMs, () => this.start(i, entry));
       else this.world.scheduleFaultCall(entry.atMs, () => this.end(i));
     });
@@ -55,7 +72,25 @@ export class NemesisRun {
     return this.resolved.flat();
   }
 
+  /** Has the nemesis started (always, without a gate)? Once it has, it stays started. */
+  private started(): boolean {
+    if (!this.open && this.gate !== undefined) this.open = this.gate();
+    return this.gate === undefined || this.open;
+  }
+
+  /** A gated ordinary step: applied once the nemesis started, else left out with its undo. */
+  private ordinary(index: number, undo: number | undefined): void {
+    const steps = this.resolved[index] ?? [];
+    if (!this.skipped.has(index) && this.started()) {
+      for (const step of steps) this.world.applyFault(step);
+      return;
+    }
+    this.resolved[index] = [];
+    if (undo !== undefined) this.skipped.add(undo);
+  }
+
   private start(index: number, entry: RoleStep): void {
+    if (!this.started()) return;
     const end = this.endOf.get(stageKey(entry));
     const endMs = end === undefined ? entry.atMs : this.plan.entries[end]!.atMs;
     const episode = roleSteps(entry, this.role(entry), this.partitionable, endMs);

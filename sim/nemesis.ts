@@ -111,6 +111,12 @@ export interface NemesisDraw {
 export interface NemesisPlan {
   readonly entries: readonly PlanEntry[];
   readonly draw: NemesisDraw;
+  /**
+   * Each ordinary episode's start step and the step that undoes it (a crash and its restart, a
+   * partition and its heal, …), so that a run which skips a start (NemesisRun's gate) skips its undo
+   * too. Role episodes pair their steps by episode number instead.
+   */
+  readonly undos?: ReadonlyMap<PlanEntry, PlanEntry>;
 }
 
 const SLOW_FACTORS: readonly number[] = [2, 5, 10, 50];
@@ -165,6 +171,7 @@ export function generatePlan(random: Random, opts: PlanOptions): NemesisPlan {
   // The target subset has a stream of its own: allowing a target changes no kind's draw.
   const targets = swarm ? subset(random.fork('targets'), allowedTargets) : allowedTargets;
   const entries: PlanEntry[] = [];
+  const undos = new Map<PlanEntry, PlanEntry>();
   const kinds: { kind: FaultKind; meanIntervalMs: number }[] = [];
   let episodes = 0;
   for (const kind of on) {
@@ -215,14 +222,17 @@ export function generatePlan(random: Random, opts: PlanOptions): NemesisPlan {
           entries.push(...pair);
         }
       } else {
+        const first = entries.length;
         episode(kind, r, opts, target.maxNodes, t, t + holdMs, entries);
+        // episode() pushes each start step followed by its undo.
+        for (let i = first; i + 1 < entries.length; i += 2) undos.set(entries[i]!, entries[i + 1]!);
       }
       t += busyMs + r.exponential(meanMs);
     }
   }
   // Stable: entries at the same time keep their generation order.
   entries.sort((a, b) => a.atMs - b.atMs);
-  return { entries, draw: { swarm, kinds, targets: targets.map((x) => x.name) } };
+  return { entries, draw: { swarm, kinds, targets: targets.map((x) => x.name) }, undos };
 }
 
 /** Each item with probability SWARM_ON_PROBABILITY; one at random when none came up. */
