@@ -28,6 +28,12 @@ export interface PlanTarget {
    * in the order the resolver gives them, and come back in that order.
    */
   readonly stages?: number;
+  /**
+   * The role is the group's next leader: the episode waits from its start for the group's next
+   * election and strikes the new leader NEW_LEADER_LAG_MS after it won (a leader crashing, pausing or
+   * cut off right after its election, before its first entry reached the voters: Raft's Figure 8).
+   */
+  readonly onElection?: boolean;
 }
 
 export interface PlanOptions {
@@ -78,8 +84,13 @@ export interface RoleStep {
    * started); absent, on every node of the role at once.
    */
   readonly stage?: number;
-  /** partition: cut the role off from everyone, or only from its peers (RoleResolver). */
-  readonly cut?: 'all' | 'peers';
+  /**
+   * partition: cut the role off from everyone, or only from its peers (RoleResolver), or (new-leader
+   * episodes) only its links to its peers in one direction: it hears them, they do not hear it.
+   */
+  readonly cut?: 'all' | 'peers' | 'outbound';
+  /** A target with onElection: how long after the election it strikes (start phase only). */
+  readonly lagMs?: number;
   /** slow-disk / slow-net: the latency factor; clock-skew: the offset. */
   readonly factor?: number;
   readonly offsetMs?: number;
@@ -158,6 +169,12 @@ export const QUICK_CASCADE_PROBABILITY = 0.5;
 export const QUICK_GAP_FACTOR: readonly [number, number] = [0.3, 0.7];
 /** How long a quick cascade's node stays down past the next one's fall, times detectionMs (gap plus overlap < 1). */
 export const QUICK_OVERLAP_FACTOR: readonly [number, number] = [0.05, 0.25];
+/**
+ * A new-leader episode strikes this long after the election, log-uniform (in whole microseconds):
+ * from before its voters heard of it (one network hop) or its no-op reached them, to after a slowed
+ * disk let it append and fsync its no-op.
+ */
+export const NEW_LEADER_LAG_MS: readonly [number, number] = [0.01, 100];
 const ANY: PlanTarget = { name: 'any', maxNodes: Number.MAX_SAFE_INTEGER };
 
 export function generatePlan(random: Random, opts: PlanOptions): NemesisPlan {
@@ -181,6 +198,7 @@ export function generatePlan(random: Random, opts: PlanOptions): NemesisPlan {
     const aim = r.fork('target');
     const cascade = r.fork('cascade');
     const quick = r.fork('quick');
+    const lag = r.fork('lag');
     const meanMs = swarm ? opts.meanIntervalMs * r.uniform(SWARM_RATE_FACTOR[0], SWARM_RATE_FACTOR[1]) : opts.meanIntervalMs;
     kinds.push({ kind, meanIntervalMs: Math.round(meanMs) });
     let t = r.exponential(meanMs);
@@ -200,6 +218,17 @@ export function generatePlan(random: Random, opts: PlanOptions): NemesisPlan {
           : Math.round(opts.detectionMs * aim.uniform(ROLE_HOLD_FACTOR[0], ROLE_HOLD_FACTOR[1]));
 
         const pair = roleEpisode(kind, r, { role: target.name, group, episode: episodes++ }, t, t + roleHoldMs);
+        if (target.onElection === true) {
+          // Whole microseconds; a stream of its own, so the other targets' draws stay as they were.
+          const [lo, hi] = NEW_LEADER_LAG_MS;
+          const lagMs = Math.round(lo * Math.pow(hi / lo, lag.uniform(0, 1)) * 1000) / 1000;
+          // A new leader's partition is one time in three one-way: its voters' fetches still reach
+          // it (it counts them), its answers (its first entries) do not reach them.
+          const outbound = kind === 'partition' && lag.chance(1 / 3);
+          entries.push({ ...pair[0], lagMs, ...(outbound ? { cut: 'outbound' as const } : {}) }, { ...pair[1], ...(outbound ? { cut: 'outbound' as const } : {}) });
+          t += busyMs + r.exponential(meanMs);
+          continue;
+        }
         // The cascade's gap has a stream of its own: the episode's other draws are those it had
         // before cascades existed.
         let steps: RoleStep[] | null = null;

@@ -158,6 +158,36 @@ describe('faults.targets roles', () => {
   });
 });
 
+describe('the new-leader target', () => {
+  const scenario = (replication: string) => parseScenario({
+    durationMs: 30000, brokers: 5, topic: { partitions: 1, replicationFactor: 5 }, protocol: { replication },
+    producers: [{ messagesPerSec: 50 }], consumers: [],
+    faults: { mode: 'random', kinds: ['crash', 'partition'], targets: ['any', 'new-leader'], swarm: false, meanIntervalMs: 3000 },
+  }, `new-leader-${replication}`);
+
+  it('strikes the leader just elected, within 100 ms of its election, and the run replays from its script', () => {
+    for (const replication of ['raft', 'isr']) {
+      let strikes = 0;
+      for (const seed of [1, 2, 3]) {
+        const first = runScenario(scenario(replication), seed, { recordTrace: true });
+        const trace = first.trace ?? [];
+        const elections = trace.filter((r) => r.kind === 'election' && r['partition'] === 0 && typeof r['leader'] === 'string');
+        // The planned episodes start on whole milliseconds; a strike lands where the election put it.
+        for (const f of trace.filter((r) => r.kind === 'fault' && (r['fault'] === 'crash' || r['fault'] === 'partition') && r.t % 1000 !== 0)) {
+          // Elected at most 100 ms before (a later election in between may have replaced it).
+          const recent = elections.filter((e) => e.t <= f.t && f.t - e.t <= 100_000);
+          expect(recent.length).toBeGreaterThan(0);
+          if (f['fault'] === 'crash') expect(recent.map((e) => e['leader'])).toContain(f.node);
+          strikes++;
+        }
+        const replay = runScenario(scenario(replication), seed, { plan: first.plan });
+        expect(replay.result.traceHash).toBe(first.result.traceHash);
+      }
+      expect(strikes).toBeGreaterThan(1);
+    }
+  });
+});
+
 describe('a controller quorum: the nemesis starts once the cluster is set up', () => {
   const quorum = (controllers: number) => parseScenario({
     durationMs: 20000, brokers: 3, controllers, topic: { partitions: 1, replicationFactor: 3 }, producers: [{ messagesPerSec: 50 }],
