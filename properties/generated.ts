@@ -34,6 +34,12 @@ export const GENERATED_ALLOWED: readonly AnomalyType[] = ['duplicate-delivery'];
  * The start-up liveness cost of a quorum with a transactional producer (docs/model.md "A controller
  * quorum"): nothing sent, and so nothing polled (an empty log is a vacuous run for the consumers).
  */
+/**
+ * The fault targets drawn: all but new-leader, which came after the generated sweep's figures
+ * (README, Reliability) and is left out so that the same fast-check seed draws the same scenarios.
+ */
+const GENERATED_TARGETS = FAULT_TARGETS.filter((t) => t !== 'new-leader');
+
 export const QUORUM_TXN_ALLOWED_LIVENESS: readonly LivenessName[] = ['nothing-polled', 'nothing-sent'];
 
 /** What a generated scenario allows: GENERATED_ALLOWED, and QUORUM_TXN_ALLOWED_LIVENESS for a quorum with transactions. */
@@ -163,7 +169,7 @@ function faultsArb(kinds: readonly FaultKind[], counts: Parameters<typeof script
     kinds: fc.subarray([...kinds], { minLength: 1 }),
     meanIntervalMs: fc.integer({ min: 1000, max: 10000 }),
     // Counts and roles (a partition's leader, followers, ISR, the controller), one or several.
-    targets: fc.oneof(fc.constantFrom(...FAULT_TARGETS), fc.subarray([...FAULT_TARGETS], { minLength: 1 })),
+    targets: fc.oneof(fc.constantFrom(...GENERATED_TARGETS), fc.subarray([...GENERATED_TARGETS], { minLength: 1 })),
     // Mostly swarm testing, the default; sometimes every kind and target at the configured rate.
     swarm: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
   }).map((r) => ({ mode: 'random', ...r }));

@@ -326,6 +326,7 @@ function planTargets(targets: readonly FaultTarget[], brokers: number, crashable
     if (name === 'any') return { name, maxNodes: crashable };
     if (name === 'followers') return { name, maxNodes: null, stages: replicationFactor - 1 };
     if (name === 'isr') return { name, maxNodes: null, stages: replicationFactor };
+    if (name === 'new-leader') return { name, maxNodes: null, onElection: true };
     return { name, maxNodes: null };
   });
 }
@@ -352,6 +353,10 @@ function faultSchedule(s: Scenario, world: World, nodes: ScenarioNodes, layout: 
     quietRestarts: s.protocol.truncation === 'high-watermark',
   });
   const view = new ClusterView(world, layout);
-  const run = new NemesisRun(world, plan, view.resolve, partitionable);
+  // A controller quorum takes an election (1-2 s) before brokers can register: its nemesis starts
+  // once the cluster is set up, as Jepsen's does. One controller sets up within ~100 ms and its
+  // faults start at once, as they always have (its runs unchanged).
+  const gate = quorum.length > 0 ? () => view.setUp() : undefined;
+  const run = new NemesisRun(world, plan, view.resolve, partitionable, gate, view.nextElection);
   return { schedule: () => run.schedule(), steps: () => run.steps(), draw: plan.draw };
 }

@@ -27,9 +27,9 @@ type MissingKind = Exclude<FaultKind, (typeof FAULT_KINDS)[number]>;
 const _allKindsListed: [MissingKind] extends [never] ? true : MissingKind = true;
 
 /** faults.targets: counts of random nodes, then roles in the cluster (scenario/cluster-view.ts). */
-export const FAULT_TARGETS = ['any', 'one', 'minority', 'leader', 'followers', 'isr', 'controller'] as const;
+export const FAULT_TARGETS = ['any', 'one', 'minority', 'leader', 'followers', 'isr', 'controller', 'new-leader'] as const;
 export type FaultTarget = (typeof FAULT_TARGETS)[number];
-/** Every target but the two that only restrict "any". */
+/** Every target but the two that only restrict "any", and new-leader (opt-in: it came after the others' figures). */
 export const DEFAULT_FAULT_TARGETS: readonly FaultTarget[] = ['any', 'leader', 'followers', 'isr', 'controller'];
 
 /** The anomaly names of KAFKA.md's table: what `allowedAnomalies` may list. */

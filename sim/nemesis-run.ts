@@ -20,6 +20,13 @@ import type { World } from './world.js';
  */
 export type RoleResolver = (role: string, group: number) => { readonly nodes: readonly NodeId[]; readonly peers: readonly NodeId[] };
 
+/**
+ * Calls `then` once, with the leader and the time in microseconds, at the group's next election
+ * after now (a new-leader episode waits for it). Called from inside the world's event: `then` may
+ * only schedule.
+ */
+export type ElectionWatch = (group: number, then: (leader: NodeId, atUs: number) => void) => void;
+
 export class NemesisRun {
   /** Each plan entry's concrete steps, by entry index: fixed for ordinary steps, filled as role episodes start. */
   private readonly resolved: (readonly FaultStep[])[];
@@ -27,6 +34,14 @@ export class NemesisRun {
   private readonly endOf = new Map<string, number>();
   /** A cascade's role as its stage 0 resolved it, by episode: the later stages take its nodes in turn. */
   private readonly cascades = new Map<number, ReturnType<RoleResolver>>();
+  /** Each role entry's place in the event queue (World.scheduleFaultCall's seq), for new-leader strikes. */
+  private readonly slots = new Map<number, number>();
+  /** With a gate: has it opened? */
+  private open = false;
+  /** Entries left out because the episode they undo was (the gate was still closed). */
+  private readonly skipped = new Set<number>();
+  /** End entries of new-leader episodes: their undo is scheduled when the strike is. */
+  private readonly selfTimed = new Set<number>();
 
   constructor(
     private readonly world: World,
@@ -34,6 +49,15 @@ export class NemesisRun {
     private readonly resolve: RoleResolver,
     /** Nodes a role partition may cut the role off from. */
     private readonly partitionable: readonly NodeId[],
+    /**
+     * Absent: every entry acts when its time comes. Given: the nemesis starts once this first says
+     * true (asked as each entry fires; the cluster is set up, as Jepsen starts its nemesis after the
+     * setup): an episode due before does nothing, nor does its undo, and the script (steps()) leaves
+     * both out.
+     */
+    private readonly gate?: () => boolean,
+    /** For new-leader episodes (RoleStep.lagMs); without it they do nothing. */
+    private readonly elections?: ElectionWatch,
   ) {
     this.resolved = plan.entries.map((entry) => (isRoleStep(entry) ? [] : [entry]));
     plan.entries.forEach((entry, i) => {
@@ -43,10 +67,17 @@ export class NemesisRun {
 
   /** Schedules every entry, in plan order; before the world starts. */
   schedule(): void {
+    const index = new Map(this.plan.entries.map((entry, i) => [entry, i] as const));
     this.plan.entries.forEach((entry, i) => {
-      if (!isRoleStep(entry)) return this.world.scheduleFaults([entry]);
-      if (entry.phase === 'start') this.world.scheduleFaultCall(entry.atMs, () => this.start(i, entry));
-      else this.world.scheduleFaultCall(entry.atMs, () => this.end(i));
+      if (!isRoleStep(entry)) {
+        if (this.gate === undefined) return this.world.scheduleFaults([entry]);
+        // A fault call takes the entry's place in the queue, as scheduleFaults would.
+        const undo = this.plan.undos?.get(entry);
+        return this.world.scheduleFaultCall(entry.atMs, () => this.ordinary(i, undo === undefined ? undefined : index.get(undo)));
+      }
+      // A new-leader episode's strike and undo take these places in the queue (scheduleFaultCallInSlot).
+      if (entry.phase === 'start') this.slots.set(i, this.world.scheduleFaultCall(entry.atMs, () => this.start(i, entry)));
+      else this.slots.set(i, this.world.scheduleFaultCall(entry.atMs, () => this.end(i)));
     });
   }
 
@@ -55,7 +86,26 @@ export class NemesisRun {
     return this.resolved.flat();
   }
 
+  /** Has the nemesis started (always, without a gate)? Once it has, it stays started. */
+  private started(): boolean {
+    if (!this.open && this.gate !== undefined) this.open = this.gate();
+    return this.gate === undefined || this.open;
+  }
+
+  /** A gated ordinary step: applied once the nemesis started, else left out with its undo. */
+  private ordinary(index: number, undo: number | undefined): void {
+    const steps = this.resolved[index] ?? [];
+    if (!this.skipped.has(index) && this.started()) {
+      for (const step of steps) this.world.applyFault(step);
+      return;
+    }
+    this.resolved[index] = [];
+    if (undo !== undefined) this.skipped.add(undo);
+  }
+
   private start(index: number, entry: RoleStep): void {
+    if (!this.started()) return;
+    if (entry.lagMs !== undefined) return this.awaitElection(index, entry, entry.lagMs);
     const end = this.endOf.get(stageKey(entry));
     const endMs = end === undefined ? entry.atMs : this.plan.entries[end]!.atMs;
     const episode = roleSteps(entry, this.role(entry), this.partitionable, endMs);
@@ -77,7 +127,32 @@ export class NemesisRun {
   }
 
   private end(index: number): void {
+    if (this.selfTimed.has(index)) return;
     for (const step of this.resolved[index] ?? []) this.world.applyFault(step);
+  }
+
+  /**
+   * A new-leader episode: its window runs from its start to its planned end; at the group's first
+   * election in it, the new leader is struck lagMs later and held as long as the window was.
+   */
+  private awaitElection(index: number, entry: RoleStep, lagMs: number): void {
+    const end = this.endOf.get(stageKey(entry));
+    if (end === undefined || this.elections === undefined) return;
+    const windowEndMs = this.plan.entries[end]!.atMs;
+    const holdMs = windowEndMs - entry.atMs;
+    this.selfTimed.add(end);
+    this.elections(entry.group, (leader, atUs) => {
+      const strikeUs = atUs + Math.round(lagMs * 1000);
+      if (strikeUs >= windowEndMs * 1000) return;
+      const strikeMs = strikeUs / 1000;
+      const role = this.resolve(entry.role, entry.group);
+      const episode = roleSteps({ ...entry, atMs: strikeMs }, { nodes: [leader], peers: role.peers.filter((n) => n !== leader) }, this.partitionable, strikeMs + holdMs);
+      if (episode === null) return;
+      this.resolved[index] = episode.start;
+      this.resolved[end] = episode.end;
+      this.world.scheduleFaultCallInSlot(strikeMs, this.slots.get(index)!, () => { for (const step of episode.start) this.world.applyFault(step); });
+      this.world.scheduleFaultCallInSlot(strikeMs + holdMs, this.slots.get(end)!, () => { for (const step of episode.end) this.world.applyFault(step); });
+    });
   }
 }
 
@@ -98,6 +173,13 @@ export function roleSteps(
   const each = <S extends FaultStep>(at: number, step: (node: NodeId) => S): S[] => nodes.map(step).map((s) => ({ ...s, atMs: at }));
   switch (entry.fault) {
     case 'partition': {
+      if (entry.cut === 'outbound') {
+        // One-way: each of the role's nodes can no longer send to its peers (they still reach it).
+        const peers = role.peers.filter((n) => !nodes.includes(n));
+        if (peers.length === 0) return null;
+        const cuts: FaultStep[] = nodes.flatMap((from) => peers.map((to) => ({ atMs, fault: 'partition' as const, from, to })));
+        return { start: cuts, end: [{ atMs: endMs, fault: 'heal', nodes }] };
+      }
       // Isolated: the role's nodes on one side, everyone else (the controller and clients too) on
       // the other. From its peers: only the links between the two are cut (nodes named in no
       // group keep all their links).

@@ -28,6 +28,12 @@ export interface PlanTarget {
    * in the order the resolver gives them, and come back in that order.
    */
   readonly stages?: number;
+  /**
+   * The role is the group's next leader: the episode waits from its start for the group's next
+   * election and strikes the new leader NEW_LEADER_LAG_MS after it won (a leader crashing, pausing or
+   * cut off right after its election, before its first entry reached the voters: Raft's Figure 8).
+   */
+  readonly onElection?: boolean;
 }
 
 export interface PlanOptions {
@@ -78,8 +84,13 @@ export interface RoleStep {
    * started); absent, on every node of the role at once.
    */
   readonly stage?: number;
-  /** partition: cut the role off from everyone, or only from its peers (RoleResolver). */
-  readonly cut?: 'all' | 'peers';
+  /**
+   * partition: cut the role off from everyone, or only from its peers (RoleResolver), or (new-leader
+   * episodes) only its links to its peers in one direction: it hears them, they do not hear it.
+   */
+  readonly cut?: 'all' | 'peers' | 'outbound';
+  /** A target with onElection: how long after the election it strikes (start phase only). */
+  readonly lagMs?: number;
   /** slow-disk / slow-net: the latency factor; clock-skew: the offset. */
   readonly factor?: number;
   readonly offsetMs?: number;
@@ -111,6 +122,12 @@ export interface NemesisDraw {
 export interface NemesisPlan {
   readonly entries: readonly PlanEntry[];
   readonly draw: NemesisDraw;
+  /**
+   * Each ordinary episode's start step and the step that undoes it (a crash and its restart, a
+   * partition and its heal, …), so that a run which skips a start (NemesisRun's gate) skips its undo
+   * too. Role episodes pair their steps by episode number instead.
+   */
+  readonly undos?: ReadonlyMap<PlanEntry, PlanEntry>;
 }
 
 const SLOW_FACTORS: readonly number[] = [2, 5, 10, 50];
@@ -152,6 +169,12 @@ export const QUICK_CASCADE_PROBABILITY = 0.5;
 export const QUICK_GAP_FACTOR: readonly [number, number] = [0.3, 0.7];
 /** How long a quick cascade's node stays down past the next one's fall, times detectionMs (gap plus overlap < 1). */
 export const QUICK_OVERLAP_FACTOR: readonly [number, number] = [0.05, 0.25];
+/**
+ * A new-leader episode strikes this long after the election, log-uniform (in whole microseconds):
+ * from before its voters heard of it (one network hop) or its no-op reached them, to after a slowed
+ * disk let it append and fsync its no-op.
+ */
+export const NEW_LEADER_LAG_MS: readonly [number, number] = [0.01, 100];
 const ANY: PlanTarget = { name: 'any', maxNodes: Number.MAX_SAFE_INTEGER };
 
 export function generatePlan(random: Random, opts: PlanOptions): NemesisPlan {
@@ -165,6 +188,7 @@ export function generatePlan(random: Random, opts: PlanOptions): NemesisPlan {
   // The target subset has a stream of its own: allowing a target changes no kind's draw.
   const targets = swarm ? subset(random.fork('targets'), allowedTargets) : allowedTargets;
   const entries: PlanEntry[] = [];
+  const undos = new Map<PlanEntry, PlanEntry>();
   const kinds: { kind: FaultKind; meanIntervalMs: number }[] = [];
   let episodes = 0;
   for (const kind of on) {
@@ -174,6 +198,7 @@ export function generatePlan(random: Random, opts: PlanOptions): NemesisPlan {
     const aim = r.fork('target');
     const cascade = r.fork('cascade');
     const quick = r.fork('quick');
+    const lag = r.fork('lag');
     const meanMs = swarm ? opts.meanIntervalMs * r.uniform(SWARM_RATE_FACTOR[0], SWARM_RATE_FACTOR[1]) : opts.meanIntervalMs;
     kinds.push({ kind, meanIntervalMs: Math.round(meanMs) });
     let t = r.exponential(meanMs);
@@ -193,6 +218,17 @@ export function generatePlan(random: Random, opts: PlanOptions): NemesisPlan {
           : Math.round(opts.detectionMs * aim.uniform(ROLE_HOLD_FACTOR[0], ROLE_HOLD_FACTOR[1]));
 
         const pair = roleEpisode(kind, r, { role: target.name, group, episode: episodes++ }, t, t + roleHoldMs);
+        if (target.onElection === true) {
+          // Whole microseconds; a stream of its own, so the other targets' draws stay as they were.
+          const [lo, hi] = NEW_LEADER_LAG_MS;
+          const lagMs = Math.round(lo * Math.pow(hi / lo, lag.uniform(0, 1)) * 1000) / 1000;
+          // A new leader's partition is one time in three one-way: its voters' fetches still reach
+          // it (it counts them), its answers (its first entries) do not reach them.
+          const outbound = kind === 'partition' && lag.chance(1 / 3);
+          entries.push({ ...pair[0], lagMs, ...(outbound ? { cut: 'outbound' as const } : {}) }, { ...pair[1], ...(outbound ? { cut: 'outbound' as const } : {}) });
+          t += busyMs + r.exponential(meanMs);
+          continue;
+        }
         // The cascade's gap has a stream of its own: the episode's other draws are those it had
         // before cascades existed.
         let steps: RoleStep[] | null = null;
@@ -215,14 +251,17 @@ export function generatePlan(random: Random, opts: PlanOptions): NemesisPlan {
           entries.push(...pair);
         }
       } else {
+        const first = entries.length;
         episode(kind, r, opts, target.maxNodes, t, t + holdMs, entries);
+        // episode() pushes each start step followed by its undo.
+        for (let i = first; i + 1 < entries.length; i += 2) undos.set(entries[i]!, entries[i + 1]!);
       }
       t += busyMs + r.exponential(meanMs);
     }
   }
   // Stable: entries at the same time keep their generation order.
   entries.sort((a, b) => a.atMs - b.atMs);
-  return { entries, draw: { swarm, kinds, targets: targets.map((x) => x.name) } };
+  return { entries, draw: { swarm, kinds, targets: targets.map((x) => x.name) }, undos };
 }
 
 /** Each item with probability SWARM_ON_PROBABILITY; one at random when none came up. */

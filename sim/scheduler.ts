@@ -74,6 +74,25 @@ export class Scheduler {
     return this.push(timeUs, ev);
   }
 
+  /**
+   * at(), but `ev` takes the place in the (time, seq) order of an event scheduled with `seq` (a
+   * fraction after an earlier event's seq): what it would have had if scheduled back then.
+   */
+  atSeq(timeUs: number, ev: SimEvent, seq: number): SimEvent {
+    if (!Number.isInteger(timeUs)) this.fail(`event time must be an integer, got ${timeUs}`);
+    if (timeUs < this.nowUs) this.fail(`event time ${timeUs} is in the past (now ${this.nowUs})`);
+    if (!(seq < this.nextSeq)) this.fail(`seq ${seq} is not an earlier place (next ${this.nextSeq})`);
+    ev.time = smallInt(timeUs);
+    ev.seq = seq;
+    if (this.running && !this.replaced) {
+      this.replaced = true;
+      this.heap.replace(ev);
+    } else {
+      this.heap.add(ev);
+    }
+    return ev;
+  }
+
   /** Schedules `ev` after a delay; non-integer delays are rounded, negative ones count as 0. */
   after(delayUs: number, ev: SimEvent): SimEvent {
     return this.push(this.nowUs + normalizeDelay(delayUs, this.nowUs), ev);

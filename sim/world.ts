@@ -43,6 +43,8 @@ export class World {
   private readonly ctx: NodeContext;
   private net: Network | null = null;
   private readonly pendingFaults = new Set<SimEvent>();
+  /** settle() ran: faults have stopped. */
+  private settled = false;
   private readonly faultListeners: ((step: FaultStep, timeUs: Micros) => void)[] = [];
 
   constructor(private readonly config: WorldConfig) {
@@ -177,12 +179,27 @@ export class World {
    * settle() cancels it like any fault not yet applied. The nemesis uses it for targeted faults,
    * whose nodes are known only when they fire.
    */
-  scheduleFaultCall(atMs: number, fn: () => void): void {
+  scheduleFaultCall(atMs: number, fn: () => void): number {
     const timeUs = Math.round(atMs * 1000);
     if (!(timeUs >= this.sched.now)) throw new UserError(`fault call at ${atMs} ms is in the past (now ${this.sched.now / 1000} ms)`);
     const ev = new SimEvent(EV_FAULT, NO_NODE, 0);
     ev.fn = fn;
     this.pendingFaults.add(this.sched.at(timeUs, ev));
+    return ev.seq;
+  }
+
+  /**
+   * A fault call decided while the world runs (a strike at a moment only the run reveals) that takes
+   * the queue place right after an earlier fault call (`slot`, what scheduleFaultCall returned): among
+   * events of its microsecond it runs where a fault step scheduled with the plan would, so the script
+   * it resolves to replays identically. After settle() it is not scheduled (faults have stopped).
+   */
+  scheduleFaultCallInSlot(atMs: number, slot: number, fn: () => void): void {
+    if (this.settled) return;
+    const timeUs = Math.round(atMs * 1000);
+    const ev = new SimEvent(EV_FAULT, NO_NODE, 0);
+    ev.fn = fn;
+    this.pendingFaults.add(this.sched.atSeq(timeUs, ev, slot + 0.5));
   }
 
   /**
@@ -202,6 +219,7 @@ export class World {
     if (this.net === null) this.fail('settle() before start()');
     this.sink.begin(this.sched.now, K_SETTLE, NO_NODE_TRACE);
     if (this.sink.recording) this.sink.push({ t: this.sched.now, kind: 'settle' });
+    this.settled = true;
     for (const ev of this.pendingFaults) this.sched.cancel(ev);
     this.pendingFaults.clear();
     this.net.resetHealed(this.net.links.healAll());

@@ -76,7 +76,11 @@ export class Controller implements Actor {
    * controller's own state runs ahead of it until the quorum commits). Null for the single
    * controller, which persists before it answers.
    */
-  private committed: { readonly version: number; readonly partitions: readonly PartitionMeta[]; readonly aliveBrokers: AliveBroker[] } | null = null;
+  private committed: {
+    readonly version: number; readonly partitions: readonly PartitionMeta[]; readonly aliveBrokers: AliveBroker[];
+    /** Each registered broker's broker epoch in that image. */
+    readonly brokerEpochs: ReadonlyMap<NodeId, number>;
+  } | null = null;
   /** Only the active controller acts; the single controller always is. */
   private active: boolean;
   /** Bumped whenever this controller starts or stops being active: commits of an older activation do nothing. */
@@ -150,10 +154,14 @@ export class Controller implements Actor {
   private onRegister(from: NodeId, m: RegisterBroker): void {
     const existing = this.brokers.get(from);
     if (existing !== undefined && existing.incarnation === m.incarnation) {
-      // A retried registration of the same process: answer again.
-      return this.send(from, {
+      // A retried registration of the same process: answer again, but with a quorum only once its
+      // record is committed. Answered from uncommitted state, a broker could hold a broker epoch that
+      // a deposed controller forgot and the next one hands to another broker.
+      const answer = () => this.send(from, {
         type: 'register-ok', brokerEpoch: existing.brokerEpoch, version: this.shownVersion(), partitions: this.shownPartitions(), aliveBrokers: this.shownAlive(),
       });
+      const committed = this.committed === null || this.committed.brokerEpochs.get(from) === existing.brokerEpoch;
+      return committed ? answer() : this.commit(answer);
     }
     // Every restart here follows a crash or power loss: an unclean shutdown. KRaft fences the old
     // incarnation (leaderships move, KAFKA-18106) and the broker leaves every ELR (KIP-966). The
@@ -321,6 +329,11 @@ export class Controller implements Actor {
     }
   }
 
+  /** Every registered broker's broker epoch, fenced or not. */
+  private brokerEpochs(): Map<NodeId, number> {
+    return new Map([...this.brokers].map(([broker, r]) => [broker, r.brokerEpoch] as const));
+  }
+
   /** The registered, unfenced brokers with their broker epochs, in registration order. */
   private aliveBrokers(): AliveBroker[] {
     const alive: AliveBroker[] = [];
@@ -459,7 +472,7 @@ export class Controller implements Actor {
     this.brokers.clear();
     const now = this.env.now();
     for (const [broker, r] of loaded?.registrations ?? []) this.brokers.set(broker, { ...r, lastHeartbeatUs: now });
-    this.committed = { version: this.version, partitions: [...this.partitions], aliveBrokers: this.aliveBrokers() };
+    this.committed = { version: this.version, partitions: [...this.partitions], aliveBrokers: this.aliveBrokers(), brokerEpochs: this.brokerEpochs() };
   }
 
   /** The change is answered and spread only once the quorum committed it; a failed commit makes this controller claim afresh. */
@@ -479,7 +492,8 @@ export class Controller implements Actor {
       // QuorumController.renounce: what was not committed is forgotten; claim again from the log.
       if (error !== null) return log.raftState() === 'leader' ? this.activate() : this.deactivate();
       const alive = registrations.filter(([, r]) => r.unfenced).map(([broker, r]) => ({ broker, brokerEpoch: r.brokerEpoch }));
-      this.committed = { version: image.version, partitions: image.partitions, aliveBrokers: alive };
+      const brokerEpochs = new Map(registrations.map(([broker, r]) => [broker, r.brokerEpoch] as const));
+      this.committed = { version: image.version, partitions: image.partitions, aliveBrokers: alive, brokerEpochs };
       const update = { type: 'metadata-update', version: image.version, partitions: image.partitions, aliveBrokers: alive } as const;
       for (const broker of this.layout.brokers) this.send(broker, update);
       then?.();

@@ -118,3 +118,28 @@ describe('Raft partitions beside a controller quorum', () => {
     expect(out.result.anomalies).toEqual([]);
   });
 });
+
+describe('registration with a controller quorum', () => {
+  test('a retried registration is answered only once its record is committed: no broker epoch goes to two brokers', () => {
+    // The active controller is cut off from the other voters (the brokers reach both sides) while
+    // b1 restarts and registers with it: its record cannot commit. b1's retry was answered from that
+    // uncommitted state (broker epoch 4), the next active controller never knew it and gave epoch 4
+    // to b2 when b2 restarted.
+    const { controller } = roles(3, 5_000_000);
+    const others = ['c1', 'c2', 'c3'].filter((c) => c !== controller);
+    const brokers = ['b1', 'b2', 'b3'];
+    const out = run(scripted({ ...ISR, controllers: 3, durationMs: 20000 }, [
+      { atMs: 5000, fault: 'partition', groups: [[controller, ...brokers, 'p1'], [...others, ...brokers, 'p1']] },
+      { atMs: 5000, fault: 'crash', node: 'b1' },
+      { atMs: 5500, fault: 'restart', node: 'b1' },
+      { atMs: 9000, fault: 'crash', node: 'b2' },
+      { atMs: 12000, fault: 'restart', node: 'b2' },
+      { atMs: 15000, fault: 'heal' },
+    ]));
+    const owners = new Map<unknown, Set<string>>();
+    for (const r of records(out, 'registered')) owners.set(r['brokerEpoch'], new Set([...(owners.get(r['brokerEpoch']) ?? []), String(r.node)]));
+    expect(records(out, 'registered').filter((r) => r.t > 5_000_000).length).toBeGreaterThanOrEqual(2);
+    expect([...owners].filter(([, nodes]) => nodes.size > 1)).toEqual([]);
+    expect(out.result.anomalies).toEqual([]);
+  });
+});

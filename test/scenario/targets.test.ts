@@ -158,6 +158,72 @@ describe('faults.targets roles', () => {
   });
 });
 
+describe('the new-leader target', () => {
+  const scenario = (replication: string) => parseScenario({
+    durationMs: 30000, brokers: 5, topic: { partitions: 1, replicationFactor: 5 }, protocol: { replication },
+    producers: [{ messagesPerSec: 50 }], consumers: [],
+    faults: { mode: 'random', kinds: ['crash', 'partition'], targets: ['any', 'new-leader'], swarm: false, meanIntervalMs: 3000 },
+  }, `new-leader-${replication}`);
+
+  it('strikes the leader just elected, within 100 ms of its election, and the run replays from its script', () => {
+    for (const replication of ['raft', 'isr']) {
+      let strikes = 0;
+      for (const seed of [1, 2, 3]) {
+        const first = runScenario(scenario(replication), seed, { recordTrace: true });
+        const trace = first.trace ?? [];
+        const elections = trace.filter((r) => r.kind === 'election' && r['partition'] === 0 && typeof r['leader'] === 'string');
+        // The planned episodes start on whole milliseconds; a strike lands where the election put it.
+        for (const f of trace.filter((r) => r.kind === 'fault' && (r['fault'] === 'crash' || r['fault'] === 'partition') && r.t % 1000 !== 0)) {
+          // Elected at most 100 ms before (a later election in between may have replaced it).
+          const recent = elections.filter((e) => e.t <= f.t && f.t - e.t <= 100_000);
+          expect(recent.length).toBeGreaterThan(0);
+          if (f['fault'] === 'crash') expect(recent.map((e) => e['leader'])).toContain(f.node);
+          strikes++;
+        }
+        const replay = runScenario(scenario(replication), seed, { plan: first.plan });
+        expect(replay.result.traceHash).toBe(first.result.traceHash);
+      }
+      expect(strikes).toBeGreaterThan(1);
+    }
+  });
+});
+
+describe('a controller quorum: the nemesis starts once the cluster is set up', () => {
+  const quorum = (controllers: number) => parseScenario({
+    durationMs: 20000, brokers: 3, controllers, topic: { partitions: 1, replicationFactor: 3 }, producers: [{ messagesPerSec: 50 }],
+    consumers: [{ count: 1 }], faults: { mode: 'random', kinds: ['crash', 'partition', 'pause'], meanIntervalMs: 1000 },
+  }, `quorum-${controllers}`);
+  /** When the trace says the cluster was set up: every broker registered, every partition led, a controller active. */
+  const setUpAt = (trace: readonly TraceRecord[]): number => {
+    const registered = new Set<string>();
+    const led = new Set<unknown>();
+    for (const r of trace) {
+      if (r.kind === 'registered') registered.add(String(r.node));
+      // Partition 0 holds the data, 1 the group's offsets (2 is the metadata log).
+      if (r.kind === 'election' && typeof r['leader'] === 'string') led.add(r['partition']);
+      if (registered.size === 3 && led.has(0) && led.has(1)) return r.t;
+    }
+    return Infinity;
+  };
+
+  it('controllers: 3: no fault before every broker registered and every partition had a leader; the script replays', () => {
+    let early = 0;
+    for (const seed of [1, 2, 3, 4]) {
+      const first = runScenario(quorum(3), seed, { recordTrace: true });
+      const trace = first.trace ?? [];
+      const faults = trace.filter((r) => r.kind === 'fault');
+      expect(faults.length).toBeGreaterThan(0);
+      expect(faults[0]!.t).toBeGreaterThan(setUpAt(trace));
+      const replay = runScenario(quorum(3), seed, { plan: first.plan });
+      expect(replay.result.traceHash).toBe(first.result.traceHash);
+      // The same plan without the gate (one controller) strikes within the quorum's first election.
+      const one = runScenario(quorum(1), seed, { recordTrace: true });
+      if ((one.trace ?? []).some((r) => r.kind === 'fault' && r.t < 2_000_000)) early++;
+    }
+    expect(early).toBeGreaterThan(0);
+  });
+});
+
 describe('the default nemesis and unclean election', () => {
   // RF 3, min.insync.replicas=1, acks=all, random partitions and crashes, no targets set (issue 18's
   // acceptance scenario). Of seeds 1-60 unclean election loses acknowledged writes in 16 and clean
