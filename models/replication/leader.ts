@@ -58,6 +58,9 @@ interface ProduceWaiter {
   done: boolean;
 }
 
+/** The answered entries leave a leader's parked list when it reaches this length (or twice its live entries). */
+const PARKED_COMPACT_MIN = 64;
+
 interface ParkedFetch {
   readonly respond: () => void;
   readonly consumer: boolean;
@@ -73,6 +76,8 @@ export class LeaderRole {
   private readonly followers = new Map<NodeId, FollowerState>();
   private purgatory: ProduceWaiter[] = [];
   private parked: ParkedFetch[] = [];
+  /** park() drops the answered entries from `parked` once it is this long (see park). */
+  private parkedCompactAt = PARKED_COMPACT_MIN;
   /** Request timeouts and long-poll waits, each on one kernel timer (see deadlines.ts). */
   private readonly produceTimeouts: Deadlines<ProduceWaiter>;
   private readonly pollTimeouts: Deadlines<ParkedFetch>;
@@ -308,6 +313,14 @@ export class LeaderRole {
   private park(consumer: boolean, waitUs: number, respond: () => void): void {
     const parked: ParkedFetch = { respond, consumer, timeout: null, done: false };
     parked.timeout = this.pollTimeouts.add(waitUs, parked);
+    // A fetch answered at its timeout stays listed until the next wake, and a leader nobody writes
+    // to is not woken: its followers' fetches, each with its request and callback, would pile up
+    // (thousands a minute). Dropping the answered ones keeps the live ones in their order, so the
+    // wakes answer the same fetches in the same order.
+    if (this.parked.length >= this.parkedCompactAt) {
+      this.parked = this.parked.filter((p) => !p.done);
+      this.parkedCompactAt = Math.max(PARKED_COMPACT_MIN, 2 * this.parked.length);
+    }
     this.parked.push(parked);
   }
 

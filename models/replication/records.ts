@@ -131,34 +131,37 @@ export interface FinalRecordOf {
 }
 
 /**
- * The final records of each batch, kept while the batch lives: replicas hold the same batch objects,
- * so the final states of a partition's replicas share their record objects rather than making one
- * per replica (a long run's final state is millions of records). A single record is kept as itself.
+ * The final records last built from a log starting with a given batch, and that log's batches: the
+ * replicas of a partition hold the same batch objects, mostly in the same order, so a replica whose
+ * log starts as one built before shares that one's records (the array itself when the logs are the
+ * same, the record objects of the common prefix otherwise) rather than making a copy per replica
+ * (a long run's final state is millions of records): no object or array per replica beyond what
+ * its log differs in. Kept while the first batch lives.
  */
-const finalRecordsOfBatch = new WeakMap<RecordBatch, FinalRecordOf | readonly FinalRecordOf[]>();
+const builtFrom = new WeakMap<RecordBatch, { readonly batches: readonly RecordBatch[]; readonly records: readonly FinalRecordOf[] }>();
 
-/** A replica's records as its final state gives them (ReplicaState.records): offset, epoch and value. */
-export function finalRecordsOf(batches: readonly RecordBatch[]): FinalRecordOf[] {
-  const out: FinalRecordOf[] = [];
-  for (const batch of batches) {
-    const known = finalRecordsOfBatch.get(batch);
-    if (known !== undefined) {
-      if (!Array.isArray(known)) out.push(known as FinalRecordOf);
-      else for (let i = 0; i < known.length; i++) out.push(known[i]!);
-      continue;
-    }
-    const { values, epoch, baseOffset } = batch;
-    if (values.length === 1) {
-      const record = { offset: baseOffset, epoch, value: values[0]! };
-      finalRecordsOfBatch.set(batch, record);
-      out.push(record);
-      continue;
-    }
-    const records: FinalRecordOf[] = [];
-    for (let i = 0; i < values.length; i++) records.push({ offset: baseOffset + i, epoch, value: values[i]! });
-    finalRecordsOfBatch.set(batch, records);
-    for (let i = 0; i < records.length; i++) out.push(records[i]!);
+/**
+ * A replica's records as its final state gives them (ReplicaState.records): offset, epoch and value.
+ * The array may be shared with other replicas' final states: it is read-only.
+ */
+export function finalRecordsOf(batches: readonly RecordBatch[]): readonly FinalRecordOf[] {
+  const first = batches[0];
+  if (first === undefined) return [];
+  const known = builtFrom.get(first);
+  let same = 0;
+  let sharedRecords = 0;
+  if (known !== undefined) {
+    const n = Math.min(batches.length, known.batches.length);
+    while (same < n && batches[same] === known.batches[same]) sharedRecords += batches[same++]!.values.length;
+    if (same === batches.length && same === known.batches.length) return known.records;
   }
+  const out: FinalRecordOf[] = known === undefined ? [] : known.records.slice(0, sharedRecords);
+  for (let b = same; b < batches.length; b++) {
+    const { values, epoch, baseOffset } = batches[b]!;
+    for (let i = 0; i < values.length; i++) out.push({ offset: baseOffset + i, epoch, value: values[i]! });
+  }
+  // A log that extends the one known is known from now on: the next replica may hold all of it.
+  if (known === undefined || same === known.batches.length) builtFrom.set(first, { batches: batches.slice(), records: out });
   return out;
 }
 
