@@ -65,3 +65,53 @@ describe('records looked up by offset in a log that does not start at 0', () => 
     expect(runChecker('log-divergence', [], same)).toBeNull();
   });
 });
+
+describe('lost-delivery: the whole report, its order, and which commit and resets count', () => {
+  const log4 = [v(1), v(2), v(3), v(4)];
+  const two = {
+    partitions: [0, 1].map((partition) => ({ partition, leader: 'b1', leaderEpoch: 1, isr: ['b1'], replicas: ['b1'] })),
+    replicas: [0, 1].map((partition) => replica('b1', [v(1 + 10 * partition), v(2 + 10 * partition)], { partition, isLeader: true })),
+  };
+
+  it('says which commit passed which record, with where the final log came from', () => {
+    const ops = history().assign('k1').commit('k1', 1).build();
+    expect(runChecker('lost-delivery', ops, settled(log4))).toEqual({
+      type: 'lost-delivery',
+      count: 1,
+      examples: [{
+        summary: 'group g1 committed offset 1 of partition 0 (k1 at 20µs) but never processed p0:1 at offset 0',
+        group: 'g1', partition: 0, offset: 0, value: v(1), label: 'p0:1',
+        committedOffset: 1, committedBy: 'k1', committedAtUs: 20,
+        finalLogSource: 'b1', settled: true, finalHighWatermark: 4,
+      }],
+    });
+  });
+
+  it('lists cases by group name, then partition, then offset, whatever order the commits came in', () => {
+    const ops = history().assign('k2', [0, 1], 'g2').assign('k1', [0, 1], 'g1')
+      .commit('k2', 1, 1, 'g2').commit('k2', 1, 0, 'g2').commit('k1', 2, 1, 'g1').commit('k1', 1, 0, 'g1').build();
+    const report = runChecker('lost-delivery', ops, two, { maxExamples: 10 });
+    expect(report?.examples.map((e) => [e['group'], e['partition'], e['offset']])).toEqual([
+      ['g1', 0, 0], ['g1', 1, 0], ['g1', 1, 1], ['g2', 0, 0], ['g2', 1, 0],
+    ]);
+  });
+
+  it('of two commits at the same time, takes the later one in the history', () => {
+    const ops = history().assign('k1').process('k1', 0, v(1)).commit('k1', 4, 0, 'g1', 100).commit('k1', 1, 0, 'g1', 100).build();
+    expect(runChecker('lost-delivery', ops, settled(log4))).toBeNull();
+    const reversed = history().assign('k1').process('k1', 0, v(1)).commit('k1', 1, 0, 'g1', 100).commit('k1', 4, 0, 'g1', 100).build();
+    expect(runChecker('lost-delivery', reversed, settled(log4))?.count).toBe(3);
+  });
+
+  it('excuses only the offsets a reset jumped over from its own position, not those below it', () => {
+    // k1 stood at 1 (it never processed offset 0) and an out-of-range reset moved it to 2.
+    const ops = history().assign('k1').reset('k1', 0, 1, 2, 'out-of-range').process('k1', 2, v(3)).commit('k1', 3).build();
+    const report = runChecker('lost-delivery', ops, settled(log4));
+    expect(report?.examples.map((e) => e['offset'])).toEqual([0]);
+  });
+
+  it('counts a value processed before its consumer named a group for every group', () => {
+    const ops = history().process('k1', 0, v(1)).assign('k1', [0], 'g1').assign('k2', [0], 'g2').commit('k1', 1, 0, 'g1').commit('k2', 1, 0, 'g2').build();
+    expect(runChecker('lost-delivery', ops, settled(log4))).toBeNull();
+  });
+});
