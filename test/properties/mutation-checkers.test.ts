@@ -2,7 +2,7 @@
 // replicas named), written for the mutants of the checkers that survived the older tests, which
 // matched a few fields only (docs/mutation.md).
 import { describe, expect, it } from 'vitest';
-import { history, replica, runChecker, settled, v } from './builders.js';
+import { finalState, history, replica, runChecker, settled, v } from './builders.js';
 
 describe('duplicate: the whole report', () => {
   it('names the anomaly, orders values by their first offset, and says where each stands', () => {
@@ -113,5 +113,80 @@ describe('lost-delivery: the whole report, its order, and which commit and reset
   it('counts a value processed before its consumer named a group for every group', () => {
     const ops = history().process('k1', 0, v(1)).assign('k1', [0], 'g1').assign('k2', [0], 'g2').commit('k1', 1, 0, 'g1').commit('k2', 1, 0, 'g2').build();
     expect(runChecker('lost-delivery', ops, settled(log4))).toBeNull();
+  });
+});
+
+describe('nonmonotonic-poll: the whole report', () => {
+  const log5 = [v(0), v(1), v(2), v(3), v(4)];
+
+  it('with nothing recorded that moved the consumer back', () => {
+    const ops = history().assign('k1').poll('k1', [[0, v(0)], [1, v(1)]]).poll('k1', [[1, v(1)]]).build();
+    expect(runChecker('nonmonotonic-poll', ops, settled(log5))).toEqual({
+      type: 'nonmonotonic-poll',
+      count: 1,
+      examples: [{
+        summary: 'k1 polled offset 1 (p0:1) of partition 0 at 30µs after offset 1 (p0:1) at 20µs, with nothing recorded that moved it back',
+        process: 'k1', partition: 0,
+        previous: { offset: 1, value: v(1), label: 'p0:1', atUs: 20 },
+        current: { offset: 1, value: v(1), label: 'p0:1', atUs: 30 },
+        rebalance: null,
+      }],
+    });
+  });
+
+  it('below the commit a rebalance restarted the consumer from', () => {
+    const ops = history().assign('k1', [0], 'g1', 1).poll('k1', [[0, v(0)], [1, v(1)], [2, v(2)], [3, v(3)]]).commit('k1', 2)
+      .assign('k1', [0], 'g1', 2).poll('k1', [[1, v(1)]]).build();
+    expect(runChecker('nonmonotonic-poll', ops, settled(log5))?.examples).toEqual([{
+      summary: 'k1 polled offset 1 (p0:1) of partition 0 at 50µs after offset 3 (p0:3) at 20µs, ' +
+        'below the offset 2 group g1 had committed before its rebalance to generation 2',
+      process: 'k1', partition: 0,
+      previous: { offset: 3, value: v(3), label: 'p0:3', atUs: 20 },
+      current: { offset: 1, value: v(1), label: 'p0:1', atUs: 50 },
+      rebalance: { group: 'g1', generation: 2, assignedAtUs: 40, committedOffset: 2 },
+    }]);
+  });
+
+  it('below where a reset put the consumer', () => {
+    const ops = history().reset('k1', 0, 3, 1, 'truncation').poll('k1', [[0, v(0)]]).build();
+    expect(runChecker('nonmonotonic-poll', ops, settled(log5))?.examples).toEqual([{
+      summary: 'k1 polled offset 0 (p0:0) of partition 0 at 20µs after a truncation reset to offset 1 at 10µs, with nothing recorded that moved it back',
+      process: 'k1', partition: 0,
+      previous: { resetTo: 1, resetFrom: 3, reason: 'truncation', atUs: 10 },
+      current: { offset: 0, value: v(0), label: 'p0:0', atUs: 20 },
+      rebalance: null,
+    }]);
+  });
+});
+
+describe('committed-record-lost: the whole report', () => {
+  it('says who committed the record, where the final log came from (or that there is none), and who still holds it', () => {
+    const ops = history().hw('b1', [[0, v(1)], [1, v(2)]], 0, 1).hw('b1', [[0, v(5)]], 3, 1).build();
+    const final = finalState([{
+      state: { partition: 0, leader: 'b2', leaderEpoch: 2, isr: ['b2'], replicas: ['b1', 'b2'] },
+      replicas: [replica('b1', [v(1), v(2)], { up: false }), replica('b2', [v(1), v(3)], { isLeader: true })],
+    }]);
+    expect(runChecker('committed-record-lost', ops, final)).toEqual({
+      type: 'committed-record-lost',
+      count: 2,
+      examples: [
+        {
+          summary: 'p0:2 was committed at offset 1 of partition 0 by leader b1 (epoch 1, 10µs) but is not in the final committed log (from b2)',
+          value: v(2), label: 'p0:2', partition: 0, committedOffset: 1, leader: 'b1', leaderEpoch: 1, committedAtUs: 10,
+          finalLogSource: 'b2', settled: true, finalHighWatermark: 2,
+          heldBy: [{ node: 'b1', up: false, offset: 1, epoch: 1, belowHighWatermark: true }],
+        },
+        {
+          summary: 'p0:5 was committed at offset 0 of partition 3 by leader b1 (epoch 1, 20µs) but is not in the final committed log (from no replica)',
+          value: v(5), label: 'p0:5', partition: 3, committedOffset: 0, leader: 'b1', leaderEpoch: 1, committedAtUs: 20,
+          finalLogSource: null, settled: false, finalHighWatermark: 0, heldBy: [],
+        },
+      ],
+    });
+  });
+
+  it('takes control records (value -1) for no data', () => {
+    const ops = history().hw('b1', [[0, v(1)], [1, -1]]).build();
+    expect(runChecker('committed-record-lost', ops, settled([v(1)]))).toBeNull();
   });
 });
