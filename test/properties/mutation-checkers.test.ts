@@ -190,3 +190,44 @@ describe('committed-record-lost: the whole report', () => {
     expect(runChecker('committed-record-lost', ops, settled([v(1)]))).toBeNull();
   });
 });
+
+describe('log-divergence: every replica, every committed offset', () => {
+  const state3 = { partition: 0, leader: 'b1', leaderEpoch: 1, isr: ['b1', 'b2', 'b3'], replicas: ['b1', 'b2', 'b3'] };
+
+  it('says which replica holds what, in node order, whatever order the final state lists them in', () => {
+    const final = finalState([{ state: state3, replicas: [replica('b2', [v(1), v(3)]), replica('b1', [v(1), v(2)], { isLeader: true })] }]);
+    expect(runChecker('log-divergence', [], final)).toEqual({
+      type: 'log-divergence',
+      count: 1,
+      examples: [{
+        summary: 'offset 1 of partition 0 is committed as p0:2 on b1 but as p0:3 on b2',
+        partition: 0, offset: 1,
+        replicas: [
+          { node: 'b1', up: true, value: v(2), label: 'p0:2', epoch: 1, highWatermark: 2 },
+          { node: 'b2', up: true, value: v(3), label: 'p0:3', epoch: 1, highWatermark: 2 },
+        ],
+      }],
+    });
+  });
+
+  it('looks from the lowest log start to the highest HW: a replica behind or truncated at its start hides nothing', () => {
+    // b3 starts at offset 2 with its HW at 3; b1 and b2 differ at offset 1 (below b3's start) and at 4 (above b3's HW).
+    const final = finalState([{
+      state: state3,
+      replicas: [
+        replica('b1', [v(1), v(2), v(3), v(4), v(5)], { isLeader: true }),
+        replica('b2', [v(1), v(9), v(3), v(4), v(8)]),
+        replica('b3', [v(3)], { logStartOffset: 2 }),
+      ],
+    }]);
+    expect(runChecker('log-divergence', [], final)?.examples.map((e) => e['offset'])).toEqual([1, 4]);
+  });
+
+  it('reads a log with gaps at its own offsets, and skips the offsets it lacks', () => {
+    const gappy = { ...replica('b2', [v(1), v(3), v(4)]), records: [0, 2, 3].map((offset, i) => ({ offset, epoch: 1, value: [v(1), v(3), v(4)][i]! })), logEndOffset: 4, highWatermark: 4 };
+    const b1 = replica('b1', [v(1), v(2), v(3), v(4)], { isLeader: true });
+    expect(runChecker('log-divergence', [], finalState([{ state: state3, replicas: [b1, gappy] }]))).toBeNull();
+    const differing = { ...gappy, records: gappy.records.map((r) => (r.offset === 3 ? { ...r, value: v(7) } : r)) };
+    expect(runChecker('log-divergence', [], finalState([{ state: state3, replicas: [b1, differing] }]))?.examples.map((e) => e['offset'])).toEqual([3]);
+  });
+});
