@@ -231,3 +231,118 @@ describe('log-divergence: every replica, every committed offset', () => {
     expect(runChecker('log-divergence', [], finalState([{ state: state3, replicas: [b1, differing] }]))?.examples.map((e) => e['offset'])).toEqual([3]);
   });
 });
+
+describe('whole reports of the other checkers, each summary branch', () => {
+  it('duplicate-delivery names the group and every delivery', () => {
+    const ops = history().assign('k1', [0], 'g1').process('k1', 0, v(1)).process('k1', 0, v(1)).build();
+    expect(runChecker('duplicate-delivery', ops, settled([v(1), v(2)]))).toEqual({
+      type: 'duplicate-delivery',
+      count: 1,
+      examples: [{
+        summary: 'p0:1 was processed 2 times in group g1: k1 at 20µs (offset 0), k1 at 30µs (offset 0)',
+        value: v(1), label: 'p0:1', group: 'g1', partition: 0, times: 2,
+        deliveries: [{ process: 'k1', offset: 0, atUs: 20 }, { process: 'k1', offset: 0, atUs: 30 }],
+      }],
+    });
+  });
+
+  it('inconsistent-offsets says who read or was told what, polls and acknowledgements alike', () => {
+    const ops = history().poll('k1', [[0, v(1)], [1, v(2)]]).poll('k2', [[1, v(3)]]).send('p0', v(5), 1).build();
+    expect(runChecker('inconsistent-offsets', ops, settled([v(1), v(2)]))).toEqual({
+      type: 'inconsistent-offsets',
+      count: 1,
+      examples: [{
+        summary: 'offset 1 of partition 0 was read by k1 as p0:2 at 10µs, then read by k2 as p0:3 at 20µs, then acknowledged to p0 as p0:5 at 40µs',
+        partition: 0, offset: 1, distinctValues: 3,
+        observations: [
+          { value: v(2), label: 'p0:2', source: 'poll', process: 'k1', atUs: 10 },
+          { value: v(3), label: 'p0:3', source: 'poll', process: 'k2', atUs: 20 },
+          { value: v(5), label: 'p0:5', source: 'ack', process: 'p0', atUs: 40 },
+        ],
+      }],
+    });
+  });
+
+  it('unseen says how far reads and the drain got, or that they got nowhere', () => {
+    const ops = history().send('p0', v(1), 0).send('p0', v(2), 1).poll('k1', [[0, v(1)]]).build();
+    expect(runChecker('unseen', ops, settled([v(1), v(2)]))).toEqual({
+      type: 'unseen',
+      count: 1,
+      examples: [{
+        summary: 'p0:2 at offset 1 of partition 0 is committed but no read returned it (the final drain read up to offset none there; the highest offset any read returned: 0)',
+        value: v(2), label: 'p0:2', partition: 0, offset: 1, highestPolledOffset: 0, highestDrainedOffset: null,
+        finalLogSource: 'b1', settled: true, finalHighWatermark: 2,
+      }],
+    });
+    const none = runChecker('unseen', history().send('p0', v(1), 0).build(), settled([v(1)]));
+    expect(none?.examples[0]?.summary).toBe(
+      'p0:1 at offset 0 of partition 0 is committed but no read returned it (the final drain read up to offset none there; the highest offset any read returned: none)',
+    );
+    expect(none?.examples[0]).toMatchObject({ highestPolledOffset: null, highestDrainedOffset: null });
+  });
+
+  it('lost-write says where the final log came from, or that there is none', () => {
+    const final = finalState([{
+      state: { partition: 0, leader: 'b2', leaderEpoch: 2, isr: ['b2'], replicas: ['b1', 'b2'] },
+      replicas: [replica('b1', [v(1), v(2), v(3)], { highWatermark: 2 }), replica('b2', [v(1), v(3)], { isLeader: true })],
+    }]);
+    const ops = history().send('p0', v(1), 0).send('p0', v(2), 1).send('p0', v(3), 2).build();
+    expect(runChecker('lost-write', ops, final)).toEqual({
+      type: 'lost-write',
+      count: 1,
+      examples: [{
+        summary: 'p0:2 was acknowledged to p0 at offset 1 of partition 0 (t=40µs) but is not in the final committed log (from b2, HW 2)',
+        value: v(2), label: 'p0:2', partition: 0, ackedOffset: 1, producer: 'p0', ackedAtUs: 40,
+        finalLogSource: 'b2', settled: true, finalHighWatermark: 2,
+        heldBy: [{ node: 'b1', up: true, offset: 1, epoch: 1, belowHighWatermark: true }],
+      }],
+    });
+    const nowhere = runChecker('lost-write', history().send('p0', v(1), 0, 4).build(), settled([]));
+    expect(nowhere?.examples[0]?.summary).toBe(
+      'p0:1 was acknowledged to p0 at offset 0 of partition 4 (t=20µs) but is not in the final committed log (from no replica, HW 0)',
+    );
+  });
+
+  it('nonmonotonic-send says which two sends landed in the wrong order', () => {
+    const ops = history().invoke('p0', v(1)).invoke('p0', v(2)).invoke('p0', v(3)).ok('p0', v(2), 0).ok('p0', v(3), 1).ok('p0', v(1), 2).build();
+    expect(runChecker('nonmonotonic-send', ops, settled([v(2), v(3), v(1)]))).toEqual({
+      type: 'nonmonotonic-send',
+      count: 1,
+      examples: [{
+        summary: 'p0 sent p0:1 (at 10µs) before p0:2 (at 20µs) to partition 0, but they landed at offsets 2 and 0',
+        producer: 'p0', partition: 0,
+        earlier: { value: v(1), label: 'p0:1', offset: 2, landedBy: 'ack', invokedAtUs: 10 },
+        later: { value: v(2), label: 'p0:2', offset: 0, landedBy: 'ack', invokedAtUs: 20 },
+      }],
+    });
+  });
+
+  it('poll-skip says when a rebalance kept the position, and when a reset set it', () => {
+    const log4 = settled([v(1), v(2), v(3), v(4)]);
+    const kept = history().assign('k1', [0], 'g1', 1).poll('k1', [[0, v(1)]]).commit('k1', 1).assign('k1', [0], 'g1', 2).poll('k1', [[3, v(4)]]).build();
+    expect(runChecker('poll-skip', kept, log4)?.examples).toEqual([{
+      summary: 'k1 polled offset 3 (p0:4) of partition 0 at 50µs after offset 0 (p0:1) at 20µs (kept across its rebalance to generation 2), ' +
+        'skipping 2 committed record(s): 1=p0:2, 2=p0:3',
+      process: 'k1', partition: 0,
+      previous: { offset: 0, value: v(1), label: 'p0:1', atUs: 20 },
+      current: { offset: 3, value: v(4), label: 'p0:4', atUs: 50 },
+      rebalance: { group: 'g1', generation: 2, assignedAtUs: 40, committedOffset: 1 },
+      skippedCount: 2,
+      skipped: [{ offset: 1, value: v(2), label: 'p0:2' }, { offset: 2, value: v(3), label: 'p0:3' }],
+    }]);
+    const reset = history().reset('k1', 0, 3, 0).poll('k1', [[2, v(3)]]).build();
+    expect(runChecker('poll-skip', reset, log4)?.examples[0]).toMatchObject({
+      summary: 'k1 polled offset 2 (p0:3) of partition 0 at 20µs after a truncation reset to offset 0 at 10µs, skipping 2 committed record(s): 0=p0:1, 1=p0:2',
+      previous: { resetTo: 0, resetFrom: 3, reason: 'truncation', atUs: 10 },
+    });
+  });
+
+  it('poll-skip lists at most ten skipped records, and counts them all', () => {
+    const values = Array.from({ length: 14 }, (_, i) => v(i + 1));
+    const ops = history().poll('k1', [[0, v(1)]]).poll('k1', [[13, v(14)]]).build();
+    const example = runChecker('poll-skip', ops, settled(values))?.examples[0];
+    expect(example?.['skippedCount']).toBe(12);
+    expect((example?.['skipped'] as unknown[]).length).toBe(10);
+    expect(example?.summary).toMatch(/skipping 12 committed record\(s\): 1=p0:2, .*, 10=p0:11$/);
+  });
+});
