@@ -346,3 +346,19 @@ describe('whole reports of the other checkers, each summary branch', () => {
     expect(example?.summary).toMatch(/skipping 12 committed record\(s\): 1=p0:2, .*, 10=p0:11$/);
   });
 });
+
+describe('a consumer\'s group, learnt from any op that names one', () => {
+  it('a failed commit names the group too: what its consumer processed then counts for that group only', () => {
+    // k1's only op naming a group is a failed commit for g1; g2's commit passed v(1), which only k1 processed.
+    const ops = history().commitFail('k1', 1, 0, 'g1').process('k1', 0, v(1)).assign('k2', [0], 'g2').commit('k2', 1, 0, 'g2').build();
+    expect(runChecker('lost-delivery', ops, settled([v(1)]))?.examples.map((e) => [e['group'], e['value']])).toEqual([['g2', v(1)]]);
+    // Ungrouped (no op names k1's group), the same processing counts for every group.
+    const ungrouped = history().process('k1', 0, v(1)).assign('k2', [0], 'g2').commit('k2', 1, 0, 'g2').build();
+    expect(runChecker('lost-delivery', ungrouped, settled([v(1)]))).toBeNull();
+  });
+
+  it('so does a successful commit, without an assign', () => {
+    const ops = history().commit('k1', 0, 0, 'g1').process('k1', 0, v(1)).assign('k2', [0], 'g2').commit('k2', 1, 0, 'g2').build();
+    expect(runChecker('lost-delivery', ops, settled([v(1)]))?.examples.map((e) => e['group'])).toEqual(['g2']);
+  });
+});
