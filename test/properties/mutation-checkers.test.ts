@@ -362,3 +362,22 @@ describe('a consumer\'s group, learnt from any op that names one', () => {
     expect(runChecker('lost-delivery', ops, settled([v(1)]))?.examples.map((e) => e['group'])).toEqual(['g2']);
   });
 });
+
+describe('edges the planted histories did not reach', () => {
+  it('nonmonotonic-send compares a send with the previous one that landed, passing over a send that never did', () => {
+    const ops = history().send('p0', v(1), 5).invoke('p0', v(2)).info('p0', v(2)).send('p0', v(3), 3).build();
+    expect(runChecker('nonmonotonic-send', ops, settled([]))?.examples[0]).toMatchObject({ earlier: { value: v(1), offset: 5 }, later: { value: v(3), offset: 3 } });
+  });
+
+  it('inconsistent-offsets lists each value read at an offset once, however often it is read', () => {
+    const ops = history().poll('k1', [[1, v(2)]]).poll('k2', [[1, v(3)]]).poll('k3', [[1, v(3)]]).poll('k1', [[1, v(2)]]).build();
+    const example = runChecker('inconsistent-offsets', ops, settled([]))?.examples[0];
+    expect(example?.['distinctValues']).toBe(2);
+    expect((example?.['observations'] as { process: string }[]).map((o) => o.process)).toEqual(['k1', 'k2']);
+  });
+
+  it('a crash of a consumer that never polled changes nothing', () => {
+    const ops = history().crash('k9').poll('k1', [[0, v(1)]]).poll('k1', [[0, v(1)]]).build();
+    expect(runChecker('nonmonotonic-poll', ops, settled([v(1)]))?.count).toBe(1);
+  });
+});
