@@ -36,6 +36,13 @@ describe('final log of a partition nobody leads: the most advanced replica', () 
     expect(bothOrders(replica('b3', [v(1)]), replica('b2', [v(1)]))).toEqual(['b2', 'b2']);
   });
 
+  it('is not a replica that says it leads when the controller names another leader', () => {
+    // The controller's leader b1 is up but does not lead (yet); b2 still claims to lead from an old epoch.
+    const state = { ...leaderless, leader: 'b1' };
+    const replicas = [replica('b1', [v(1)]), replica('b2', [v(1)], { isLeader: true }), replica('b3', [v(1), v(2)])];
+    expect(finalLogOf(buildFinalLogs(finalState([{ state, replicas }])), 0)).toMatchObject({ source: 'b3', settled: false });
+  });
+
   it('is an up replica before any replica that is down, however advanced', () => {
     const down = replica('b1', [v(1), v(2), v(3)], { up: false, leaderEpoch: 9 });
     expect(bothOrders(down, replica('b2', [v(1)]))).toEqual(['b2', 'b2']);
