@@ -72,6 +72,19 @@ describe('log-matching: the whole report', () => {
     expect(report?.examples.map((e) => e['nodes'])).toEqual([['b2', 'b3']]);
   });
 
+  it('reports the first offset where the logs began to differ, not the last', () => {
+    // Offsets 0 and 1 hold the same values in other epochs; offset 2 is an entry of epoch 3 on both.
+    const b1 = withEpochs(replica('b1', [v(1), v(2), v(3)], { isLeader: true }), [1, 1, 3]);
+    const b2 = withEpochs(replica('b2', [v(1), v(2), v(3)]), [2, 2, 3]);
+    expect(runChecker('log-matching', [elected('b1', 1)], raftFinal(b1, b2))?.examples[0]).toMatchObject({ offset: 2, firstDifference: 0 });
+  });
+
+  it('skips offsets the second log of a pair lacks', () => {
+    const full = gapped('b1', [[0, v(1), 1], [1, v(2), 1], [2, v(3), 1]]);
+    const holed = gapped('b2', [[0, v(1), 1], [2, v(3), 1]]);
+    expect(runChecker('log-matching', [elected('b1', 1)], raftFinal(full, holed))).toBeNull();
+  });
+
   it('skips offsets one log lacks (a log with gaps), and reads the others at their own offsets', () => {
     const x = gapped('b1', [[0, v(1), 1], [2, v(3), 1], [3, v(4), 1]]);
     const y = gapped('b2', [[0, v(1), 1], [1, v(2), 1], [2, v(3), 1], [3, v(4), 1]]);
@@ -105,6 +118,13 @@ describe('leader-completeness: the whole report and what it counts as committed'
     // An empty commit of partition 0 after partition 1 committed up to offset 5: nothing is committed on partition 0.
     const ops = [elected('b1', 1), elected('c1', 1, 0, 1000, 1), commit('c1', 1, [[5, v(6)]], 4000, 1), commit('b1', 1, [], 5000), elected('b2', 2, 0, 20_000)];
     expect(runChecker('leader-completeness', ops, clean)).toBeNull();
+  });
+
+  it('takes only commits (hw-advance) for committed, not what a consumer polled', () => {
+    const poll: HistoryOp = { kind: 'poll', t: 5000, process: 'k1', records: [0, 1, 2].map((offset) => ({ partition: 0, offset, value: v(offset + 1) })) };
+    expect(runChecker('leader-completeness', [elected('b1', 1), poll, elected('b2', 2, 0, 20_000)], clean)).toBeNull();
+    const stale: HistoryOp = { kind: 'poll', t: 6000, process: 'k1', records: [{ partition: 0, offset: 0, value: v(9) }] };
+    expect(runChecker('state-machine-safety', [elected('b1', 1), commit('b1', 1, [[0, v(1)]], 5000), stale], clean)).toBeNull();
   });
 
   it('judges a leader only against earlier terms of its own partition', () => {
