@@ -63,6 +63,29 @@ describe('intermediate-read: the whole report', () => {
     expect(runChecker('intermediate-read', ops, settled([v(1, 2)]))).toBeNull();
   });
 
+  it('takes an EndTxn that aborts for no commit: a later read of its records was never asked to be committed', () => {
+    // The abort's outcome reached no one (send-info): this read is intermediate-read's, not aborted-read's.
+    const ops = [
+      assign('k1', true),
+      ...history().invoke('p1', v(1, 1), 0, 10).info('p1', v(1, 1)).build(),
+      txnEnd('p1', [v(1, 1)], false, 25),
+      ...history().poll('k1', [[0, v(1, 1)]]).build().map((op) => ({ ...op, t: 30 })),
+    ];
+    expect(runChecker('intermediate-read', ops, settled([v(1, 1)]))?.examples[0]).toMatchObject({ value: v(1, 1), commitAtUs: null });
+  });
+
+  it('reads each poll\'s own records only, not those of the commit recorded after it', () => {
+    // k1's poll returned nothing; the HW advance after it carries p1's record, not yet committed.
+    const ops = [
+      assign('k1', true),
+      ...history().invoke('p1', v(1, 1), 0, 10).build(),
+      { kind: 'poll', t: 20, process: 'k1', records: [] } as HistoryOp,
+      ...history().hw('b1', [[0, v(1, 1)]]).build().map((op) => ({ ...op, t: 25 })),
+      txnEnd('p1', [v(1, 1)], true, 30),
+    ];
+    expect(runChecker('intermediate-read', ops, settled([v(1, 1)]))).toBeNull();
+  });
+
   it('takes every value an EndTxn commits', () => {
     const ops = [
       assign('k1', true),
