@@ -381,3 +381,15 @@ describe('edges the planted histories did not reach', () => {
     expect(runChecker('nonmonotonic-poll', ops, settled([v(1)]))?.count).toBe(1);
   });
 });
+
+describe('each row\'s own records, not the next row\'s', () => {
+  it('aborted-read reads a poll\'s records only, not those of the row recorded after it', () => {
+    const ops = history().invoke('p0', v(1)).fail('p0', v(1)).pollMany('k1', []).hw('b1', [[0, v(1)]]).build();
+    expect(runChecker('aborted-read', ops, settled([v(1)]))).toBeNull();
+  });
+
+  it('committed-record-lost takes a commit\'s records only, not those of the poll recorded after it', () => {
+    const ops = history().hw('b1', [[0, v(1)]]).poll('k1', [[1, v(9)]]).build();
+    expect(runChecker('committed-record-lost', ops, settled([v(1)]))).toBeNull();
+  });
+});
