@@ -392,4 +392,14 @@ describe('each row\'s own records, not the next row\'s', () => {
     const ops = history().hw('b1', [[0, v(1)]]).poll('k1', [[1, v(9)]]).build();
     expect(runChecker('committed-record-lost', ops, settled([v(1)]))).toBeNull();
   });
+
+  it('unseen counts a poll\'s records as read, not those of the commit recorded after it', () => {
+    const ops = history().send('p0', v(1), 0).send('p0', v(2), 1).poll('k1', [[0, v(1)]]).hw('b1', [[1, v(2)]]).build();
+    expect(runChecker('unseen', ops, settled([v(1), v(2)]))?.examples.map((e) => e['value'])).toEqual([v(2)]);
+  });
+
+  it('nonmonotonic-send finds where a send of unknown outcome landed in polls only, not in the commit after one', () => {
+    const ops = history().send('p0', v(1), 5).invoke('p0', v(2)).info('p0', v(2)).pollMany('k1', []).hw('b1', [[3, v(2)]]).build();
+    expect(runChecker('nonmonotonic-send', ops, settled([]))).toBeNull();
+  });
 });
