@@ -402,4 +402,11 @@ describe('each row\'s own records, not the next row\'s', () => {
     const ops = history().send('p0', v(1), 5).invoke('p0', v(2)).info('p0', v(2)).pollMany('k1', []).hw('b1', [[3, v(2)]]).build();
     expect(runChecker('nonmonotonic-send', ops, settled([]))).toBeNull();
   });
+
+  it('inconsistent-offsets and the poll steps take a poll\'s records only, not those of the commit after it', () => {
+    const ops = history().poll('k1', [[0, v(1)]]).hw('b1', [[0, v(2)]]).build();
+    expect(runChecker('inconsistent-offsets', ops, settled([v(1)]))).toBeNull();
+    const again = history().poll('k1', [[0, v(1)]]).hw('b1', [[0, v(1)]]).build();
+    expect(runChecker('nonmonotonic-poll', again, settled([v(1)]))).toBeNull();
+  });
 });
