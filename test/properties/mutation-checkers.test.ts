@@ -110,6 +110,36 @@ describe('lost-delivery: the whole report, its order, and which commit and reset
     expect(report?.examples.map((e) => e['offset'])).toEqual([0]);
   });
 
+  it('lists groups by name also when the first group by name committed first', () => {
+    const ops = history().assign('k1', [0], 'g1').assign('k2', [0], 'g2').commit('k1', 1, 0, 'g1').commit('k2', 1, 0, 'g2').build();
+    expect(runChecker('lost-delivery', ops, settled(log4))?.examples.map((e) => e['group'])).toEqual(['g1', 'g2']);
+  });
+
+  it('takes the last commit by time even when a skewed clock recorded it earlier in the history', () => {
+    // k2's commit of 4 comes later in the history but at an earlier time (its clock is behind): the commit of 1 is the last.
+    const ops = history().assign('k1').assign('k2').process('k1', 0, v(1)).commit('k1', 1, 0, 'g1', 200).commit('k2', 4, 0, 'g1', 100).build();
+    expect(runChecker('lost-delivery', ops, settled(log4))).toBeNull();
+  });
+
+  it('lowers the judged range only for resets after the commit by time, not for one later in the history at an earlier time', () => {
+    // The reset back to 2 is recorded after the commit but happened before it (t=400 < 500): offset 3 is still judged.
+    const ops = history().assign('k1').process('k1', 0, v(1)).process('k1', 1, v(2)).process('k1', 2, v(3))
+      .commit('k1', 4, 0, 'g1', 500).reset('k1', 0, 4, 2, 'truncation', 400).build();
+    expect(runChecker('lost-delivery', ops, settled(log4))?.examples.map((e) => e['offset'])).toEqual([3]);
+  });
+
+  it('keeps every reset of a group, on every partition', () => {
+    const two4 = {
+      partitions: [0, 1].map((partition) => ({ partition, leader: 'b1', leaderEpoch: 1, isr: ['b1'], replicas: ['b1'] })),
+      replicas: [0, 1].map((partition) => replica('b1', [v(1 + 10 * partition), v(2 + 10 * partition), v(3 + 10 * partition), v(4 + 10 * partition), v(5 + 10 * partition)], { partition, isLeader: true })),
+    };
+    // Partition 0: a no-offset reset to 2, then an out-of-range reset from 3 to 4; partition 1: a no-offset reset to 5.
+    const ops = history().assign('k1', [0, 1])
+      .reset('k1', 0, null, 2, 'no-offset').reset('k1', 1, null, 5, 'no-offset').process('k1', 2, v(3)).reset('k1', 0, 3, 4, 'out-of-range')
+      .process('k1', 4, v(5)).commit('k1', 5, 0).commit('k1', 5, 1).build();
+    expect(runChecker('lost-delivery', ops, two4)).toBeNull();
+  });
+
   it('counts a value processed before its consumer named a group for every group', () => {
     const ops = history().process('k1', 0, v(1)).assign('k1', [0], 'g1').assign('k2', [0], 'g2').commit('k1', 1, 0, 'g1').commit('k2', 1, 0, 'g2').build();
     expect(runChecker('lost-delivery', ops, settled(log4))).toBeNull();
