@@ -377,6 +377,32 @@ describe('whole reports of the other checkers, each summary branch', () => {
   });
 });
 
+describe('lists in a case are capped at ten, with the full count beside them', () => {
+  it('duplicate: twelve offsets of one value', () => {
+    const example = runChecker('duplicate', [], settled(Array.from({ length: 12 }, () => v(1))))?.examples[0];
+    expect(example?.['offsets']).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(example?.summary).toBe('p0:1 stands at 12 offsets of partition 0: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9');
+  });
+
+  it('duplicate-delivery: twelve deliveries of one value', () => {
+    const b = history();
+    for (let n = 0; n < 12; n++) b.process('k1', 0, v(1));
+    const example = runChecker('duplicate-delivery', b.build(), settled([v(1)]))?.examples[0];
+    expect(example?.['times']).toBe(12);
+    expect((example?.['deliveries'] as unknown[]).length).toBe(10);
+    expect(example?.summary.split(', ').length).toBe(10);
+  });
+
+  it('inconsistent-offsets: twelve values read at one offset', () => {
+    const b = history();
+    for (let n = 1; n <= 12; n++) b.poll(`k${n}`, [[0, v(n)]]);
+    const example = runChecker('inconsistent-offsets', b.build(), settled([]))?.examples[0];
+    expect(example?.['distinctValues']).toBe(12);
+    expect((example?.['observations'] as unknown[]).length).toBe(10);
+    expect(example?.summary.split(', then ').length).toBe(10);
+  });
+});
+
 describe('a consumer\'s group, learnt from any op that names one', () => {
   it('a failed commit names the group too: what its consumer processed then counts for that group only', () => {
     // k1's only op naming a group is a failed commit for g1; g2's commit passed v(1), which only k1 processed.
