@@ -3,7 +3,8 @@
 // who is judged, which read and which failure a case names.
 import { describe, expect, it } from 'vitest';
 import type { HistoryOp, Value } from '../../models/history/history.js';
-import { history, runChecker, settled, v } from './builders.js';
+import type { ReplicaState } from '../../models/history/history.js';
+import { finalState, history, replica, runChecker, settled, v } from './builders.js';
 
 const txnEnd = (process: string, values: readonly Value[], commit: boolean, t: number): HistoryOp =>
   ({ kind: 'txn-end', t, process, transactionalId: 'tx', commit, values });
@@ -116,3 +117,47 @@ describe('aborted-read: the whole report', () => {
     });
   });
 });
+
+describe('committed-record-lost: which transactional records it leaves alone', () => {
+  const none = { control: [], aborted: [], open: [] };
+
+  it('a transaction whose commit was not acknowledged, even when the final replicas know nothing of it', () => {
+    // p1 asked to commit v(1,1), the answer never came; the record passed the HW and then vanished with a truncation.
+    const ops = [...history().invoke('p1', v(1, 1)).hw('b1', [[0, v(1, 1)]]).info('p1', v(1, 1)).build(), txnEnd('p1', [v(1, 1)], true, 100)];
+    expect(runChecker('committed-record-lost', ops, settled([]))).toBeNull();
+    // Acknowledged, the same loss is one.
+    const acked = [...history().invoke('p1', v(1, 1)).hw('b1', [[0, v(1, 1)]]).build(), txnEnd('p1', [v(1, 1)], true, 100),
+      ...history().ok('p1', v(1, 1), 0, 0, 110).build()];
+    expect(runChecker('committed-record-lost', acked, settled([]))?.count).toBe(1);
+  });
+
+  it('only the transactions\' own values: another value of the run is still judged', () => {
+    const ops = [...history().invoke('p1', v(1, 1)).invoke('p0', v(1)).info('p0', v(1)).hw('b1', [[0, v(1, 1)], [1, v(1)]]).info('p1', v(1, 1)).build(),
+      txnEnd('p1', [v(1, 1)], true, 100)];
+    expect(runChecker('committed-record-lost', ops, settled([]))?.examples.map((e) => e['value'])).toEqual([v(1)]);
+  });
+
+  it('hides what the final log\'s own replica holds as open, not what another replica says', () => {
+    // b1 leads partition 0 and holds v(1,1) in an open transaction; b2 (listed first) and b1's replica of partition 1 have no such state.
+    const state = { partition: 0, leader: 'b1', leaderEpoch: 1, isr: ['b1', 'b2'], replicas: ['b1', 'b2'] };
+    const open: ReplicaState = { ...replica('b1', [v(1, 1)], { isLeader: true }), txn: { ...none, open: [0] } };
+    const final = {
+      partitions: [state, { ...state, partition: 1 }],
+      replicas: [replica('b1', [], { partition: 1, isLeader: true }), { ...replica('b2', [v(1, 1)]), txn: none }, open],
+    };
+    const ops = history().invoke('p1', v(1, 1)).hw('b1', [[0, v(1, 1)]]).info('p1', v(1, 1), 0, 'PRODUCER_FENCED').build();
+    expect(runChecker('committed-record-lost', ops, final)).toBeNull();
+  });
+
+  it('hides only the records of open or aborted transactions: a record above the HW of a transactional log is lost', () => {
+    const b1: ReplicaState = { ...replica('b1', [v(1), v(2)], { isLeader: true, highWatermark: 1 }), txn: none };
+    const ops = history().invoke('p0', v(2)).info('p0', v(2)).hw('b2', [[1, v(2)]]).build();
+    const final = finalState([{ state: { partition: 0, leader: 'b1', leaderEpoch: 2, isr: ['b1'], replicas: ['b1'] }, replicas: [b1] }]);
+    expect(runChecker('committed-record-lost', ops, final)?.examples.map((e) => e['value'])).toEqual([v(2)]);
+  });
+
+  it('judges value 0 like any other (the first value of producer 0)', () => {
+    expect(runChecker('committed-record-lost', history().hw('b1', [[0, v(0)]]).build(), settled([]))?.examples.map((e) => e['value'])).toEqual([0]);
+  });
+});
+
