@@ -276,6 +276,13 @@ describe('whole reports of the other checkers, each summary branch', () => {
     });
   });
 
+  it('duplicate-delivery names no group when the consumer had named none', () => {
+    const ops = history().process('k1', 0, v(1)).process('k1', 0, v(1)).build();
+    const example = runChecker('duplicate-delivery', ops, settled([v(1)]))?.examples[0];
+    expect(example?.summary).toBe('p0:1 was processed 2 times: k1 at 10µs (offset 0), k1 at 20µs (offset 0)');
+    expect(example?.['group']).toBeNull();
+  });
+
   it('inconsistent-offsets says who read or was told what, polls and acknowledgements alike', () => {
     const ops = history().poll('k1', [[0, v(1)], [1, v(2)]]).poll('k2', [[1, v(3)]]).send('p0', v(5), 1).build();
     expect(runChecker('inconsistent-offsets', ops, settled([v(1), v(2)]))).toEqual({
