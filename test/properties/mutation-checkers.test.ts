@@ -384,6 +384,23 @@ describe('whole reports of the other checkers, each summary branch', () => {
   });
 });
 
+describe('the poll steps across a rebalance', () => {
+  const log5 = [v(0), v(1), v(2), v(3), v(4)];
+
+  it('forget the position when the consumer moves to another group, even at the next generation number', () => {
+    // g2 had committed 2; k1 comes from g1 (where it stood at 3) and starts at 0 in g2: no step back of g2's.
+    const ops = history().assign('k1', [0], 'g1', 1).poll('k1', [[3, v(3)]]).assign('k2', [0], 'g2', 1).commit('k2', 2, 0, 'g2')
+      .assign('k1', [0], 'g2', 2).poll('k1', [[0, v(0)]]).build();
+    expect(runChecker('nonmonotonic-poll', ops, settled(log5))).toBeNull();
+  });
+
+  it('remember the group\'s commits on every partition, made in separate commits', () => {
+    const ops = history().assign('k1', [0, 1], 'g1', 1).poll('k1', [[3, v(3)]], 0).commit('k1', 2, 0).commit('k1', 5, 1)
+      .assign('k1', [0, 1], 'g1', 2).poll('k1', [[1, v(1)]], 0).build();
+    expect(runChecker('nonmonotonic-poll', ops, settled(log5))?.examples[0]?.['rebalance']).toMatchObject({ committedOffset: 2 });
+  });
+});
+
 describe('lists in a case are capped at ten, with the full count beside them', () => {
   it('duplicate: twelve offsets of one value', () => {
     const example = runChecker('duplicate', [], settled(Array.from({ length: 12 }, () => v(1))))?.examples[0];
