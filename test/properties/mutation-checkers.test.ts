@@ -257,6 +257,9 @@ describe('log-divergence: every replica, every committed offset', () => {
     const gappy = { ...replica('b2', [v(1), v(3), v(4)]), records: [0, 2, 3].map((offset, i) => ({ offset, epoch: 1, value: [v(1), v(3), v(4)][i]! })), logEndOffset: 4, highWatermark: 4 };
     const b1 = replica('b1', [v(1), v(2), v(3), v(4)], { isLeader: true });
     expect(runChecker('log-divergence', [], finalState([{ state: state3, replicas: [b1, gappy] }]))).toBeNull();
+    // A gap at the end: offsets 2 and 3 below b2's log end hold no record there.
+    const shortTail = { ...gappy, records: gappy.records.slice(0, 1) };
+    expect(runChecker('log-divergence', [], finalState([{ state: state3, replicas: [b1, shortTail] }]))).toBeNull();
     const differing = { ...gappy, records: gappy.records.map((r) => (r.offset === 3 ? { ...r, value: v(7) } : r)) };
     expect(runChecker('log-divergence', [], finalState([{ state: state3, replicas: [b1, differing] }]))?.examples.map((e) => e['offset'])).toEqual([3]);
   });
