@@ -452,6 +452,17 @@ describe('edges the planted histories did not reach', () => {
     expect(runChecker('nonmonotonic-send', ops, settled([]))?.examples[0]).toMatchObject({ earlier: { value: v(1), offset: 5 }, later: { value: v(3), offset: 3 } });
   });
 
+  it('nonmonotonic-send keeps each producer\'s sends apart when two producers interleave', () => {
+    const ops = history().send('p0', v(1), 5).send('p1', v(1, 1), 0).send('p0', v(2), 3).build();
+    expect(runChecker('nonmonotonic-send', ops, settled([]))?.examples.map((e) => e['producer'])).toEqual(['p0']);
+  });
+
+  it('nonmonotonic-send finds a send with no outcome at all where a poll read it, at its lowest offset', () => {
+    // v(2) was invoked and never answered (no send-info either); it was read at 4, then at 1.
+    const ops = history().send('p0', v(1), 2).invoke('p0', v(2)).poll('k1', [[4, v(2)]]).poll('k2', [[1, v(2)]]).build();
+    expect(runChecker('nonmonotonic-send', ops, settled([]))?.examples[0]).toMatchObject({ later: { value: v(2), offset: 1, landedBy: 'poll' } });
+  });
+
   it('inconsistent-offsets lists each value read at an offset once, however often it is read', () => {
     const ops = history().poll('k1', [[1, v(2)]]).poll('k2', [[1, v(3)]]).poll('k3', [[1, v(3)]]).poll('k1', [[1, v(2)]]).build();
     const example = runChecker('inconsistent-offsets', ops, settled([]))?.examples[0];
