@@ -16,6 +16,13 @@ describe('duplicate: the whole report', () => {
   });
 });
 
+describe('duplicate: values in the order of their first offset, whatever order their copies came in', () => {
+  it('three values whose second copies come in another order', () => {
+    const report = runChecker('duplicate', [], settled([v(9), v(1), v(2), v(3), v(1), v(3), v(2)]));
+    expect(report?.examples.map((e) => e['value'])).toEqual([v(1), v(2), v(3)]);
+  });
+});
+
 describe('poll-skip: the whole report', () => {
   it('says where the consumer stood, where it polled, and what it jumped over', () => {
     const ops = history().assign('k1').poll('k1', [[0, v(1)]]).poll('k1', [[3, v(4)]]).build();
