@@ -2,6 +2,7 @@
 // replicas named), written for the mutants of the checkers that survived the older tests, which
 // matched a few fields only (docs/mutation.md).
 import { describe, expect, it } from 'vitest';
+import { CaseCollector } from '../../properties/anomaly.js';
 import { finalState, history, replica, runChecker, settled, v } from './builders.js';
 
 describe('duplicate: the whole report', () => {
@@ -13,6 +14,17 @@ describe('duplicate: the whole report', () => {
       [v(1), 'p0:1 stands at 2 offsets of partition 0: 0, 3'],
       [v(2), 'p0:2 stands at 2 offsets of partition 0: 1, 2'],
     ]);
+  });
+});
+
+describe('a report is data: cases added after it do not change it', () => {
+  it('keeps the examples it was made with', () => {
+    const cases = new CaseCollector('duplicate', 5);
+    cases.add(() => ({ summary: 'first' }));
+    const report = cases.report();
+    cases.add(() => ({ summary: 'second' }));
+    expect(report?.examples.map((e) => e.summary)).toEqual(['first']);
+    expect(cases.report()?.count).toBe(2);
   });
 });
 
