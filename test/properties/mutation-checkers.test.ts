@@ -3,6 +3,7 @@
 // matched a few fields only (docs/mutation.md).
 import { describe, expect, it } from 'vitest';
 import { CaseCollector } from '../../properties/anomaly.js';
+import { OffsetTable } from '../../properties/_internals/offset-table.js';
 import { finalState, history, replica, runChecker, settled, v } from './builders.js';
 
 describe('duplicate: the whole report', () => {
@@ -14,6 +15,14 @@ describe('duplicate: the whole report', () => {
       [v(1), 'p0:1 stands at 2 offsets of partition 0: 0, 3'],
       [v(2), 'p0:2 stands at 2 offsets of partition 0: 1, 2'],
     ]);
+  });
+});
+
+describe('OffsetTable at the edge of its array', () => {
+  it('keeps a value set at exactly the array\'s length (the first offset past its initial 1,024)', () => {
+    const table = new OffsetTable(10_000);
+    table.set(1024, 7);
+    expect(table.get(1024)).toBe(7);
   });
 });
 
