@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { CaseCollector } from '../../properties/anomaly.js';
 import { OffsetTable } from '../../properties/_internals/offset-table.js';
+import { ValueSet } from '../../properties/_internals/value-set.js';
 import { finalState, history, replica, runChecker, settled, v } from './builders.js';
 
 describe('duplicate: the whole report', () => {
@@ -23,6 +24,26 @@ describe('OffsetTable at the edge of its array', () => {
     const table = new OffsetTable(10_000);
     table.set(1024, 7);
     expect(table.get(1024)).toBe(7);
+  });
+});
+
+describe('ValueSet at its edges', () => {
+  it('keeps a counter at exactly its array\'s length (the first past its initial 32 words), and counts its bytes', () => {
+    const set = new ValueSet(10_000);
+    set.add(v(1));
+    expect(set.denseBytes).toBe(32 * 4);
+    set.add(v(1024));
+    expect(set.has(v(1024))).toBe(true);
+    expect(set.has(v(1025))).toBe(false);
+  });
+
+  it('keeps values that are not integers apart from the integers beside them', () => {
+    const set = new ValueSet(10_000);
+    set.add(v(1));
+    expect(set.has(v(1) + 0.5)).toBe(false);
+    set.add(2.5);
+    expect(set.has(2)).toBe(false);
+    expect(set.has(2.5)).toBe(true);
   });
 });
 
