@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config';
 const CHECKER_TESTS = [
   'aborted-read', 'committed-record-lost', 'duplicate-delivery', 'duplicate', 'inconsistent-offsets', 'log-divergence',
   'lost-delivery', 'lost-write', 'nonmonotonic-poll', 'nonmonotonic-send', 'poll-skip', 'unseen', 'offset-table',
-  'final-log', 'check', 'unclean-election', 'property', 'mutation-checkers',
+  'final-log', 'check', 'unclean-election', 'property', 'mutation-checkers', 'mutation-final-log', 'mutation-raft', 'mutation-transactions', 'raft-invariants', 'transactions',
 ].map((name) => `test/properties/${name}.test.ts`);
 
 /** Protocol unit tests, then the few short scenario runs that drive leader, follower and controller. */
