@@ -205,6 +205,12 @@ export class Network {
   }
 
   private schedule(arrival: number, from: number, to: number, link: number, msg: Message, id: number): void {
+    // Integer (rounded, or now plus an integer draw) and never before now: no checks needed.
+    this.sched.atKnown(arrival, this.deliveryEvent(from, to, link, msg, id));
+  }
+
+  /** A delivery event for a message on a link, reused from the spares when one is free. */
+  private deliveryEvent(from: number, to: number, link: number, msg: Message, id: number): SimEvent {
     let ev = this.spareEvents.pop();
     if (ev === undefined) ev = new SimEvent(EV_DELIVER, to, 0);
     else ev.node = to;
@@ -214,8 +220,7 @@ export class Network {
     ev.ref = msg;
     // A delivery event's `life` carries its connection generation (0 unless partitionMode retransmit).
     ev.life = this.conn[link] as number;
-    // Integer (rounded, or now plus an integer draw) and never before now: no checks needed.
-    this.sched.atKnown(arrival, ev);
+    return ev;
   }
 
   /** A message arrives: it is delivered unless its connection broke meanwhile. */
@@ -280,15 +285,7 @@ export class Network {
    * NIC time is not counted (a held backlog goes out at once after the heal).
    */
   private holdSent(now: number, from: number, to: number, link: number, msg: Message, id: number): void {
-    let ev = this.spareEvents.pop();
-    if (ev === undefined) ev = new SimEvent(EV_DELIVER, to, 0);
-    else ev.node = to;
-    ev.from = from;
-    ev.epoch = this.links.epoch[link] as number;
-    ev.id = id;
-    ev.ref = msg;
-    ev.life = this.conn[link] as number;
-    this.hold(ev, link, now, this.links.established[link] === 1);
+    this.hold(this.deliveryEvent(from, to, link, msg, id), link, now, this.links.established[link] === 1);
   }
 
   /** partitionMode retransmit: a message in flight met a cut (its connection was established). */
