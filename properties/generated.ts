@@ -11,6 +11,8 @@
 // `recordsPerTransaction`, `abortProbability`, `transaction.timeout.ms`) read by `read_committed`
 // consumers. Power loss is drawn only where every write that counts is fsynced: ISR with
 // `flush.messages: 1`, Raft with `raft.fsync` (and, with a quorum, its metadata log likewise).
+// Partitions drop what was in flight (DESIGN.md) or, one scenario in four, hold it until the heal
+// as a firewall that drops packets does to TCP (`network.partitionMode: retransmit`).
 //
 // The envelope: RF ≥ 3, acks=all, min.insync.replicas ≥ 2, unclean election off, leader-epoch
 // truncation, idempotent producers, consumers that commit after processing. Nothing acknowledged may
@@ -19,8 +21,9 @@
 // (at-least-once redelivery after a crash or rebalance). One liveness failure is allowed, where
 // docs/model.md "A controller quorum" says it happens: with 3 or 5 controllers and a transactional
 // producer, a broker down before it registered can keep the transaction coordinator away all run
-// (`nothing-sent`, and then `nothing-polled`: an empty log counts as nothing polled). The checkers
-// still judge every anomaly of such a run.
+// (`nothing-sent`, and then `nothing-polled`: an empty log counts as nothing polled). Random faults
+// wait for the cluster's setup with a quorum, so it takes a fault script (scripts are not gated) or a
+// short run. The checkers still judge every anomaly of such a run.
 import fc from 'fast-check';
 import type { FaultKind } from '../sim/fault.js';
 import type { AnomalyType } from './anomaly.js';
@@ -31,15 +34,15 @@ import { faultScript, scriptNodesOf, SAFE_FAULT_KINDS } from './arbitraries.js';
 export const GENERATED_ALLOWED: readonly AnomalyType[] = ['duplicate-delivery'];
 
 /**
- * The start-up liveness cost of a quorum with a transactional producer (docs/model.md "A controller
- * quorum"): nothing sent, and so nothing polled (an empty log is a vacuous run for the consumers).
- */
-/**
  * The fault targets drawn: all but new-leader, which came after the generated sweep's figures
  * (README, Reliability) and is left out so that the same fast-check seed draws the same scenarios.
  */
 const GENERATED_TARGETS = FAULT_TARGETS.filter((t) => t !== 'new-leader');
 
+/**
+ * The start-up liveness cost of a quorum with a transactional producer (docs/model.md "A controller
+ * quorum"): nothing sent, and so nothing polled (an empty log is a vacuous run for the consumers).
+ */
 export const QUORUM_TXN_ALLOWED_LIVENESS: readonly LivenessName[] = ['nothing-polled', 'nothing-sent'];
 
 /** What a generated scenario allows: GENERATED_ALLOWED, and QUORUM_TXN_ALLOWED_LIVENESS for a quorum with transactions. */
@@ -200,7 +203,8 @@ export function generatedSafeScenario(opts: GeneratedOptions = {}): fc.Arbitrary
       producers: producers.map((p) => ({ count: p['count'] as number })),
       consumers: consumers.map((k) => ({ count: k['count'] as number })),
     };
-    return faultsArb(kindsOf(s.cluster.powerLossSafe), counts, s.durationMs).map((faults): GeneratedScenario => ({
+    const partitionMode = mostly<'drop' | 'retransmit'>('drop', 'retransmit');
+    return fc.tuple(faultsArb(kindsOf(s.cluster.powerLossSafe), counts, s.durationMs), partitionMode).map(([faults, mode]): GeneratedScenario => ({
       name: 'generated-safe',
       durationMs: s.durationMs,
       brokers: s.cluster.brokers,
@@ -212,6 +216,7 @@ export function generatedSafeScenario(opts: GeneratedOptions = {}): fc.Arbitrary
       producers,
       consumers,
       faults,
+      ...(mode === 'retransmit' ? { network: { partitionMode: mode } } : {}),
       allowedAnomalies: generatedAllowed(s.cluster.controllers, transactional),
     }));
   });

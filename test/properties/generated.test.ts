@@ -51,6 +51,7 @@ describe('generated safe-envelope scenarios', () => {
     expect(txn.some((s) => s.controllers > 1)).toBe(true);
     expect(new Set(txn.flatMap((s) => s.producers.map((p) => p.abortProbability)))).toContain(0.5);
     expect(drawn.some((s) => s.consumers.some((k) => k['isolation.level'] === 'read_committed') && !txn.includes(s))).toBe(true);
+    expect(new Set(drawn.map((s) => s.network.partitionMode))).toEqual(new Set(['drop', 'retransmit']));
   });
 
   test('a sample of them, run, shows no anomaly but duplicate-delivery, and every run settles (a quorum with transactions may send nothing)', () => {
