@@ -14,7 +14,7 @@ const CHECKER_TESTS = [
 /** Protocol unit tests, then the few short scenario runs that drive leader, follower and controller. */
 const MODEL_TESTS = [
   'producer-state', 'mutation-producer-state', 'leader-isr', 'mutation-leader-hw', 'elr', 'replication', 'producer-retries',
-  'producer-idempotence',
+  'producer-idempotence', 'mutation-idempotence',
 ].map((name) => `test/models/${name}.test.ts`);
 
 const scope = process.env['KSIM_MUTATION_SCOPE'];
