@@ -84,13 +84,7 @@ export class Scheduler {
     if (!(seq < this.nextSeq)) this.fail(`seq ${seq} is not an earlier place (next ${this.nextSeq})`);
     ev.time = smallInt(timeUs);
     ev.seq = seq;
-    if (this.running && !this.replaced) {
-      this.replaced = true;
-      this.heap.replace(ev);
-    } else {
-      this.heap.add(ev);
-    }
-    return ev;
+    return this.enqueue(ev);
   }
 
   /** Schedules `ev` after a delay; non-integer delays are rounded, negative ones count as 0. */
@@ -110,6 +104,11 @@ export class Scheduler {
   private push(timeUs: number, ev: SimEvent): SimEvent {
     ev.time = smallInt(timeUs);
     ev.seq = this.nextSeq++;
+    return this.enqueue(ev);
+  }
+
+  /** Into the heap; the running event's first successor takes its place at the root. */
+  private enqueue(ev: SimEvent): SimEvent {
     if (this.running && !this.replaced) {
       this.replaced = true;
       this.heap.replace(ev);
