@@ -28,7 +28,8 @@ export class RaftFollower {
   private pendingTimeout: Deadline<number> | null = null;
   private readonly timeouts: Deadlines<number>;
   private backoffTimer = -1;
-  private stopped = false;
+  /** Set once the role ends: late callbacks (ReplicaCore.appendFetched reads it) do nothing. */
+  stopped = false;
 
   constructor(
     private readonly core: ReplicaCore,
@@ -120,10 +121,7 @@ export class RaftFollower {
       return this.fetch();
     }
     if (first.baseOffset !== core.log.logEndOffset) return this.fetch();
-    const epochsBefore = core.log.epochs.length;
-    core.appendToDisk(batches, true, () => {
-      if (this.stopped) return;
-      if (core.log.epochs.length !== epochsBefore) core.persistEpochs();
+    core.appendFetched(batches, this, () => {
       const next = (): void => {
         if (this.stopped) return;
         this.learnHighWatermark(resp.highWatermark);

@@ -7,20 +7,19 @@
 // see a Raft leader as they see an ISR leader. No controller takes part in an election: the leader
 // only tells the controller, which spreads it in the metadata clients read.
 import type { Env, NodeId, Random } from '../../sim/env.js';
-import type { Acks, RaftConfig } from '../config.js';
+import type { RaftConfig } from '../config.js';
 import { HEADER_BYTES } from '../config.js';
 import type { ReplicaState } from '../history/history.js';
 import { VALUE_STRIDE } from '../history/history.js';
-import type { AppendDone } from '../replication/leader.js';
 import { LeaderRole } from '../replication/leader.js';
 import { answerListOffsets } from '../replication/list-offsets.js';
 import type {
-  ConsumerFetch, EpochQuery, ErrorCode, FetchRequest, FetchResponse, ListOffsetsRequest, PartitionMeta, ProduceBatch,
+  ConsumerFetch, EpochQuery, ErrorCode, FetchRequest, FetchResponse, ListOffsetsRequest, PartitionMeta,
 } from '../messages.js';
 import { batchBytes, finalRecordsOf } from '../replication/records.js';
 import type { BrokerContext } from '../replication/replica.js';
 import { ReplicaCore } from '../replication/replica.js';
-import type { InternalPayload, MarkerPayload } from '../transactions/txn-records.js';
+import { LeaderRoutes } from '../replication/leader-routes.js';
 import { txnState } from '../transactions/txn-records.js';
 import { RaftFollower, lastEntryEpoch } from './follower.js';
 import { RaftLeaderQuorum } from './leader-quorum.js';
@@ -65,12 +64,11 @@ export interface RaftHooks {
   onLeave(): void;
 }
 
-export class RaftReplica {
+export class RaftReplica extends LeaderRoutes {
   readonly core: ReplicaCore;
   private role: RaftState = 'unattached';
   private votedFor: NodeId | null = null;
   private leader: NodeId | null = null;
-  private leaderRole: LeaderRole | null = null;
   private quorum: RaftLeaderQuorum | null = null;
   private follower: RaftFollower | null = null;
   private readonly random: Random;
@@ -88,6 +86,7 @@ export class RaftReplica {
     ctx: BrokerContext, partition: number, private readonly config: RaftConfig, private readonly voters: readonly NodeId[],
     private readonly hooks: RaftHooks | null = null,
   ) {
+    super();
     this.core = new ReplicaCore(ctx, partition);
     this.random = ctx.env.random.fork(`raft-election-${partition}`);
   }
@@ -374,22 +373,6 @@ export class RaftReplica {
       partition: this.core.partition, leader: this.leader, leaderEpoch: this.term, partitionEpoch: 0, isr: this.voters, elr: [],
       replicas: this.voters, lastKnownLeader: this.leader,
     };
-  }
-
-  appendClient(batch: ProduceBatch, acks: Acks, timeoutUs: number, done: AppendDone): void {
-    if (this.leaderRole === null) return done('NOT_LEADER_OR_FOLLOWER', -1);
-    this.leaderRole.appendClient(batch, acks, timeoutUs, done);
-  }
-
-  appendInternal(payloads: readonly InternalPayload[], timeoutUs: number, done: AppendDone): void {
-    if (this.leaderRole === null) return done('NOT_LEADER_OR_FOLLOWER', -1);
-    this.leaderRole.appendInternal(payloads, timeoutUs, done);
-  }
-
-  /** A transaction marker (WriteTxnMarkers); refused at once unless this replica leads. */
-  appendMarker(marker: MarkerPayload, timeoutUs: number, done: AppendDone): void {
-    if (this.leaderRole === null) return done('NOT_LEADER_OR_FOLLOWER', -1);
-    this.leaderRole.appendMarker(marker, timeoutUs, done);
   }
 
   onFetch(from: NodeId, req: FetchRequest): void {

@@ -24,7 +24,8 @@ export class FollowerRole {
   /** Fetches go out every few milliseconds and almost never time out: their timeouts share one kernel timer. */
   private readonly timeouts: Deadlines<Pending>;
   private backoffTimer = -1;
-  private stopped = false;
+  /** Set once the role ends: late callbacks (ReplicaCore.appendFetched reads it) do nothing. */
+  stopped = false;
   /** The fetch loop's retry, made once: a follower sends a fetch every few milliseconds. */
   private readonly fetchFn = (): void => this.fetch();
 
@@ -168,10 +169,7 @@ export class FollowerRole {
       return this.fetch();
     }
     if (first.baseOffset !== core.log.logEndOffset) return this.fetch();
-    const epochsBefore = core.log.epochs.length;
-    core.appendToDisk(batches, true, () => {
-      if (this.stopped) return;
-      if (core.log.epochs.length !== epochsBefore) core.persistEpochs();
+    core.appendFetched(batches, this, () => {
       this.learnHighWatermark(resp.highWatermark);
       this.fetch();
     });

@@ -1,29 +1,27 @@
 // A hosted partition: switches between leader, follower and no role as the controller's metadata
 // says, and routes the partition's messages to the current role.
 import type { NodeId } from '../../sim/env.js';
-import type { Acks } from '../config.js';
 import { HEADER_BYTES } from '../config.js';
 import { FollowerRole } from './follower.js';
 import type { ReplicaState } from '../history/history.js';
-import type { AppendDone } from './leader.js';
 import { LeaderRole } from './leader.js';
+import { LeaderRoutes } from './leader-routes.js';
 import { answerListOffsets } from './list-offsets.js';
 import type {
   AlterPartitionResponse, ConsumerFetch, EpochQuery, EpochQueryResponse, ErrorCode, FetchRequest, FetchResponse, ListOffsetsRequest,
-  PartitionMeta, ProduceBatch,
+  PartitionMeta,
 } from '../messages.js';
 import { finalRecordsOf } from './records.js';
 import type { BrokerContext } from './replica.js';
 import { ReplicaCore } from './replica.js';
-import type { InternalPayload, MarkerPayload } from '../transactions/txn-records.js';
 import { txnState } from '../transactions/txn-records.js';
 
-export class PartitionReplica {
+export class PartitionReplica extends LeaderRoutes {
   readonly core: ReplicaCore;
-  private leaderRole: LeaderRole | null = null;
   private followerRole: FollowerRole | null = null;
 
   constructor(ctx: BrokerContext, partition: number) {
+    super();
     this.core = new ReplicaCore(ctx, partition);
   }
 
@@ -104,24 +102,6 @@ export class PartitionReplica {
   }
 
   // ---------------------------------------------------------------- routing
-
-  /** A client's batch for this partition: refused at once unless this replica leads. */
-  appendClient(batch: ProduceBatch, acks: Acks, timeoutUs: number, done: AppendDone): void {
-    if (this.leaderRole === null) return done('NOT_LEADER_OR_FOLLOWER', -1);
-    this.leaderRole.appendClient(batch, acks, timeoutUs, done);
-  }
-
-  /** The group coordinator's local append (acks=all); refused at once unless this replica leads. */
-  appendInternal(payloads: readonly InternalPayload[], timeoutUs: number, done: AppendDone): void {
-    if (this.leaderRole === null) return done('NOT_LEADER_OR_FOLLOWER', -1);
-    this.leaderRole.appendInternal(payloads, timeoutUs, done);
-  }
-
-  /** A transaction marker (WriteTxnMarkers); refused at once unless this replica leads. */
-  appendMarker(marker: MarkerPayload, timeoutUs: number, done: AppendDone): void {
-    if (this.leaderRole === null) return done('NOT_LEADER_OR_FOLLOWER', -1);
-    this.leaderRole.appendMarker(marker, timeoutUs, done);
-  }
 
   onFetch(from: NodeId, req: FetchRequest): void {
     if (this.leaderRole !== null) return this.leaderRole.onFetch(from, req);

@@ -186,6 +186,19 @@ export class ReplicaCore {
     });
   }
 
+  /**
+   * A follower's append of fetched batches (ISR or Raft): on disk, then the epoch file if they opened
+   * an epoch, then `then`; nothing after the write if the follower stopped meanwhile.
+   */
+  appendFetched(batches: readonly RecordBatch[], follower: { readonly stopped: boolean }, then: () => void): void {
+    const epochsBefore = this.log.epochs.length;
+    this.appendToDisk(batches, true, () => {
+      if (follower.stopped) return;
+      if (this.log.epochs.length !== epochsBefore) this.persistEpochs();
+      then();
+    });
+  }
+
   persistEpochs(): void {
     const entries = this.log.epochs.slice();
     this.env.disk.replace(epochFile(this.partition), entries, 16 * entries.length + 16);
